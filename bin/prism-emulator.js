@@ -1,12 +1,19 @@
 #!/usr/bin/env node
 "use strict";
-// Runs the compiled emulator CLI when the package is built, otherwise the TypeScript source through tsx.
+// In a source checkout (lib/*.ts present and tsx installed) run the TypeScript source, so a stale dist/
+// never shadows an edit; in an installed package run the compiled JavaScript.
 const path = require("node:path");
 const fs = require("node:fs");
-const compiled = path.join(__dirname, "..", "dist", "lib", "emulator", "cli.js");
-if (fs.existsSync(compiled)) {
-  require(compiled).main(process.argv.slice(2));
+const root = path.join(__dirname, "..");
+const source = path.join(root, "lib", "emulator/cli.ts");
+const run = (m) => m.main(process.argv.slice(2));
+let useSource = fs.existsSync(source);
+if (useSource) {
+  try { require.resolve("tsx/cjs", { paths: [root] }); } catch { useSource = false; }
+}
+if (useSource) {
+  require(require.resolve("tsx/cjs", { paths: [root] }));
+  run(require(source));
 } else {
-  require("tsx/cjs");
-  require(path.join(__dirname, "..", "lib", "emulator", "cli.ts")).main(process.argv.slice(2));
+  run(require(path.join(root, "dist", "lib", "emulator/cli.js")));
 }
