@@ -1,0 +1,52 @@
+/**
+ * Private Cloud Gateway: Palette's agent on a self-hosted Kubernetes cluster inside Nutanix that lets
+ * Palette reach Prism Central.
+ */
+import { z } from "zod";
+import { DnsLabel, HttpsUrl, HttpUrl, PemCertificates } from "./net";
+import { SecretRef } from "./refs";
+
+/** Palette SaaS API endpoint. */
+export const PALETTE_SAAS_ENDPOINT = "https://api.spectrocloud.com";
+
+/** PCG minimums from Palette's requirements: per node 4 vCPU, 4 GB RAM, 60 GB disk; 1 control plane + 1 worker. */
+export const PCG_MIN_NODE_VCPUS = 4;
+export const PCG_MIN_NODE_MEMORY_MIB = 4096;
+export const PCG_MIN_NODE_DISK_GIB = 60;
+
+/** Palette connection settings of a PCG. */
+export const PaletteSettings = z.strictObject({
+  endpoint: HttpsUrl.default(PALETTE_SAAS_ENDPOINT),
+  project: z.string().min(1).max(256).default("Default"),
+  apiKey: SecretRef,
+});
+
+/** Proxy settings of a PCG. */
+export const ProxySettings = z.strictObject({
+  httpProxy: HttpUrl.optional(),
+  httpsProxy: HttpUrl.optional(),
+  noProxy: z.array(z.string().min(1)).default([]),
+  caCertificate: PemCertificates.optional(),
+});
+
+/** The data props of a PCG (account and host cluster are constructs). */
+export const PrivateCloudGatewayPropsSchema = z.strictObject({
+  name: DnsLabel,
+  palette: PaletteSettings,
+  proxy: ProxySettings.optional(),
+});
+
+/** A PCG in a plan. */
+export const PrivateCloudGatewaySpec = z.strictObject({
+  account: z.string(),
+  hostCluster: z.string(),
+  name: DnsLabel,
+  palette: z.strictObject({ endpoint: HttpsUrl, project: z.string(), apiKey: SecretRef }),
+  proxy: z.strictObject({
+    httpProxy: HttpUrl.optional(),
+    httpsProxy: HttpUrl.optional(),
+    noProxy: z.array(z.string()),
+    caCertificate: PemCertificates.optional(),
+  }).optional(),
+});
+export type PrivateCloudGatewaySpec = z.infer<typeof PrivateCloudGatewaySpec>;
