@@ -1,0 +1,151 @@
+/**
+ * `prism-emulator`: runs the Prism Central v3 emulator until SIGINT/SIGTERM. Prints one line on
+ * stdout, `prism-emulator listening on <url> …`, once it accepts connections. Bad flags: exit 2.
+ */
+import { parseArgs } from "node:util";
+import { SeedError } from "./seed";
+import { startEmulator, type EmulatorOptions } from "./server";
+
+const USAGE = `Usage: prism-emulator [options]
+
+A Prism Central v3 API emulator (HTTP or HTTPS, state in a JSON file).
+
+Options:
+  --port N              port to listen on; 0 = any free port (default 9440)
+  --host H              address to bind (default 127.0.0.1; a non-loopback address must be given explicitly)
+  --state FILE          state file (JSON, written atomically); loaded when present, else created from the seed
+  --seed FILE           seed file (JSON) used when the state file does not exist (default: built-in seed)
+  --https               serve HTTPS with a self-signed certificate; its PEM is written next to the state file
+  --latency-ms N        latency added to every API request
+  --task-ms N           task duration (default 200)
+  --fault-rate R        fraction of API requests failing: 500/503 R/2, 429 R/4, connection resets R/4
+  --fault-seed S        seed of the fault PRNG (default 1)
+  --task-failure-rate R fraction of tasks ending FAILED
+  --lenient-versions    accept PUTs with a stale or missing spec_version (as recent PCs do)
+  --request-budget N    after N API requests answer every request with 429
+  --username U          accepted user (default admin)
+  --password P          its password (default Nutanix/4u)
+  --quiet               do not log bad requests on stderr
+  --help                show this help
+`;
+
+const LOOPBACK = new Set(["127.0.0.1", "::1", "localhost"]);
+
+class UsageError extends Error {}
+
+function num(flag: string, v: string | undefined, opts: { min?: number; max?: number; int?: boolean } = {}): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === "" || !Number.isFinite(n) || (opts.int && !Number.isInteger(n)) || (opts.min !== undefined && n < opts.min) || (opts.max !== undefined && n > opts.max)) {
+    const range = opts.max !== undefined ? ` from ${opts.min ?? 0} to ${opts.max}` : opts.min !== undefined ? ` ≥ ${opts.min}` : "";
+    throw new UsageError(`--${flag}: expected ${opts.int ? "an integer" : "a number"}${range}, got ${JSON.stringify(v)}`);
+  }
+  return n;
+}
+
+export function parseCli(argv: string[]): { help: true } | { help: false; options: EmulatorOptions; quiet: boolean } {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        port: { type: "string" },
+        host: { type: "string" },
+        state: { type: "string" },
+        seed: { type: "string" },
+        https: { type: "boolean" },
+        "latency-ms": { type: "string" },
+        "task-ms": { type: "string" },
+        "fault-rate": { type: "string" },
+        "fault-seed": { type: "string" },
+        "task-failure-rate": { type: "string" },
+        "lenient-versions": { type: "boolean" },
+        "request-budget": { type: "string" },
+        username: { type: "string" },
+        password: { type: "string" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  if (values.help) return { help: true };
+  const s = (k: string): string | undefined => values[k] as string | undefined;
+  const host = s("host") ?? "127.0.0.1";
+  if (host.trim() === "") throw new UsageError("--host: expected an address");
+  const options: EmulatorOptions = { host, port: num("port", s("port"), { int: true, min: 0, max: 65535 }) ?? 9440 };
+  if (s("state") !== undefined) options.statePath = s("state");
+  if (s("seed") !== undefined) options.seedPath = s("seed");
+  if (values.https) options.https = true;
+  const latency = num("latency-ms", s("latency-ms"), { int: true, min: 0 });
+  if (latency !== undefined) options.latencyMs = latency;
+  const taskMs = num("task-ms", s("task-ms"), { int: true, min: 0 });
+  if (taskMs !== undefined) options.taskMs = taskMs;
+  const fr = num("fault-rate", s("fault-rate"), { min: 0, max: 1 });
+  if (fr !== undefined) options.faultRate = fr;
+  const fs = num("fault-seed", s("fault-seed"), { int: true });
+  if (fs !== undefined) options.faultSeed = fs;
+  const tfr = num("task-failure-rate", s("task-failure-rate"), { min: 0, max: 1 });
+  if (tfr !== undefined) options.taskFailureRate = tfr;
+  if (values["lenient-versions"]) options.lenientVersions = true;
+  const budget = num("request-budget", s("request-budget"), { int: true, min: 0 });
+  if (budget !== undefined) options.requestBudget = budget;
+  const u = s("username");
+  const p = s("password");
+  if ((u === undefined) !== (p === undefined)) throw new UsageError("--username and --password go together");
+  if (u !== undefined && p !== undefined) {
+    if (u === "") throw new UsageError("--username: expected a non-empty name");
+    options.users = [{ username: u, password: p }];
+  }
+  return { help: false, options, quiet: values.quiet === true };
+}
+
+/** Entry point of bin/prism-emulator.js. */
+export async function main(argv: string[]): Promise<void> {
+  let parsed: ReturnType<typeof parseCli>;
+  try {
+    parsed = parseCli(argv);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`prism-emulator: ${e.message}\nRun prism-emulator --help for usage.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
+  const { options, quiet } = parsed;
+  if (!LOOPBACK.has(options.host!)) process.stderr.write(`prism-emulator: warning: binding ${options.host}, which is not a loopback address\n`);
+  options.logger = quiet ? () => undefined : (line) => process.stderr.write(`${line}\n`);
+  let emu;
+  try {
+    emu = await startEmulator(options);
+  } catch (e) {
+    const err = e as NodeJS.ErrnoException;
+    if (e instanceof SeedError || err.code === "EADDRINUSE" || err.code === "EACCES" || err.code === "EADDRNOTAVAIL" || /state file/.test(err.message)) {
+      process.stderr.write(`prism-emulator: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw e;
+  }
+  const parts = [`prism-emulator listening on ${emu.url}`, `username ${emu.username}`, `password ${emu.password}`];
+  if (emu.caFile) parts.push(`ca ${emu.caFile}`);
+  if (emu.statePath) parts.push(`state ${emu.statePath}`);
+  process.stdout.write(`${parts.join(" ")}\n`);
+  const shutdown = (signal: string): void => {
+    process.stderr.write(`prism-emulator: ${signal}, stopping\n`);
+    void emu.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once("SIGINT", () => shutdown("SIGINT"));
+  process.once("SIGTERM", () => shutdown("SIGTERM"));
+}
