@@ -26,7 +26,7 @@ export class PrismApiError extends PrismError {
     const detail =
       init.messageList.length === 0
         ? describeNonJson(init.body)
-        : init.messageList.map((m) => (m.reason ? `${m.reason}: ${m.message}` : m.message)).join("; ");
+        : init.messageList.map((m) => `${m.reason ? `${m.reason}: ${m.message}` : m.message}${describeDetails(m.details)}`).join("; ");
     super(`${init.method} ${init.path}: ${init.status}${detail ? ` ${detail}` : ""}`);
     this.status = init.status;
     this.method = init.method;
@@ -54,6 +54,18 @@ export class PrismApiError extends PrismError {
     const list = extractMessageList(body);
     return new PrismApiError({ status, method, path, messageList: list, body });
   }
+}
+
+function describeDetails(details: unknown): string {
+  if (details === undefined || details === null) return "";
+  if (typeof details === "object" && !Array.isArray(details)) {
+    const parts = Object.entries(details as Record<string, unknown>).map(([k, v]) => {
+      const text = Array.isArray(v) ? v.map(String).join(", ") : typeof v === "string" ? v : JSON.stringify(v);
+      return k ? `${k}: ${text}` : text;
+    });
+    return parts.length ? ` (${parts.join("; ")})` : "";
+  }
+  return ` (${typeof details === "string" ? details : JSON.stringify(details)})`;
 }
 
 function describeNonJson(body: unknown): string {
