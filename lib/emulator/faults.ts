@@ -22,6 +22,8 @@ export interface FaultConfig {
   taskFailureRate: number;
   /** The next N tasks end FAILED (deterministic, for tests). */
   failNextTasks: number;
+  /** The next N writes are applied and persisted, then their connection is reset (the answer is lost). */
+  resetNextWrites: number;
   /** After this many API requests every request gets 429; null = unlimited. */
   requestBudget: number | null;
   /** Retry-After seconds sent with 429. */
@@ -38,6 +40,7 @@ export const DEFAULT_FAULTS: FaultConfig = {
   resetRate: 0,
   taskFailureRate: 0,
   failNextTasks: 0,
+  resetNextWrites: 0,
   requestBudget: null,
   retryAfterSeconds: 1,
   seed: 1,
@@ -55,6 +58,7 @@ export const FaultPatch = z.strictObject({
   resetRate: Rate.optional(),
   taskFailureRate: Rate.optional(),
   failNextTasks: z.number().int().min(0).optional(),
+  resetNextWrites: z.number().int().min(0).optional(),
   requestBudget: z.number().int().min(0).nullable().optional(),
   retryAfterSeconds: z.number().int().min(0).optional(),
   seed: z.number().int().optional(),
@@ -111,6 +115,10 @@ export class Faults {
   decide(isWrite: boolean): FaultDecision {
     this.used++;
     if (this.cfg.requestBudget !== null && this.used > this.cfg.requestBudget) return { kind: "status", status: 429, reason: "budget" };
+    if (isWrite && this.cfg.resetNextWrites > 0) {
+      this.cfg.resetNextWrites--;
+      return { kind: "reset-after" };
+    }
     const { errorRate, rateLimitRate, resetRate } = this.cfg;
     if (errorRate + rateLimitRate + resetRate <= 0) return { kind: "none" };
     const x = this.rand();
