@@ -1,0 +1,16 @@
+export { NutanixStack, isSynthFileProducer } from "./nutanix-stack";
+export type { NutanixStackProps, SynthFile, SynthFileProducer, ISynthFileProducer } from "./nutanix-stack";
+export { NutanixResource } from "./resource";
+export { PrismCentralAccount } from "./prism-central-account";
+export type { PrismCentralAccountProps } from "./prism-central-account";
+export { NutanixCluster } from "./nutanix-cluster";
+export type { NutanixClusterProps, ControlPlaneProps, WorkerPoolProps, NodeNetworkProps, IpRangeProps } from "./nutanix-cluster";
+export { NodePool } from "./node-pool";
+export type { NodePoolProps, NodePoolOptions, AutoscalingProps, NodePoolData } from "./node-pool";
+export { KubeVipEndpoint } from "./kube-vip-endpoint";
+export type { KubeVipEndpointProps, KubeVipEndpointOptions, BgpProps, BgpPeerProps, LeaderElectionProps } from "./kube-vip-endpoint";
+export { PrivateCloudGateway } from "./private-cloud-gateway";
+export type { PrivateCloudGatewayProps, PaletteProps, ProxyProps } from "./private-cloud-gateway";
+export type { NutanixMachineProps, EntityReference, GpuDevice, NodeTaint } from "./machine";
+export { Credentials, Secret, Image, Subnet, PrismElementCluster, Project } from "./references";
+export type { NameReference, UuidReference } from "./references";

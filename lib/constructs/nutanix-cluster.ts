@@ -1,0 +1,215 @@
+/**
+ * NutanixCluster: a Kubernetes cluster on Nutanix VMs, with its kube-vip endpoint, control-plane pool
+ * and worker pools as child constructs.
+ */
+import type { Construct, IConstruct } from "constructs";
+import type { z } from "zod";
+import { CONTROL_PLANE_POOL_NAME, NutanixClusterPropsSchema, RESERVED_POOL_NAMES, type NodeNetwork, type NutanixClusterSpec } from "../schema/cluster";
+import { ValidationError, type ValidationIssue } from "../schema/validation";
+import { checkProps, describeValue, isPropsObject, type AssertTrue, type MutuallyAssignable } from "./internal";
+import { KubeVipEndpoint, type KubeVipEndpointOptions } from "./kube-vip-endpoint";
+import type { NodeTaint, NutanixMachineProps } from "./machine";
+import { NodePool, type NodePoolOptions } from "./node-pool";
+import { checkAccountProp, type PrismCentralAccount } from "./prism-central-account";
+import { NutanixResource } from "./resource";
+
+/** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`). */
+export interface ControlPlaneProps {
+  /**
+   * Number of control-plane nodes: 1, 3 or 5 (stacked etcd needs an odd quorum).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /** The VM of every control-plane node; its first subnet carries the kube-vip address. */
+  readonly machine: NutanixMachineProps;
+  /**
+   * Kubernetes labels of the nodes.
+   * @default {}
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Kubernetes taints of the nodes.
+   * @default []
+   */
+  readonly taints?: readonly NodeTaint[];
+}
+
+/** A worker pool of a cluster (child construct with id = name). */
+export interface WorkerPoolProps extends NodePoolOptions {
+  /** The pool name: an RFC 1123 label other than `cp` and `endpoint`. */
+  readonly name: string;
+}
+
+/** An IPAM range of the node subnet (inclusive). */
+export interface IpRangeProps {
+  /** First address. */
+  readonly start: string;
+  /** Last address. */
+  readonly end: string;
+}
+
+/** What is known of the node subnet; enables synth-time checks of the VIP and the cluster networks. */
+export interface NodeNetworkProps {
+  /** The subnet's CIDR block. */
+  readonly cidr: string;
+  /**
+   * The default gateway.
+   * @default - unknown
+   */
+  readonly gateway?: string;
+  /**
+   * The subnet's IPAM pool ranges (Prism hands these to VMs, so the VIP must lie outside).
+   * @default []
+   */
+  readonly ipPool?: readonly IpRangeProps[];
+}
+
+/** Props of a {@link NutanixCluster}. */
+export interface NutanixClusterProps {
+  /** The Prism Central account the cluster's VMs live in. */
+  readonly account: PrismCentralAccount;
+  /** The cluster name: an RFC 1123 label, unique per account. */
+  readonly name: string;
+  /** The Kubernetes version, `1.30.5` or `v1.30.5`. */
+  readonly kubernetesVersion: string;
+  /** The kube-vip endpoint of the API servers (child `endpoint`). */
+  readonly endpoint: KubeVipEndpointOptions;
+  /** The control-plane pool (child `cp`). */
+  readonly controlPlane: ControlPlaneProps;
+  /**
+   * Worker pools (children named after each pool).
+   * @default []
+   */
+  readonly workers?: readonly WorkerPoolProps[];
+  /**
+   * The pod network.
+   * @default "172.20.0.0/16"
+   */
+  readonly podCidr?: string;
+  /**
+   * The service network.
+   * @default "172.19.0.0/16"
+   */
+  readonly serviceCidr?: string;
+  /**
+   * The node subnet, when known: enables checks of the VIP against it.
+   * @default - unknown: the handler checks the VIP against Prism Central at apply
+   */
+  readonly nodeNetwork?: NodeNetworkProps;
+}
+
+/** Compile-time check: the Props interface and the schema's input agree. */
+export type _NutanixClusterPropsCheck = AssertTrue<MutuallyAssignable<Omit<NutanixClusterProps, "account">, z.input<typeof NutanixClusterPropsSchema>>>;
+
+/**
+ * A Kubernetes cluster on Nutanix. Builds its kube-vip endpoint (`endpoint`), its control-plane pool
+ * (`cp`) and one pool per worker entry; `addNodePool()` adds more worker pools.
+ */
+export class NutanixCluster extends NutanixResource {
+  /** Whether `x` is a NutanixCluster. */
+  public static isNutanixCluster(x: unknown): x is NutanixCluster {
+    return NutanixResource.isNutanixResource(x) && x.kind === "NutanixCluster";
+  }
+
+  public readonly kind = "NutanixCluster" as const;
+  /** The account of the cluster. */
+  public readonly account: PrismCentralAccount;
+  /** The validated cluster settings. */
+  public readonly data: z.output<typeof NutanixClusterPropsSchema>;
+  /** The kube-vip endpoint. */
+  public readonly endpoint: KubeVipEndpoint;
+  /** The control-plane pool. */
+  public readonly controlPlane: NodePool;
+  private readonly pools: NodePool[] = [];
+
+  constructor(scope: Construct, id: string, props: NutanixClusterProps) {
+    super(scope, id);
+    const { data, refs } = this.checked(() => checkProps(this.node.path, props, NutanixClusterPropsSchema, { account: checkAccountProp }));
+    this.data = data;
+    this.account = refs.account as PrismCentralAccount;
+    const { endpoint, controlPlane, workers } = props;
+    [this.endpoint, this.controlPlane] = this.checked(() => {
+      const ep = new KubeVipEndpoint(this, "endpoint", { ...endpoint, cluster: this });
+      const cp = new NodePool(this, CONTROL_PLANE_POOL_NAME, {
+        ...controlPlane,
+        replicas: data.controlPlane.replicas,
+        name: CONTROL_PLANE_POOL_NAME,
+        role: "control-plane",
+        cluster: this,
+      });
+      for (const w of workers ?? []) new NodePool(this, w.name, { ...w, role: "worker", cluster: this });
+      return [ep, cp] as const;
+    });
+  }
+
+  /** The cluster name. */
+  public get clusterName(): string {
+    return this.data.name;
+  }
+
+  /** The normalized Kubernetes version (`1.30.5`). */
+  public get kubernetesVersion(): string {
+    return this.data.kubernetesVersion;
+  }
+
+  /** The node subnet, when stated. */
+  public get nodeNetwork(): NodeNetwork | undefined {
+    return this.data.nodeNetwork;
+  }
+
+  /** The worker pools, sorted by id. */
+  public get workers(): NodePool[] {
+    return this.pools.filter((p) => p.role === "worker").sort((a, b) => (a.resourceId < b.resourceId ? -1 : a.resourceId > b.resourceId ? 1 : 0));
+  }
+
+  /** Every pool of this cluster (control plane included), in creation order. */
+  public get allPools(): readonly NodePool[] {
+    return [...this.pools];
+  }
+
+  /**
+   * Adds a worker pool as the child construct `name`.
+   * @throws ValidationError when the name is taken or reserved, or the options are invalid
+   */
+  public addNodePool(name: string, options: NodePoolOptions): NodePool {
+    const issues: ValidationIssue[] = [];
+    const path = this.node.path;
+    if (typeof name !== "string") issues.push({ path, field: "name", message: `expected a pool name, got ${describeValue(name)}` });
+    else if (RESERVED_POOL_NAMES.includes(name)) issues.push({ path, field: "name", message: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}, got "${name}"` });
+    else if (this.node.tryFindChild(name)) issues.push({ path, field: "name", message: `expected unique worker pool names, '${name}' is used twice` });
+    if (!isPropsObject(options)) issues.push({ path: `${path}/${String(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });
+    if (issues.length > 0) {
+      throw new ValidationError(issues, `cannot add node pool to ${path}`);
+    }
+    return new NodePool(this, name, { ...options, name, role: "worker", cluster: this });
+  }
+
+  /**
+   * Called by a NodePool of this cluster when it is created.
+   * @internal
+   */
+  public _registerPool(pool: NodePool): void {
+    this.pools.push(pool);
+  }
+
+  /** @internal */
+  public _renderSpec(): NutanixClusterSpec {
+    const d = this.data;
+    return {
+      account: this.account.resourceId,
+      name: d.name,
+      kubernetesVersion: d.kubernetesVersion,
+      endpoint: this.endpoint.resourceId,
+      controlPlane: this.controlPlane.resourceId,
+      workers: this.workers.map((w) => w.resourceId),
+      podCidr: d.podCidr,
+      serviceCidr: d.serviceCidr,
+      ...(d.nodeNetwork ? { nodeNetwork: d.nodeNetwork } : {}),
+    };
+  }
+
+  /** @internal */
+  public _propDependencies(): IConstruct[] {
+    return [this.account, this.endpoint, this.controlPlane, ...this.workers];
+  }
+}

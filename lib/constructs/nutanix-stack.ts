@@ -1,0 +1,191 @@
+/**
+ * NutanixStack: a cdktf TerraformStack that owns the null provider and the local backend, collects the
+ * plan from its constructs, validates it, emits the Terraform bridge, and writes `nutanix-plan.json`
+ * (plus any registered synth files) beside `cdk.tf.json`.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { TerraformStack, type ISynthesisSession, type IStackSynthesizer } from "cdktf";
+import type { Construct, IConstruct } from "constructs";
+import { collectPlan } from "../plan/collect";
+import { stableStringify } from "../plan/canonical";
+import { configureStack, defaultHandlerPath, emitBridge, stackOutdir } from "../plan/bridge";
+import { PLAN_FILE_NAME, type Plan } from "../schema/plan";
+import { formatIssue, ValidationError, type ValidationIssue } from "../schema/validation";
+import { describeValue, isPropsObject, STACK_MARKER } from "./internal";
+
+/** Props of a {@link NutanixStack}. */
+export interface NutanixStackProps {
+  /**
+   * The handler script the provisioners run with `node`, as seen from the stack's synth directory
+   * (Terraform's working directory). Relative paths keep the output portable.
+   * @default - this package's bin/nutanix-handler.js, relative to `<outdir>/stacks/<stack>`
+   */
+  readonly handlerCommand?: string;
+}
+
+/** A file written beside the plan at synth. */
+export interface SynthFile {
+  /** Path relative to the stack's synth directory, `/`-separated, e.g. `manifests/pcg-host.yaml`. */
+  readonly path: string;
+  /** The file's contents. */
+  readonly contents: string;
+}
+
+/** Produces the contents of one synth file from the validated plan. */
+export type SynthFileProducer = (plan: Plan) => string;
+
+/**
+ * A construct anywhere in a NutanixStack that contributes files to the stack's synth output.
+ * The stack calls `synthFiles(plan)` after the plan validated, before anything is written.
+ */
+export interface ISynthFileProducer extends IConstruct {
+  synthFiles(plan: Plan): readonly SynthFile[];
+}
+
+/** Whether a construct implements ISynthFileProducer. */
+export function isSynthFileProducer(c: IConstruct): c is ISynthFileProducer {
+  return typeof (c as Partial<ISynthFileProducer>).synthFiles === "function";
+}
+
+/** Files the stack writes itself; synth files may not take these names. */
+const RESERVED_FILES = ["cdk.tf.json", "cdk.tf", "metadata.json", PLAN_FILE_NAME];
+
+/**
+ * A stack of Nutanix resources. At synth (`app.synth()` or `cdktf synth`) it validates every construct
+ * and every cross-resource rule, throws one ValidationError listing all problems, and only then writes
+ * `cdk.tf.json`, `nutanix-plan.json` and the registered synth files into `<outdir>/stacks/<id>/`.
+ */
+export class NutanixStack extends TerraformStack {
+  /** Whether `x` is a NutanixStack. */
+  public static isNutanixStack(x: unknown): x is NutanixStack {
+    return typeof x === "object" && x !== null && Object.prototype.hasOwnProperty.call(x, STACK_MARKER);
+  }
+
+  /** The NutanixStack that contains `c`. */
+  public static override of(c: IConstruct): NutanixStack {
+    let cur: IConstruct | undefined = c;
+    while (cur && !NutanixStack.isNutanixStack(cur)) cur = cur.node.scope;
+    if (!cur) throw new ValidationError([{ path: c.node.path, field: "", message: "expected to be inside a NutanixStack" }], "no NutanixStack");
+    return cur;
+  }
+
+  private readonly handlerOverride?: string;
+  private readonly synthFileProducers = new Map<string, SynthFileProducer>();
+  private bridgedPlan?: Plan;
+  private suppressPlanValidation = false;
+
+  constructor(scope: Construct, id: string, props: NutanixStackProps = {}) {
+    super(scope, id);
+    Object.defineProperty(this, STACK_MARKER, { value: true });
+    if (!isPropsObject(props) || (props.handlerCommand !== undefined && (typeof props.handlerCommand !== "string" || props.handlerCommand === ""))) {
+      const given = isPropsObject(props) ? props.handlerCommand : props;
+      scope.node.tryRemoveChild(this.node.id);
+      throw new ValidationError([{ path: this.node.path, field: isPropsObject(props) ? "handlerCommand" : "", message: `expected a non-empty handler script path, got ${describeValue(given)}` }], `invalid props for ${this.node.path}`);
+    }
+    this.handlerOverride = props.handlerCommand;
+    configureStack(this);
+    this.node.addValidation({ validate: () => (this.suppressPlanValidation ? [] : this.validatePlan().map(formatIssue)) });
+    const inner = this.synthesizer;
+    this.synthesizer = { synthesize: (session: ISynthesisSession) => this.synthesizeWith(inner, session) } satisfies IStackSynthesizer;
+  }
+
+  /** Every problem of this stack's plan (props are checked at construction; these are the cross-resource rules). */
+  public validatePlan(): ValidationIssue[] {
+    return [...collectPlan(this).issues];
+  }
+
+  /**
+   * The plan of this stack.
+   * @throws ValidationError listing every problem, when any rule is broken
+   */
+  public toPlan(): Plan {
+    const { plan, issues } = collectPlan(this);
+    if (issues.length > 0) throw new ValidationError(issues, `cannot synthesize stack ${this.node.id}`);
+    return plan;
+  }
+
+  /**
+   * Registers a file to write beside the plan at synth, e.g. `manifests/<cluster>.yaml`. The producer
+   * runs after validation and before anything is written; it gets the plan.
+   */
+  public addSynthFile(relPath: string, producer: SynthFileProducer): void {
+    const problem = checkSynthPath(relPath);
+    if (problem || this.synthFileProducers.has(relPath)) {
+      throw new ValidationError([{ path: this.node.path, field: "synthFiles", message: problem ?? `expected one producer per file, ${JSON.stringify(relPath)} is registered twice` }], "invalid synth file");
+    }
+    this.synthFileProducers.set(relPath, producer);
+  }
+
+  /** The handler script path the provisioners run, as Terraform's working directory sees it. */
+  public get handlerPath(): string {
+    return this.handlerOverride ?? defaultHandlerPath(stackOutdir(this));
+  }
+
+  /** Validates the plan and emits the bridge once, before cdktf resolves the stack. */
+  public override prepareStack(): void {
+    if (!this.bridgedPlan) {
+      const plan = this.toPlan();
+      emitBridge(this, plan, { handler: this.handlerPath });
+      this.bridgedPlan = plan;
+    }
+    super.prepareStack();
+  }
+
+  /** Runs every validation of the tree and throws one ValidationError listing all problems. */
+  public override runAllValidations(): void {
+    const issues = this.validatePlan();
+    this.suppressPlanValidation = true;
+    try {
+      for (const c of this.node.findAll()) {
+        for (const message of c.node.validate()) issues.push({ path: c.node.path, field: "", message });
+      }
+    } finally {
+      this.suppressPlanValidation = false;
+    }
+    if (issues.length > 0) throw new ValidationError(issues, `cannot synthesize stack ${this.node.id}`);
+  }
+
+  /** Every extra file of this stack (registered producers and ISynthFileProducer constructs), checked. */
+  public renderSynthFiles(plan: Plan): SynthFile[] {
+    const files: SynthFile[] = [...this.synthFileProducers].map(([p, produce]) => ({ path: p, contents: produce(plan) }));
+    for (const c of this.node.findAll()) if (c !== (this as IConstruct) && isSynthFileProducer(c)) files.push(...c.synthFiles(plan));
+    const issues: ValidationIssue[] = [];
+    const seen = new Set<string>();
+    for (const f of files) {
+      const problem = checkSynthPath(f.path) ?? (seen.has(f.path) ? `expected one producer per file, ${JSON.stringify(f.path)} is produced twice` : undefined);
+      if (problem) issues.push({ path: this.node.path, field: "synthFiles", message: problem });
+      if (typeof f.contents !== "string") issues.push({ path: this.node.path, field: "synthFiles", message: `expected text for ${f.path}, got ${describeValue(f.contents)}` });
+      seen.add(f.path);
+    }
+    if (issues.length > 0) throw new ValidationError(issues, `cannot synthesize stack ${this.node.id}`);
+    return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  }
+
+  private synthesizeWith(inner: IStackSynthesizer, session: ISynthesisSession): void {
+    const plan = this.bridgedPlan ?? this.toPlan();
+    const files = [{ path: PLAN_FILE_NAME, contents: stableStringify(plan) }, ...this.renderSynthFiles(plan)];
+    inner.synthesize(session);
+    const dir = path.join(session.outdir, "stacks", this.node.id);
+    for (const f of files) writeAtomically(path.join(dir, ...f.path.split("/")), f.contents);
+  }
+}
+
+/** Why `p` cannot be a synth file path, or undefined. */
+function checkSynthPath(p: unknown): string | undefined {
+  if (typeof p !== "string" || p === "") return `expected a relative file path, got ${describeValue(p)}`;
+  const parts = p.split("/");
+  if (p.startsWith("/") || /^[A-Za-z]:/.test(p) || p.includes("\\") || parts.some((s) => s === "" || s === "." || s === "..")) {
+    return `expected a relative path inside the stack directory such as manifests/x.yaml, got ${JSON.stringify(p)}`;
+  }
+  if (RESERVED_FILES.includes(p)) return `expected a file name other than ${RESERVED_FILES.join(", ")}, got ${JSON.stringify(p)}`;
+  return undefined;
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+function writeAtomically(file: string, contents: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, contents);
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,192 @@
+/**
+ * Cross-resource rules of a plan, checked at synth (and usable on any plan): names unique per
+ * account and cluster, one kube-vip address per cluster, the VIP on its node subnet, PCG account and
+ * host sizing, VM host name length, one control plane and one endpoint per cluster, no cycles.
+ * Pure functions over plan resources; every problem is returned, none thrown.
+ */
+import { checkVipInNodeNetwork } from "../schema/cluster";
+import type { NodePoolSpec } from "../schema/node-pool";
+import { PCG_MIN_NODE_DISK_GIB, PCG_MIN_NODE_MEMORY_MIB, PCG_MIN_NODE_VCPUS } from "../schema/pcg";
+import type { PlanResource, ResourceKind, ResourceOfKind } from "../schema/plan";
+import type { ValidationIssue } from "../schema/validation";
+import { findCycle } from "./load";
+
+/** Longest VM host name (an RFC 1123 label). */
+export const MAX_HOSTNAME_LENGTH = 63;
+
+type Rule = (ix: PlanIndex) => ValidationIssue[];
+
+/** Resources of a plan indexed by id and kind. */
+class PlanIndex {
+  readonly byId = new Map<string, PlanResource>();
+  constructor(readonly resources: readonly PlanResource[]) {
+    for (const r of resources) this.byId.set(r.id, r);
+  }
+  all<K extends ResourceKind>(kind: K): ResourceOfKind<K>[] {
+    return this.resources.filter((r): r is ResourceOfKind<K> => r.kind === kind);
+  }
+  get<K extends ResourceKind>(kind: K, id: string): ResourceOfKind<K> | undefined {
+    const r = this.byId.get(id);
+    return r && r.kind === kind ? (r as ResourceOfKind<K>) : undefined;
+  }
+}
+
+/** Groups items by a key, keeping order. */
+function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const t of items) {
+    const k = key(t);
+    const list = out.get(k);
+    if (list) list.push(t);
+    else out.set(k, [t]);
+  }
+  return out;
+}
+
+/** Reports every item after the first that shares `key` with an earlier one of its group. */
+function duplicates<T extends { id: string }>(items: readonly T[], key: (t: T) => string, issue: (dup: T, first: T) => ValidationIssue): ValidationIssue[] {
+  const seen = new Map<string, T>();
+  const out: ValidationIssue[] = [];
+  for (const t of items) {
+    const k = key(t);
+    const first = seen.get(k);
+    if (first) out.push(issue(t, first));
+    else seen.set(k, t);
+  }
+  return out;
+}
+
+const uniqueClusterNames: Rule = (ix) =>
+  [...groupBy(ix.all("NutanixCluster"), (c) => c.spec.account).values()].flatMap((group) =>
+    duplicates(group, (c) => c.spec.name, (dup, first) => ({
+      path: dup.id,
+      field: "name",
+      message: `expected cluster names unique per account, '${dup.spec.name}' is also used by ${first.id} in account ${dup.spec.account}`,
+    })),
+  );
+
+const uniqueGatewayNames: Rule = (ix) =>
+  [...groupBy(ix.all("PrivateCloudGateway"), (g) => g.spec.account).values()].flatMap((group) =>
+    duplicates(group, (g) => g.spec.name, (dup, first) => ({
+      path: dup.id,
+      field: "name",
+      message: `expected gateway names unique per account, '${dup.spec.name}' is also used by ${first.id}`,
+    })),
+  );
+
+const uniquePoolNames: Rule = (ix) =>
+  [...groupBy(ix.all("NodePool"), (p) => p.spec.cluster).values()].flatMap((group) =>
+    duplicates(group, (p) => p.spec.name, (dup, first) => ({
+      path: dup.id,
+      field: "name",
+      message: `expected pool names unique per cluster, '${dup.spec.name}' is also used by ${first.id} in cluster ${dup.spec.cluster}`,
+    })),
+  );
+
+/** The cluster whose endpoint is `endpointId`. */
+function clusterOfEndpoint(ix: PlanIndex, endpointId: string): ResourceOfKind<"NutanixCluster"> | undefined {
+  return ix.all("NutanixCluster").find((c) => c.spec.endpoint === endpointId);
+}
+
+const uniqueVips: Rule = (ix) =>
+  [...groupBy(ix.all("KubeVipEndpoint"), (e) => e.spec.account).values()].flatMap((group) =>
+    duplicates(group, (e) => e.spec.address, (dup, first) => ({
+      path: dup.id,
+      field: "address",
+      message: `expected a kube-vip address used by one cluster only, ${dup.spec.address} is also claimed by ${first.id} (cluster '${first.spec.clusterName}')`,
+    })),
+  );
+
+const oneEndpointAndControlPlanePerCluster: Rule = (ix) => {
+  const out: ValidationIssue[] = [];
+  for (const e of ix.all("KubeVipEndpoint")) {
+    if (!clusterOfEndpoint(ix, e.id)) {
+      const owner = ix.all("NutanixCluster").find((c) => c.spec.account === e.spec.account && c.spec.name === e.spec.clusterName);
+      out.push({
+        path: e.id,
+        field: "cluster",
+        message: `expected one kube-vip endpoint per cluster, cluster '${e.spec.clusterName}' already has ${owner ? owner.spec.endpoint : "its own endpoint"}`,
+      });
+    }
+  }
+  for (const p of ix.all("NodePool")) {
+    const c = ix.get("NutanixCluster", p.spec.cluster);
+    if (c && p.spec.role === "control-plane" && c.spec.controlPlane !== p.id) {
+      out.push({ path: p.id, field: "role", message: `expected one control-plane pool per cluster, ${c.id} already has ${c.spec.controlPlane}` });
+    }
+  }
+  return out;
+};
+
+const vipOnNodeNetwork: Rule = (ix) =>
+  ix.all("KubeVipEndpoint").flatMap((e) => {
+    const net = clusterOfEndpoint(ix, e.id)?.spec.nodeNetwork;
+    return net ? checkVipInNodeNetwork(e.spec.address, net).map((message) => ({ path: e.id, field: "address", message })) : [];
+  });
+
+/** Largest index a VM of the pool may get (VMs are named `<cluster>-<pool>-<n>`). */
+function maxNodeIndex(p: NodePoolSpec): number {
+  return Math.max(p.replicas, p.autoscaling?.maxReplicas ?? 0, 1);
+}
+
+const hostnameLength: Rule = (ix) =>
+  ix.all("NodePool").flatMap((p) => {
+    const longest = `${p.spec.clusterName}-${p.spec.name}-${maxNodeIndex(p.spec)}`;
+    return longest.length > MAX_HOSTNAME_LENGTH
+      ? [{ path: p.id, field: "name", message: `expected VM host names <cluster>-<pool>-<n> of at most ${MAX_HOSTNAME_LENGTH} characters, got ${longest.length} in '${longest}': shorten the cluster or pool name` }]
+      : [];
+  });
+
+/** The minimum-size problems of one pool of a PCG host cluster. */
+function poolSizingIssues(gatewayId: string, pool: ResourceOfKind<"NodePool">): ValidationIssue[] {
+  const m = pool.spec.machine;
+  const vcpus = m.vcpuSockets * m.vcpusPerSocket;
+  const out: ValidationIssue[] = [];
+  const issue = (message: string) => out.push({ path: gatewayId, field: "hostCluster", message });
+  if (vcpus < PCG_MIN_NODE_VCPUS) issue(`expected every node of ${pool.id} to have ≥ ${PCG_MIN_NODE_VCPUS} vCPUs (Palette PCG minimum), got ${vcpus} (${m.vcpuSockets} sockets × ${m.vcpusPerSocket})`);
+  if (m.memoryMiB < PCG_MIN_NODE_MEMORY_MIB) issue(`expected every node of ${pool.id} to have ≥ ${PCG_MIN_NODE_MEMORY_MIB} MiB of memory (Palette PCG minimum), got ${m.memoryMiB} MiB`);
+  if (m.systemDiskMiB < PCG_MIN_NODE_DISK_GIB * 1024) issue(`expected every node of ${pool.id} to have a system disk ≥ ${PCG_MIN_NODE_DISK_GIB} GiB (Palette PCG minimum), got ${m.systemDiskMiB / 1024} GiB`);
+  return out;
+}
+
+const gatewayHost: Rule = (ix) =>
+  ix.all("PrivateCloudGateway").flatMap((g) => {
+    const host = ix.get("NutanixCluster", g.spec.hostCluster);
+    if (!host) return [{ path: g.id, field: "hostCluster", message: `expected the id of a NutanixCluster in this plan, got ${JSON.stringify(g.spec.hostCluster)}` }];
+    const out: ValidationIssue[] = [];
+    if (host.spec.account !== g.spec.account) {
+      out.push({ path: g.id, field: "account", message: `expected the host cluster's account ${host.spec.account}, got ${g.spec.account}: a gateway serves the Prism Central its host cluster runs in` });
+    }
+    const cp = ix.get("NodePool", host.spec.controlPlane);
+    const workers = host.spec.workers.map((w) => ix.get("NodePool", w)).filter((p): p is ResourceOfKind<"NodePool"> => p !== undefined);
+    if (!cp || cp.spec.replicas < 1) out.push({ path: g.id, field: "hostCluster", message: `expected at least 1 control-plane node on ${host.id} (Palette PCG minimum), got ${cp?.spec.replicas ?? 0}` });
+    const workerNodes = workers.reduce((n, w) => n + w.spec.replicas, 0);
+    if (workerNodes < 1) out.push({ path: g.id, field: "hostCluster", message: `expected at least 1 worker node on ${host.id} (Palette PCG minimum), got ${workerNodes}` });
+    for (const p of [...(cp ? [cp] : []), ...workers]) out.push(...poolSizingIssues(g.id, p));
+    return out;
+  });
+
+const noCycles: Rule = (ix) => {
+  const cycle = findCycle(ix.resources);
+  return cycle ? [{ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` }] : [];
+};
+
+/** Every cross-resource rule, in the order their issues are reported. */
+export const CROSS_RESOURCE_RULES: readonly Rule[] = [
+  uniqueClusterNames,
+  uniquePoolNames,
+  uniqueGatewayNames,
+  uniqueVips,
+  oneEndpointAndControlPlanePerCluster,
+  vipOnNodeNetwork,
+  hostnameLength,
+  gatewayHost,
+  noCycles,
+];
+
+/** Runs every cross-resource rule on the resources of a plan; returns all issues. */
+export function validateResources(resources: readonly PlanResource[]): ValidationIssue[] {
+  const ix = new PlanIndex(resources);
+  return CROSS_RESOURCE_RULES.flatMap((rule) => rule(ix));
+}
+

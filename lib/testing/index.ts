@@ -1,0 +1,1 @@
+export class PlanTemplate {}; export class Match {}
