@@ -49,8 +49,9 @@ export function crdSchemaErrors(obj: { apiVersion: string; kind: string }): stri
   const key = `${obj.apiVersion}/${obj.kind}`;
   const validate = validators.get(key);
   if (!validate) throw new Error(`no CRD schema for ${key} in test/fixtures/crds`);
+  const kind = obj.kind;
   if (validate(obj)) return [];
-  return (validate.errors ?? []).map((e) => `${obj.kind} ${e.instancePath || "/"}: ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
+  return (validate.errors ?? []).map((e) => `${kind} ${e.instancePath || "/"}: ${e.message}${e.params && "additionalProperty" in e.params ? ` (${String(e.params.additionalProperty)})` : ""}`);
 }
 
 /**
