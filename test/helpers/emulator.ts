@@ -7,7 +7,7 @@ import * as https from "node:https";
 import { promises as fsp } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../lib/emulator";
+import { startEmulator, type EmulatorOptions, type RunningEmulator, type SeedInput } from "../../lib/emulator";
 import { PrismClient, type PrismClientOptions } from "../../lib/prism";
 
 export interface EmulatorHarness {
@@ -110,7 +110,7 @@ export async function withEmulator<T>(opts: EmulatorOptions, fn: (h: EmulatorHar
 }
 
 /** A seed with `n` VMs named vm-00…, on PE-1/vm-net-20 (no pools needed for IPs beyond 100). */
-export function seedWithVms(n: number, extra: { noSubnet?: boolean } = {}): object {
+export function seedWithVms(n: number, extra: { noSubnet?: boolean } = {}): SeedInput {
   return {
     prismCentral: { name: "pc-test" },
     clusters: [{ name: "PE-1" }, { name: "PE-2" }],
@@ -123,7 +123,7 @@ export function seedWithVms(n: number, extra: { noSubnet?: boolean } = {}): obje
       name: `vm-${String(i).padStart(2, "0")}`,
       cluster: "PE-1",
       ...(extra.noSubnet ? {} : { subnet: "vm-net-20" }),
-      powerState: i % 2 === 0 ? "ON" : "OFF",
+      powerState: (i % 2 === 0 ? "ON" : "OFF") as "ON" | "OFF",
     })),
   };
 }

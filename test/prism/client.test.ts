@@ -344,7 +344,7 @@ test("lookups: PC vs PE with the same name, ambiguity, missing, VLAN scoping, OV
     subnets: [
       { name: "net-a", cluster: "shared", vlanId: 10, cidr: "10.1.0.0/24", gateway: "10.1.0.1", pools: ["10.1.0.10-10.1.0.20"] },
       { name: "net-a", cluster: "PE-2", vlanId: 10, cidr: "10.2.0.0/24", gateway: "10.2.0.1", pools: ["10.2.0.10-10.2.0.20"] },
-      { name: "overlay-1", type: "OVERLAY", cidr: "192.168.0.0/24", gateway: "192.168.0.1", pools: ["192.168.0.10-192.168.0.20"] },
+      { name: "overlay-1", type: "OVERLAY" as const, cidr: "192.168.0.0/24", gateway: "192.168.0.1", pools: ["192.168.0.10-192.168.0.20"] },
     ],
     images: [{ name: "img" }, { name: "twin" }, { name: "twin" }],
   };
