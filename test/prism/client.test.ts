@@ -495,3 +495,23 @@ test("IPAM: first free pool address in order, released on delete; pool exhaustio
     assert.equal(ipOf(await c.getVm(d.uuid)), "10.20.0.101", "the released address is handed out again");
   });
 });
+
+test("a request slower than timeoutMs is retried, then fails with PrismTimeoutError", async () => {
+  await withEmulator({ seed: SMALL_SEED, latencyMs: 300 }, async (h) => {
+    const c = h.client({ timeoutMs: 80, retries: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 2 } });
+    const err = await c.checkAuth().then(() => null, (e: unknown) => e);
+    assert.ok(err instanceof PrismError && err.name === "PrismTimeoutError", String(err));
+    assert.match(err.message, /GET \/users\/me: timed out after 80 ms/);
+    assert.equal(c.stats.retries, 1);
+    const patient = h.client({ timeoutMs: 2000 });
+    assert.equal(await patient.checkAuth(), "admin");
+  });
+});
+
+test("IPv6 loopback: the emulator on ::1 and a client of [::1]", async () => {
+  await withEmulator({ seed: SMALL_SEED, host: "::1", https: true }, async (h) => {
+    assert.match(h.emu.url, /^https:\/\/\[::1\]:\d+$/);
+    const c = h.client();
+    assert.equal(await c.checkAuth(), "admin");
+  });
+});
