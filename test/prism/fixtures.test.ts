@@ -272,3 +272,35 @@ test("endpoint parsing: host[:port] defaults to https and 9440", () => {
   assert.equal(new PrismClient({ endpoint: "[::1]", username: "u", password: "p" }).endpoint.href, "https://[::1]:9440/");
   assert.throws(() => new PrismClient({ endpoint: "ftp://x", username: "u", password: "p" }), /https:\/\/ or http:\/\//);
 });
+
+test("updateVm with wait: a task failing with an edit conflict (pc.2022.1+) re-reads and retries", async () => {
+  const conflictTask = JSON.stringify({ uuid: "t-1", status: "FAILED", error_detail: "CONCURRENT_REQUESTS_NOT_ALLOWED: Edit conflict: please retry change." });
+  const okTask = JSON.stringify({ uuid: "t-2", status: "SUCCEEDED", percentage_complete: 100 });
+  let puts = 0;
+  await withFixtureServer(
+    (s) => {
+      if (s.method === "PUT") {
+        puts++;
+        return { status: 202, text: JSON.stringify({ api_version: "3.1", metadata: { kind: "vm" }, spec: {}, status: { state: "PENDING", execution_context: { task_uuid: `t-${puts}` } } }), headers: { "Content-Type": "application/json" } };
+      }
+      if (s.url.endsWith("/tasks/t-1")) return { status: 200, text: conflictTask, headers: { "Content-Type": "application/json" } };
+      if (s.url.endsWith("/tasks/t-2")) return { status: 200, text: okTask, headers: { "Content-Type": "application/json" } };
+      return { status: 200, file: "vm-get.json" };
+    },
+    async (c, seen) => {
+      const t = await c.updateVm("bdbb0000-0000-4000-8000-000000000001", (spec) => {
+        spec.resources.power_state = "ON";
+      }, { wait: { initialDelayMs: 1 } });
+      assert.equal(t, "t-2");
+      assert.equal(c.stats.conflicts, 1);
+      const putBodies = seen.filter((s) => s.method === "PUT").map((s) => JSON.parse(s.body) as { metadata: { spec_version: number }; spec: { resources: { power_state: string } }; status?: unknown });
+      assert.equal(putBodies.length, 2);
+      for (const b of putBodies) {
+        assert.equal(b.status, undefined, "status is dropped");
+        assert.equal(b.metadata.spec_version, 0, "metadata sent back unchanged");
+        assert.equal(b.spec.resources.power_state, "ON");
+      }
+      assert.equal(seen.filter((s) => s.method === "GET" && s.url.includes("/vms/")).length, 2, "re-read before the retry");
+    },
+  );
+});
