@@ -42,7 +42,9 @@ export const PrismEndpointInput = z
       ctx.addIssue({ code: "custom", message: `expected no path in the endpoint (the client adds /api/nutanix/v3), got ${JSON.stringify(url.pathname + url.search)}` });
       return z.NEVER;
     }
-    return { host: url.hostname, port: url.port ? Number(url.port) : PRISM_CENTRAL_DEFAULT_PORT };
+    // URL drops a port equal to the scheme's default (443), so read an explicit port from the text.
+    const explicit = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^/?#@]*:(\d+)(?:[/?#]|$)/i.exec(raw);
+    return { host: url.hostname, port: url.port ? Number(url.port) : explicit ? Number(explicit[1]) : PRISM_CENTRAL_DEFAULT_PORT };
   })
   .pipe(PrismEndpoint);
 

@@ -35,7 +35,14 @@ export const LabelValue = z.string().refine(isLabelValue, {
 });
 
 /** Node labels. */
-export const Labels = z.record(QualifiedName, LabelValue);
+export const Labels = z.record(z.string(), LabelValue).superRefine((labels, ctx) => {
+  // Keys are checked here rather than by the record's key schema, whose message zod replaces.
+  for (const key of Object.keys(labels)) {
+    if (!isQualifiedName(key)) {
+      ctx.addIssue({ code: "custom", path: [key], message: `expected a Kubernetes key [prefix/]name: name ≤ 63 characters of a-z, A-Z, 0-9, '-', '_', '.', prefix a DNS subdomain, got ${JSON.stringify(key)}` });
+    }
+  }
+});
 
 /** A node taint. */
 export const Taint = z.strictObject({

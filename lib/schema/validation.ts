@@ -52,6 +52,14 @@ function describeGiven(input: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
 }
 
+/** Fields whose given values are never echoed: a literal secret put where a reference belongs. */
+const SECRET_FIELD = /password|secret|apikey|token|credential/i;
+
+function describeHidden(input: unknown): string {
+  if (input === undefined) return "nothing";
+  return `${Array.isArray(input) ? "an array" : input === null ? "null" : typeof input === "object" ? "an object" : `a ${typeof input}`} (not shown: it may be a secret)`;
+}
+
 function isScalar(v: unknown): boolean {
   return v === null || ["string", "number", "boolean"].includes(typeof v);
 }
@@ -64,7 +72,8 @@ export function issuesFromZod(path: string, error: z.ZodError | readonly z.core.
     if (issue.code === "unrecognized_keys") {
       message = `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `'${k}'`).join(", ")} (check the spelling)`;
     } else if (!/\bgot\b/.test(message) && "input" in issue && (issue.code !== "custom" || isScalar(issue.input))) {
-      message = `${message}, got ${describeGiven(issue.input)}`;
+      const secretish = [...prefix, ...issue.path].some((seg) => typeof seg === "string" && SECRET_FIELD.test(seg));
+      message = `${message}, got ${secretish ? describeHidden(issue.input) : describeGiven(issue.input)}`;
     }
     return { path, field: fieldPath([...prefix, ...issue.path]), message };
   });
