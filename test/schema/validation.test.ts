@@ -17,6 +17,6 @@ test("validation: parseOrThrow lists every issue as <path>: <field>: <expected, 
     assert.ok(lines.includes('dc1/thing: a: expected a number, got "x"'), lines.join("\n"));
     assert.ok(lines.includes("dc1/thing: b: expected text, got 1"));
     assert.ok(lines.some((l) => /unknown field 'c'/.test(l)));
-    assert.match(e.message, /^invalid props for dc1\/thing:\n  /);
+    assert.match(e.message, /^invalid props for dc1\/thing:\n {2}/);
   }
 });
