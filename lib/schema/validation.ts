@@ -2,7 +2,7 @@
  * ValidationError: every problem with a construct's props or a plan, listed at once as
  * `<construct path>: <field path>: <what was expected, what was given>`.
  */
-import { z } from "zod";
+import type { z } from "zod";
 
 /** One validation problem. */
 export interface ValidationIssue {
