@@ -1,0 +1,165 @@
+/**
+ * nutanix-handler: validate | plan | apply | destroy a nutanix-palette-cdk plan against Prism Central.
+ * Exit 0 done, 1 failed, 2 bad input (bad plan, unknown resource, bad flags, missing credentials).
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { PLAN_FILE_NAME } from "../schema/plan";
+import { applyPlan, destroyPlan, HandlerInputError, planDiff, validatePlan, type HandlerOptions } from "./index";
+import { summaryTable } from "./progress";
+import type { RunResult } from "./types";
+
+export const USAGE = `Usage: nutanix-handler <command> [options]
+
+Commands:
+  validate   check the plan file (schema, ids, dependencies, generations); no API call
+  plan       show what apply would do, per resource: create / update in place / replace / delete / no change
+  apply      make Prism Central match the plan (or one --resource), then prune removed resources
+  destroy    delete what --resource owns (superseded --generation: no-op), or with --yes everything of the stack
+
+Options:
+  --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
+  --resource <id>            one resource (a construct path such as dc1/pcg-host/cp); default all
+  --generation <sha256>      destroy: the generation being destroyed (the bridge passes its own)
+  --endpoint <url>           Prism Central, https://host[:9440] (default: $NUTANIX_ENDPOINT, else the plan's account)
+  --credentials-file <file>  JSON {"username": ..., "password": ...} (default: the account's variables,
+                             normally NUTANIX_USERNAME / NUTANIX_PASSWORD)
+  --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
+  --insecure                 do not verify the TLS certificate (explicit opt-in)
+  --parallelism <n>          concurrent VM writes and task waits (default 10)
+  --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
+  --yes                      destroy: confirm deleting everything the stack owns
+  --json                     print the result as JSON on stdout (progress stays on stderr)
+  --quiet                    no progress lines (the summary and errors still print)
+  -h, --help                 this text
+
+Exit codes: 0 done, 1 failed (see the summary), 2 bad input.`;
+
+const COMMANDS = ["validate", "plan", "apply", "destroy"] as const;
+type Command = (typeof COMMANDS)[number];
+
+/** The nearest plan file: ./nutanix-plan.json, else the single one under ./cdktf.out/stacks/. */
+export function defaultPlanFile(cwd: string = process.cwd()): string {
+  const here = path.join(cwd, PLAN_FILE_NAME);
+  if (fs.existsSync(here)) return here;
+  const stacks = path.join(cwd, "cdktf.out", "stacks");
+  const found = fs.existsSync(stacks)
+    ? fs.readdirSync(stacks).map((d) => path.join(stacks, d, PLAN_FILE_NAME)).filter((f) => fs.existsSync(f))
+    : [];
+  if (found.length === 1) return found[0]!;
+  if (found.length > 1) throw new HandlerInputError(`several plans under ${stacks}: pass --plan (one of ${found.map((f) => path.relative(cwd, f)).join(", ")})`);
+  throw new HandlerInputError(`no ${PLAN_FILE_NAME} here or under cdktf.out/stacks/: run cdktf synth, or pass --plan <file>`);
+}
+
+interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  isTty: boolean;
+  tty?: { write(text: string): void };
+}
+
+const defaultIo = (): Io => ({
+  stdout: (t) => process.stdout.write(t),
+  stderr: (t) => process.stderr.write(t),
+  isTty: process.stderr.isTTY === true,
+  tty: process.stderr,
+});
+
+/** Runs the CLI; resolves to the exit code. */
+export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      strict: true,
+      options: {
+        plan: { type: "string" },
+        resource: { type: "string" },
+        generation: { type: "string" },
+        endpoint: { type: "string" },
+        "credentials-file": { type: "string" },
+        "ca-bundle": { type: "string" },
+        insecure: { type: "boolean" },
+        parallelism: { type: "string" },
+        "no-prune": { type: "boolean" },
+        yes: { type: "boolean" },
+        json: { type: "boolean" },
+        quiet: { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+  } catch (e) {
+    io.stderr(`nutanix-handler: ${(e as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const v = parsed.values;
+  if (v.help) {
+    io.stdout(`${USAGE}\n`);
+    return 0;
+  }
+  const [command, ...extra] = parsed.positionals;
+  if (!command || !(COMMANDS as readonly string[]).includes(command) || extra.length > 0) {
+    io.stderr(`nutanix-handler: expected one command (${COMMANDS.join(", ")})${command ? `, got ${[command, ...extra].join(" ")}` : ""}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const cmd = command as Command;
+  const log = v.quiet ? undefined : (line: string): void => io.stderr(`${line}\n`);
+  try {
+    if (v.generation !== undefined && cmd !== "destroy") throw new HandlerInputError("--generation is for destroy only");
+    if (v.yes && cmd !== "destroy") throw new HandlerInputError("--yes is for destroy only");
+    let parallelism: number | undefined;
+    if (v.parallelism !== undefined) {
+      if (!/^\d+$/.test(v.parallelism)) throw new HandlerInputError(`--parallelism: expected a whole number, got ${JSON.stringify(v.parallelism)}`);
+      parallelism = Number(v.parallelism);
+    }
+    const planFile = v.plan ?? defaultPlanFile();
+    if (cmd === "validate") {
+      const r = validatePlan(planFile);
+      if (v.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n`);
+      return 0;
+    }
+    const opts: HandlerOptions = {
+      plan: planFile,
+      ...(v.resource !== undefined ? { resource: v.resource } : {}),
+      ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+      ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
+      ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
+      ...(v.insecure ? { insecure: true } : {}),
+      ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(log ? { log } : {}),
+      ...(io.isTty && io.tty && !v.json ? { tty: io.tty } : {}),
+    };
+    let result: RunResult;
+    if (cmd === "plan") {
+      const r = await planDiff({ ...opts, prune: !v["no-prune"] });
+      if (v.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      else io.stdout(`${r.text}\n`);
+      result = r;
+    } else if (cmd === "apply") {
+      result = await applyPlan({ ...opts, prune: !v["no-prune"] });
+      if (v.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
+    } else {
+      result = await destroyPlan({ ...opts, ...(v.generation !== undefined ? { generation: v.generation } : {}), ...(v.yes ? { yes: true } : {}) });
+      if (v.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
+      else if (!log) io.stderr(`${result.noop ?? summaryTable(result.resources)}\n`);
+    }
+    if (!result.ok) {
+      for (const r of result.resources.filter((x) => x.result === "failed")) io.stderr(`error: ${r.id}: ${r.error ?? "failed"}\n`);
+    }
+    return result.exitCode;
+  } catch (e) {
+    if (e instanceof HandlerInputError) {
+      if (v.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 2, error: e.message }, null, 2)}\n`);
+      io.stderr(`nutanix-handler: ${e.message}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    if (v.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 1, error: msg }, null, 2)}\n`);
+    io.stderr(`nutanix-handler: ${msg}\n`);
+    return 1;
+  }
+}

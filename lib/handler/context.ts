@@ -1,0 +1,177 @@
+/**
+ * The state of one handler run: the plan, the client, the shared write semaphore, the one VM inventory
+ * of the run (a single paged list), cached lookups and category creation.
+ */
+import type { PrismClient, Resolved } from "../prism/client";
+import type { ClusterEntity, ImageEntity, SubnetEntity, VmEntity } from "../prism/types";
+import type { EntityRef } from "../schema/refs";
+import type { Plan, PlanResource, ResourceKind, ResourceOfKind } from "../schema/plan";
+import { CATEGORY_DESCRIPTION, ownedByResource, ownedByStack } from "./ownership";
+import type { Progress } from "./progress";
+import { Semaphore } from "./scheduler";
+import type { Credentials } from "./target";
+
+/** Task polling: short first delay, backoff to a cap. */
+export interface PollOptions {
+  initialDelayMs: number;
+  maxDelayMs: number;
+  timeoutMs: number;
+}
+
+export const DEFAULT_POLL: PollOptions = { initialDelayMs: 100, maxDelayMs: 1500, timeoutMs: 30 * 60_000 };
+
+/** The VMs of Prism Central as listed once per run. */
+export class Inventory {
+  readonly byUuid = new Map<string, VmEntity>();
+  constructor(readonly all: VmEntity[]) {
+    for (const vm of all) if (vm.metadata.uuid) this.byUuid.set(vm.metadata.uuid, vm);
+  }
+
+  /** VMs with this exact name (owned or not). */
+  named(name: string): VmEntity[] {
+    return this.all.filter((v) => (v.spec?.name ?? v.status?.name) === name);
+  }
+
+  ownedByResource(stack: string, resourceId: string): VmEntity[] {
+    return this.all.filter((v) => ownedByResource(v, stack, resourceId));
+  }
+
+  ownedByStack(stack: string): VmEntity[] {
+    return this.all.filter((v) => ownedByStack(v, stack));
+  }
+
+  /** Adds a VM found by GET (a create still running is not listed). */
+  add(vm: VmEntity): void {
+    const u = vm.metadata.uuid;
+    if (!u || this.byUuid.has(u)) return;
+    this.byUuid.set(u, vm);
+    this.all.push(vm);
+  }
+}
+
+/** Name of a VM entity. */
+export function nameOf(vm: VmEntity): string {
+  return vm.spec?.name ?? vm.status?.name ?? "";
+}
+
+/** True when the VM is being deleted. */
+export function isDeleting(vm: VmEntity): boolean {
+  return vm.status?.state === "DELETE_PENDING" || vm.status?.state === "DELETE_IN_PROGRESS";
+}
+
+export interface RunContextInit {
+  plan: Plan;
+  client: PrismClient;
+  credentials: Credentials;
+  env: NodeJS.ProcessEnv;
+  parallelism: number;
+  progress: Progress;
+  poll?: Partial<PollOptions>;
+  /** False for `plan`: no writes allowed. */
+  writable: boolean;
+}
+
+export class RunContext {
+  readonly plan: Plan;
+  readonly stack: string;
+  readonly client: PrismClient;
+  readonly credentials: Credentials;
+  readonly env: NodeJS.ProcessEnv;
+  readonly writes: Semaphore;
+  readonly progress: Progress;
+  readonly poll: PollOptions;
+  readonly writable: boolean;
+  /** Resources applied successfully in this run (readiness of a cluster counts them as ready). */
+  readonly applied = new Set<string>();
+  private inventoryPromise: Promise<Inventory> | undefined;
+  private readonly categoryPromises = new Map<string, Promise<void>>();
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(init: RunContextInit) {
+    this.plan = init.plan;
+    this.stack = init.plan.metadata.stack;
+    this.client = init.client;
+    this.credentials = init.credentials;
+    this.env = init.env;
+    this.writes = new Semaphore(init.parallelism);
+    this.progress = init.progress;
+    this.poll = { ...DEFAULT_POLL, ...(init.poll ?? {}) };
+    this.writable = init.writable;
+  }
+
+  /** A plan resource by id. */
+  resource(id: string): PlanResource | undefined {
+    return this.plan.resources.find((r) => r.id === id);
+  }
+
+  /** A plan resource by id and kind, or an error naming what is missing. */
+  resourceOfKind<K extends ResourceKind>(id: string, kind: K, from: string): ResourceOfKind<K> {
+    const r = this.resource(id);
+    if (!r || r.kind !== kind) throw new Error(`${from} refers to ${kind} ${id}, which is not in the plan`);
+    return r as ResourceOfKind<K>;
+  }
+
+  /** The one VM list of this run (pages of 500). */
+  inventory(): Promise<Inventory> {
+    this.inventoryPromise ??= this.client.listAll("vms", { pageSize: 500 }).then((all) => new Inventory(all));
+    return this.inventoryPromise;
+  }
+
+  /** Memoizes an async computation for the run. */
+  once<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    let p = this.memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn();
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+
+  resolveCluster(ref: EntityRef): Promise<Resolved<ClusterEntity>> {
+    return this.once(`cluster:${JSON.stringify(ref)}`, () => this.client.resolveCluster(ref));
+  }
+
+  resolveSubnet(ref: EntityRef, peUuid?: string): Promise<Resolved<SubnetEntity>> {
+    return this.once(`subnet:${JSON.stringify(ref)}:${peUuid ?? ""}`, () => this.client.resolveSubnet(ref, peUuid));
+  }
+
+  resolveImage(ref: EntityRef): Promise<Resolved<ImageEntity>> {
+    return this.once(`image:${JSON.stringify(ref)}`, () => this.client.resolveImage(ref));
+  }
+
+  /** Ensures category key and value exist (GET, PUT when missing), once per run. */
+  ensureCategory(key: string, value: string): Promise<void> {
+    const id = `${key}\u0000${value}`;
+    let p = this.categoryPromises.get(id);
+    if (!p) {
+      p = (async () => {
+        await this.once(`catkey:${key}`, () => this.client.ensureCategoryKey(key, CATEGORY_DESCRIPTION));
+        await this.client.ensureCategoryValue(key, value, CATEGORY_DESCRIPTION);
+      })();
+      p.catch(() => this.categoryPromises.delete(id));
+      this.categoryPromises.set(id, p);
+    }
+    return p;
+  }
+
+  /** Ensures every key/value of a category map. */
+  async ensureCategories(categories: Record<string, string>): Promise<void> {
+    await Promise.all(Object.entries(categories).map(([k, v]) => this.ensureCategory(k, v)));
+  }
+
+  /** Waits for a task with this run's polling settings. */
+  async waitTask(taskUuid: string): Promise<void> {
+    if (!taskUuid) return;
+    await this.client.waitForTask(taskUuid, { initialDelayMs: this.poll.initialDelayMs, maxDelayMs: this.poll.maxDelayMs, timeoutMs: this.poll.timeoutMs });
+  }
+
+  /** Deletes a VM and waits for the task, holding one write permit. Returns false when it was already gone. */
+  async deleteVmAndWait(uuid: string): Promise<boolean> {
+    return this.writes.run(async () => {
+      const task = await this.client.deleteVm(uuid);
+      if (task === null) return false;
+      await this.waitTask(task);
+      return true;
+    });
+  }
+}

@@ -1,0 +1,108 @@
+/**
+ * Deleting what a stack owns: by resource (destroy --resource), everything (destroy --yes), or what
+ * belongs to resource ids the plan no longer holds (prune). Only VMs carrying the stack and resource
+ * categories are ever deleted; ownership is re-checked on a fresh GET right before each DELETE.
+ */
+import type { VmEntity } from "../prism/types";
+import { isDeleting, nameOf, type RunContext } from "./context";
+import { CATEGORY_KEYS, categoryValue, categoriesOf, ownedByStack, resourceHash, resourceIdFromDescription, resourceHashOf } from "./ownership";
+import { settleLimit } from "./scheduler";
+import type { ResourceResult, VmChange } from "./types";
+
+/** Owned VMs grouped by resource hash. */
+export interface OwnedGroup {
+  hash: string;
+  /** The resource id, from the plan or the VM description; else the hash. */
+  id: string;
+  vms: VmEntity[];
+}
+
+/**
+ * VMs of this stack whose creation is still running (not listed yet): found through the running
+ * VM_CREATE tasks. Best effort: a Prism Central without POST /tasks/list just yields none.
+ */
+async function pendingCreates(ctx: RunContext): Promise<VmEntity[]> {
+  try {
+    const tasks = await ctx.client.listAll("tasks", { filter: "operation_type==VM_CREATE;status==QUEUED,operation_type==VM_CREATE;status==RUNNING" });
+    const uuids = [...new Set(tasks.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm").map((r) => r.uuid)))];
+    const inv = await ctx.inventory();
+    const out: VmEntity[] = [];
+    for (const u of uuids) {
+      if (inv.byUuid.has(u)) continue;
+      const vm = await ctx.client.getVm(u);
+      if (vm && ownedByStack(vm, ctx.stack)) {
+        inv.add(vm);
+        out.push(vm);
+      }
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** The stack's VMs grouped by owning resource. `includePending` also looks for creates still running. */
+export async function ownedGroups(ctx: RunContext, includePending: boolean): Promise<OwnedGroup[]> {
+  const inv = await ctx.inventory();
+  if (includePending) await pendingCreates(ctx);
+  const byHash = new Map<string, OwnedGroup>();
+  const planIds = new Map(ctx.plan.resources.map((r) => [resourceHash(r.id), r.id]));
+  for (const vm of inv.ownedByStack(ctx.stack)) {
+    const hash = resourceHashOf(vm)!;
+    let g = byHash.get(hash);
+    if (!g) {
+      g = { hash, id: planIds.get(hash) ?? resourceIdFromDescription(vm.spec?.description) ?? hash, vms: [] };
+      byHash.set(hash, g);
+    }
+    g.vms.push(vm);
+  }
+  return [...byHash.values()].sort((a, b) => a.id.localeCompare(b.id));
+}
+
+/** Groups whose resource id is not in the plan (prune candidates). */
+export async function orphanGroups(ctx: RunContext): Promise<OwnedGroup[]> {
+  const inPlan = new Set(ctx.plan.resources.map((r) => resourceHash(r.id)));
+  return (await ownedGroups(ctx, false)).filter((g) => !inPlan.has(g.hash));
+}
+
+/** The delete steps of a group, for `plan` output. */
+export function deleteSteps(g: OwnedGroup, reason: string): VmChange[] {
+  return g.vms.map((vm) => ({ op: "delete", name: nameOf(vm), uuid: vm.metadata.uuid, changes: [], reason }));
+}
+
+/** Deletes every VM of a group (bounded by the write semaphore); one result row. */
+export async function deleteGroup(ctx: RunContext, g: OwnedGroup, action: ResourceResult["action"], kind: string): Promise<ResourceResult> {
+  const t0 = Date.now();
+  ctx.progress.start(g.id);
+  const deleted: string[] = [];
+  const failures: string[] = [];
+  const results = await settleLimit(g.vms, Math.max(1, ctx.writes.size * 2), async (vm) => {
+    const uuid = vm.metadata.uuid!;
+    const s = Date.now();
+    const fresh = await ctx.client.getVm(uuid);
+    if (!fresh) return;
+    const c = categoriesOf(fresh);
+    if (c[CATEGORY_KEYS.stack] !== categoryValue(ctx.stack) || c[CATEGORY_KEYS.resource] !== g.hash) {
+      throw new Error(`VM ${nameOf(vm)} (${uuid}) no longer carries the ownership categories; not deleting it`);
+    }
+    if (isDeleting(fresh)) {
+      // A delete already running (a previous run was interrupted): wait for it.
+      await ctx.writes.run(async () => {
+        const t = fresh.status?.execution_context?.task_uuid;
+        const last = Array.isArray(t) ? t[t.length - 1] : t;
+        if (last) await ctx.waitTask(last);
+      });
+    } else {
+      await ctx.deleteVmAndWait(uuid);
+    }
+    deleted.push(nameOf(vm));
+    ctx.progress.action(g.id, `deleted ${nameOf(vm)} (${uuid})`, Date.now() - s);
+  });
+  results.forEach((r, i) => {
+    if (r.status === "rejected") failures.push(`delete ${nameOf(g.vms[i]!)}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+  });
+  ctx.progress.finish(g.id);
+  const base = { id: g.id, kind, action, ms: Date.now() - t0, deleted };
+  if (failures.length > 0) return { ...base, result: "failed", error: failures.join("\n") };
+  return { ...base, result: "ok", detail: g.vms.length === 0 ? "nothing to delete" : `deleted ${deleted.length} VM(s)` };
+}

@@ -1,0 +1,58 @@
+/**
+ * PrismCentralAccount: checks the credentials (GET /users/me) and resolves every Prism Element
+ * cluster, subnet and image that the pools of this account name, reporting all missing ones together,
+ * before any pool writes (pools depend on their account).
+ */
+import { PrismLookupError } from "../../prism/errors";
+import type { EntityRefLike, ResolveAllInput } from "../../prism/client";
+import type { ResourceOfKind } from "../../schema/plan";
+import { canonicalJson } from "../../plan/canonical";
+import type { RunContext } from "../context";
+import type { ResourceDiff } from "../types";
+
+type AccountResource = ResourceOfKind<"PrismCentralAccount">;
+
+/** Every reference the pools (and kube-vip endpoints) of this account name, deduplicated. */
+export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInput {
+  const clusters = new Map<string, EntityRefLike>();
+  const images = new Map<string, EntityRefLike>();
+  const subnets = new Map<string, { ref: EntityRefLike; cluster?: EntityRefLike }>();
+  for (const r of ctx.plan.resources) {
+    if (r.kind === "NodePool" && r.spec.account === accountId) {
+      const m = r.spec.machine;
+      clusters.set(canonicalJson(m.cluster), m.cluster);
+      images.set(canonicalJson(m.image), m.image);
+      for (const s of m.subnets) subnets.set(canonicalJson([s, m.cluster]), { ref: s, cluster: m.cluster });
+    }
+    if (r.kind === "KubeVipEndpoint" && r.spec.account === accountId && r.spec.subnet) {
+      const entry: { ref: EntityRefLike; cluster?: EntityRefLike } = { ref: r.spec.subnet };
+      if (r.spec.peCluster) {
+        entry.cluster = r.spec.peCluster;
+        clusters.set(canonicalJson(r.spec.peCluster), r.spec.peCluster);
+      }
+      subnets.set(canonicalJson([entry.ref, entry.cluster ?? null]), entry);
+    }
+  }
+  return { clusters: [...clusters.values()], images: [...images.values()], subnets: [...subnets.values()] };
+}
+
+export async function planAccount(ctx: RunContext, res: AccountResource): Promise<ResourceDiff> {
+  const user = await ctx.once("auth", () => ctx.client.checkAuth());
+  const notes = [`authenticated to ${ctx.client.endpoint.host} as ${user}`];
+  const errors: string[] = [];
+  const refs = referencesOf(ctx, res.id);
+  try {
+    const r = await ctx.client.resolveAll(refs);
+    const names = (xs: Array<{ name: string }>): string => [...new Set(xs.map((x) => x.name))].join(", ") || "none";
+    notes.push(`PE clusters: ${names(r.clusters)}; subnets: ${names(r.subnets)}; images: ${names(r.images)}`);
+  } catch (e) {
+    if (!(e instanceof PrismLookupError)) throw e;
+    errors.push(...e.issues.map((i) => i.message));
+  }
+  return { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors };
+}
+
+export function applyAccount(diff: ResourceDiff): string {
+  if (diff.errors.length > 0) throw new Error(`${diff.errors.length} reference(s) not found in Prism Central:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`);
+  return diff.notes.join("; ");
+}
