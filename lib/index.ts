@@ -6,3 +6,4 @@ export * from "./schema";
 export * from "./constructs";
 export * from "./plan";
 export { PlanTemplate, Match } from "./testing";
+export * from "./render";

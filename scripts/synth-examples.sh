@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Synthesizes every example through the cdktf CLI twice and checks that:
-#  - cdk.tf.json and nutanix-plan.json are byte-identical between the two runs (determinism);
+#  - cdk.tf.json, nutanix-plan.json and manifests/ are byte-identical between the two runs (determinism);
 #  - no secret placed in the environment appears anywhere under the output (references only).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ export NUTANIX_USERNAME="sentinel-user-7f3a9c"
 export NUTANIX_PASSWORD="sentinel-pass-41d0e2"
 export PALETTE_API_KEY="sentinel-apikey-9b8c7d"
 
-work="$(mktemp -d)"
+mkdir -p .tmp && work="$(mktemp -d "$PWD/.tmp/synth-examples.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 status=0
 for dir in examples/*/; do
@@ -27,7 +27,10 @@ for dir in examples/*/; do
         echo "FAIL: $name: stacks/$stack/$f differs between two synths"; status=1
       fi
     done
-    echo "   stacks/$stack: cdk.tf.json and nutanix-plan.json identical across two synths"
+    if ! diff -r "$work/$name-1/stacks/$stack/manifests" "$work/$name-2/stacks/$stack/manifests" >/dev/null; then
+      echo "FAIL: $name: stacks/$stack/manifests differs between two synths"; status=1
+    fi
+    echo "   stacks/$stack: cdk.tf.json, nutanix-plan.json and manifests/ identical across two synths"
   done
   if grep -rlF -e "$NUTANIX_USERNAME" -e "$NUTANIX_PASSWORD" -e "$PALETTE_API_KEY" "$work/$name-1" "$work/$name-2"; then
     echo "FAIL: $name: a secret value from the environment appears in the synth output"; status=1

@@ -12,6 +12,10 @@ import type { NodeTaint, NutanixMachineProps } from "./machine";
 import { NodePool, type NodePoolOptions } from "./node-pool";
 import { checkAccountProp, type PrismCentralAccount } from "./prism-central-account";
 import { NutanixResource } from "./resource";
+import { capxManifests, capxManifestsYaml, type KubeObject } from "../render/capx";
+import type { Plan } from "../schema/plan";
+import type { SynthFile } from "./nutanix-stack";
+import { findStack } from "./internal";
 
 /** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`). */
 export interface ControlPlaneProps {
@@ -96,6 +100,33 @@ export interface NutanixClusterProps {
    * @default - unknown: the handler checks the VIP against Prism Central at apply
    */
   readonly nodeNetwork?: NodeNetworkProps;
+  /**
+   * How the CAPX manifests of this cluster are exported at synth (`manifests/<name>.yaml`) and by
+   * {@link NutanixCluster.toCapxManifests}.
+   * @default - Cluster API v1beta1, namespace "default", with a MachineHealthCheck
+   */
+  readonly capx?: CapxExportProps;
+}
+
+/** Options of the CAPX manifest export. */
+export interface CapxExportProps {
+  /**
+   * API version of the Cluster API kinds: `v1beta1` (what released CAPX templates v1.4–v1.10 and
+   * Palette's default Cluster API v1.5.3 accept, map-style `extraArgs`) or `v1beta2` (list-style
+   * `extraArgs`, as CAPX main). CAPX's own kinds stay `v1beta1`.
+   * @default "v1beta1"
+   */
+  readonly clusterApiVersion?: "v1beta1" | "v1beta2";
+  /**
+   * Namespace of every exported object.
+   * @default "default"
+   */
+  readonly namespace?: string;
+  /**
+   * Whether to export a MachineHealthCheck (maxUnhealthy 40%, nodeStartupTimeout 10m).
+   * @default true
+   */
+  readonly machineHealthCheck?: boolean;
 }
 
 /** Compile-time check: the Props interface and the schema's input agree. */
@@ -182,6 +213,29 @@ export class NutanixCluster extends NutanixResource {
       throw new ValidationError(issues, `cannot add node pool to ${path}`);
     }
     return new NodePool(this, name, { ...options, name, role: "worker", cluster: this });
+  }
+
+  /**
+   * The CAPX / Cluster API objects that build this cluster through Cluster API Provider Nutanix
+   * (credentials as `${NUTANIX_USER}` / `${NUTANIX_PASSWORD}` placeholders, never values).
+   * Validates the whole stack first.
+   * @param options overrides of the `capx` props for this call
+   * @throws ValidationError when the stack has problems
+   */
+  public toCapxManifests(options: CapxExportProps = {}): KubeObject[] {
+    const stack = findStack(this) as (IConstruct & { toPlan(): Plan }) | undefined;
+    if (!stack) {
+      throw new ValidationError([{ path: this.node.path, field: "", message: "expected the cluster inside a NutanixStack" }], "cannot export CAPX manifests");
+    }
+    return capxManifests(stack.toPlan(), this.resourceId, { ...this.data.capx, ...options });
+  }
+
+  /**
+   * Files this cluster adds to the stack's synth output: `manifests/<cluster name>.yaml`.
+   * @internal
+   */
+  public synthFiles(plan: Plan): readonly SynthFile[] {
+    return [{ path: `manifests/${this.data.name}.yaml`, contents: capxManifestsYaml(capxManifests(plan, this.resourceId, this.data.capx)) }];
   }
 
   /**

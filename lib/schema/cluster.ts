@@ -52,6 +52,13 @@ export const ControlPlanePropsSchema = z.strictObject({
   taints: z.array(Taint).default([]),
 });
 
+/** Options of the CAPX manifests exported for a cluster (`manifests/<cluster>.yaml`). */
+export const CapxExportSchema = z.strictObject({
+  clusterApiVersion: z.enum(["v1beta1", "v1beta2"], { error: "expected clusterApiVersion 'v1beta1' or 'v1beta2'" }).default("v1beta1"),
+  namespace: DnsLabel.default("default"),
+  machineHealthCheck: z.boolean().default(true),
+});
+
 /** The data props of a cluster (the account is a construct and is checked by the construct). */
 export const NutanixClusterPropsSchema = z
   .strictObject({
@@ -63,6 +70,7 @@ export const NutanixClusterPropsSchema = z
     podCidr: CidrV4.default(DEFAULT_POD_CIDR),
     serviceCidr: CidrV4.default(DEFAULT_SERVICE_CIDR),
     nodeNetwork: NodeNetwork.optional(),
+    capx: CapxExportSchema.default({ clusterApiVersion: "v1beta1", namespace: "default", machineHealthCheck: true }),
   })
   .superRefine((c, ctx) => {
     // Cross-field rules run only on fields that parsed; a broken field is already reported.

@@ -112,7 +112,7 @@ test("bridge: handlerCommand overrides the handler path", () => {
 test("synth: nutanix-plan.json is the stack's plan, stably serialized, beside cdk.tf.json", () => {
   const { stack, dir } = synthExample();
   assert.equal(fs.readFileSync(path.join(dir, "nutanix-plan.json"), "utf8"), stableStringify(stack.toPlan()));
-  assert.deepEqual(listFiles(dir), ["cdk.tf.json", "nutanix-plan.json"]);
+  assert.deepEqual(listFiles(dir), ["cdk.tf.json", "manifests/pcg-host.yaml", "nutanix-plan.json"]);
 });
 
 test("synth files: addSynthFile and ISynthFileProducer write beside the plan, with the plan as input", () => {
@@ -121,7 +121,7 @@ test("synth files: addSynthFile and ISynthFileProducer write beside the plan, wi
   const app = new App({ outdir });
   const { stack, pc } = stackWithAccount("dc1", app);
   addCluster(stack, pc, "c1");
-  stack.addSynthFile("manifests/c1.yaml", (plan: Plan) => `# ${plan.resources.length} resources\n`);
+  stack.addSynthFile("notes/c1.txt", (plan: Plan) => `# ${plan.resources.length} resources\n`);
   class Extra extends Construct implements ISynthFileProducer {
     synthFiles(plan: Plan): SynthFile[] {
       return [{ path: "extra/stack.txt", contents: plan.metadata.stack }];
@@ -130,7 +130,8 @@ test("synth files: addSynthFile and ISynthFileProducer write beside the plan, wi
   new Extra(stack, "extra");
   app.synth();
   const dir = path.join(outdir, "stacks", "dc1");
-  assert.equal(fs.readFileSync(path.join(dir, "manifests/c1.yaml"), "utf8"), "# 5 resources\n");
+  assert.equal(fs.readFileSync(path.join(dir, "notes/c1.txt"), "utf8"), "# 5 resources\n");
+  assert.match(fs.readFileSync(path.join(dir, "manifests/c1.yaml"), "utf8"), /kind: NutanixCluster/);
   assert.equal(fs.readFileSync(path.join(dir, "extra/stack.txt"), "utf8"), "dc1");
 });
 
