@@ -240,7 +240,7 @@ function readme(f: Facts, files: readonly string[]): string {
   L.push(`| Cloud type | \`${NUTANIX_CLOUD_TYPE}\` |`);
   L.push(`| Prism Central | ${a.endpoint.host}:${a.endpoint.port}${a.insecure ? " (TLS not verified: insecure)" : ""} |`);
   L.push(`| Host cluster | \`${f.host.spec.name}\`, Kubernetes ${f.host.spec.kubernetesVersion}, API https://${e.address}:${e.port} |`);
-  L.push(`| Nodes | ${n.controlPlane} control plane + ${n.workers} worker${n.workersMax !== n.workers ? ` (up to ${n.workersMax} with autoscaling)` : ""} |`);
+  L.push(`| Nodes | ${n.controlPlane} control-plane + ${n.workers} worker node${n.controlPlane + n.workers === 1 ? "" : "s"}${n.workersMax !== n.workers ? ` (up to ${n.workersMax} workers with autoscaling)` : ""} |`);
   L.push(`| Proxy | ${p.proxy ? [p.proxy.httpsProxy && `HTTPS ${redactUrl(p.proxy.httpsProxy)}`, p.proxy.httpProxy && `HTTP ${redactUrl(p.proxy.httpProxy)}`].filter(Boolean).join(", ") || "settings without a proxy URL" : "none"} |`);
   L.push("", "## Files", "");
   const about: Record<string, string> = {
@@ -335,7 +335,13 @@ function installSh(f: Facts): string {
   const n = f.counts;
   const arr = (xs: readonly string[]) => `(${xs.map(sq).join(" ")})`;
   const kubeconfigDefault = f.kubeconfigPath !== undefined
-    ? `if [ -z "\${KUBECONFIG:-}" ]; then KUBECONFIG="$here/"${sq(f.kubeconfigPath)}; export KUBECONFIG; fi`
+    ? [
+        "# KUBECONFIG defaults to the host cluster's admin kubeconfig written beside this bundle.",
+        `if [ -z "\${KUBECONFIG:-}" ]; then`,
+        `  KUBECONFIG="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)/"${sq(f.kubeconfigPath)}`,
+        "  export KUBECONFIG",
+        "fi",
+      ].join("\n")
     : "# KUBECONFIG must point at the host cluster's admin kubeconfig.";
   return `#!/usr/bin/env bash
 # Private Cloud Gateway ${sq(p.name)} on host cluster ${sq(f.host.spec.name)} (plan resource ${f.pcg.id}).
@@ -365,7 +371,6 @@ readonly MIN_DISK_GIB=${PCG_MIN_NODE_DISK_GIB}
 readonly REQUIRED_ENV=${arr(f.requiredEnv)}
 readonly REQUIRED_FILES=${arr(f.requiredFiles)}
 
-here="$(cd "$(dirname "\${BASH_SOURCE[0]}")" && pwd)"
 ${kubeconfigDefault}
 
 failures=0
@@ -518,7 +523,7 @@ run_commands() {
   [ -n "\${KUBECONFIG:-}" ] || { echo "install.sh: set KUBECONFIG to the host cluster's admin kubeconfig" >&2; exit 2; }
   echo "Paste the kubectl commands Palette shows for gateway '$PCG_NAME', then an empty line:"
   local line i
-  local -a lines=() 
+  local -a lines=()
   while IFS= read -r line; do
     [ -n "\${line//[[:space:]]/}" ] || break
     lines+=("$line")
