@@ -28,6 +28,8 @@ export interface PlanParams {
   workers?: PoolParams[];
   vip?: string;
   kubernetesVersion?: string;
+  /** Leave out nodeNetwork (so only the handler, against Prism Central, checks the VIP). */
+  noNodeNetwork?: boolean;
 }
 
 export const IMAGE_A = "ubuntu-2204-kube-v1.30.5";
@@ -57,7 +59,7 @@ export function makePlan(p: PlanParams = {}): Plan {
     endpoint: { address: p.vip ?? "10.20.0.10" },
     controlPlane: { replicas: p.cpReplicas ?? 3, machine: machine({ memoryGiB: p.cpMemoryGiB ?? 4, image: p.cpImage ?? IMAGE_A }) },
     workers: (p.workers ?? [{ name: "md", replicas: 2 }]).map((w) => ({ name: w.name, replicas: w.replicas, machine: machine(w) })),
-    nodeNetwork: { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] },
+    ...(p.noNodeNetwork ? {} : { nodeNetwork: { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] } }),
   });
   const { plan, issues } = collectPlan(stack);
   if (issues.length > 0) throw new Error(`test plan is invalid:\n${issues.map((i) => `${i.path}: ${i.field}: ${i.message}`).join("\n")}`);
