@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applyPlan, destroyPlan, planDiff } from "../../lib/handler";
 import { ownedByResource } from "../../lib/handler/ownership";
-import { IMAGE_A, IMAGE_B, listVms, makePlan, stackVmNames, unownedVersions, withTarget } from "./fixtures";
+import { IMAGE_B, listVms, makePlan, stackVmNames, unownedVersions, withTarget } from "./fixtures";
 import type { Counters } from "../../lib/emulator";
 
 const seedUnowned = { "legacy-db-01": 0, "pcg-host-default-1": 0 };
