@@ -228,6 +228,10 @@ function proxyIssues(ctx: PcgContext): ValidationIssue[] {
  * - the gateway's account is the host cluster's account;
  * - with a proxy: a proxy URL, no credentials in it, well-formed noProxy entries, and noProxy covering
  *   the PC host, the VIP, the pod CIDR and the service CIDR (each missing one named with the exact entry to add).
+ *
+ * @param knownFreeIps free addresses of the node subnet's IPAM pool as Prism Central reports them,
+ *   before the host cluster's VMs exist; replaces the count from the plan's ranges.
+ * @throws RangeError when `knownFreeIps` is not a whole number ≥ 0.
  */
 export function pcgRules(plan: Plan, pcgId: string, knownFreeIps?: number): ValidationIssue[] {
   if (knownFreeIps !== undefined && !(Number.isInteger(knownFreeIps) && knownFreeIps >= 0)) {
