@@ -1,7 +1,7 @@
 /**
  * The Prism Central v3 emulator: a real HTTP(S) server with the v3 paths, envelopes, lists, tasks,
- * categories and error bodies of the reference, state persisted atomically before each write is
- * acknowledged, and fault injection. Admin paths live under /_emulator (same basic auth, no faults).
+ * categories and error bodies of the reference, state persisted atomically (group commit) before each
+ * write is acknowledged, and fault injection. Admin paths live under /_emulator (same basic auth, no faults).
  */
 import { randomBytes, randomUUID } from "node:crypto";
 import { promises as fsp } from "node:fs";
@@ -289,8 +289,80 @@ class Emulator {
     return { total: 0, reads: 0, writes: 0, byRoute: {}, byStatus: {}, faults: { "500": 0, "503": 0, "429": 0, reset: 0, budget: 0, taskFailed: 0 }, badRequests: 0 };
   }
 
+  /** Writes the whole state now (start-up). Requests use {@link commit} instead. */
   async persist(): Promise<void> {
     if (this.opts.statePath) await writeFileAtomic(this.opts.statePath, JSON.stringify(this.state));
+  }
+
+  // ---------------- group commit
+  // Every state change bumps `changed`; a flush serializes the state as it is at that moment (so it
+  // holds every change up to `changed` then), writes it atomically, and acknowledges every change it
+  // holds. Changes made while a flush runs wait for the next one, which serializes them all at once:
+  // N concurrent writes cost one or two file rewrites instead of N, and still no answer leaves before
+  // the file that contains its change is on disk.
+  private changed = 0;
+  private flushed = 0;
+  private flushing: Promise<void> | null = null;
+  private readonly waiting: Array<{ gen: number; resolve: () => void; reject: (e: unknown) => void }> = [];
+  /** How many state files were written (group commits) since start. */
+  flushes = 0;
+
+  /** Records a change of the state (call under the mutex, right after the change). */
+  markChanged(): void {
+    this.changed++;
+  }
+
+  /**
+   * Resolves once every change made so far is on disk (immediately without a state file or when
+   * nothing is pending). Reads wait too, so no answer ever shows a change that a crash could lose.
+   */
+  durable(): Promise<void> {
+    const gen = this.changed;
+    if (!this.opts.statePath || this.flushed >= gen) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ gen, resolve, reject });
+      this.scheduleFlush();
+    });
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing) return;
+    this.flushing = new Promise<void>((done) => {
+      // One macrotask of grace lets every request already parsed in this turn join the flush.
+      setImmediate(() => {
+        void this.flushLoop().finally(() => {
+          this.flushing = null;
+          done();
+          if (this.waiting.length > 0) this.scheduleFlush();
+        });
+      });
+    });
+  }
+
+  private async flushLoop(): Promise<void> {
+    while (this.flushed < this.changed) {
+      const gen = this.changed;
+      const text = JSON.stringify(this.state);
+      try {
+        await writeFileAtomic(this.opts.statePath!, text);
+        this.flushes++;
+        this.flushed = gen;
+      } catch (e) {
+        // Fail the writers this flush was for; later changes get a fresh attempt.
+        const failed = this.waiting.filter((w) => w.gen <= gen);
+        this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((w) => w.gen > gen));
+        for (const w of failed) w.reject(e);
+        return;
+      }
+      const ready = this.waiting.filter((w) => w.gen <= this.flushed);
+      this.waiting.splice(0, this.waiting.length, ...this.waiting.filter((w) => w.gen > this.flushed));
+      for (const w of ready) w.resolve();
+    }
+  }
+
+  /** Resolves when no flush is running or pending. */
+  async drainFlushes(): Promise<void> {
+    while (this.flushing) await this.flushing;
   }
 
   // ---------------- auth
@@ -912,6 +984,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
           server.closeAllConnections();
         });
         await emu.mutex.drain();
+        await emu.drainFlushes();
         if (tempDir) await fsp.rm(tempDir, { recursive: true, force: true });
       })();
       return stopped;
@@ -1003,13 +1076,16 @@ async function handle(emu: Emulator, req: http.IncomingMessage, res: http.Server
     finish(bodyError);
     return;
   }
-  const reply = await emu.mutex.run(async () => {
+  const reply = await emu.mutex.run(() => {
     emu.now = Date.now();
     settle(emu.state, emu.now);
     const out = r.run();
-    if (out.wrote) await emu.persist();
+    if (out.wrote) emu.markChanged();
     return out;
   });
+  // Group commit: the answer (of a write, and of a read that may show one) waits for the flush that
+  // holds every change made so far.
+  await emu.durable();
   if (d.kind === "reset-after" && reply.wrote) {
     c.faults.reset++;
     req.socket.destroy();
@@ -1057,11 +1133,12 @@ async function admin(emu: Emulator, req: http.IncomingMessage, method: string, p
     const parsed = EndpointBody.safeParse(body);
     if (!parsed.success) return invalid(zodDetails(parsed.error));
     const { address, port, ready } = parsed.data;
-    return emu.mutex.run(async () => {
+    await emu.mutex.run(() => {
       emu.state.endpoints[`${address}:${port}`] = ready;
-      await emu.persist();
-      return { status: 200, body: { address, port, ready } };
+      emu.markChanged();
     });
+    await emu.durable();
+    return { status: 200, body: { address, port, ready } };
   }
   const m = /^\/endpoints\/(.+):(\d+)$/.exec(sub);
   if (m && method === "GET") {
