@@ -6,8 +6,8 @@
  */
 import { checkVipInNodeNetwork } from "../schema/cluster";
 import type { NodePoolSpec } from "../schema/node-pool";
-import { PCG_MIN_NODE_DISK_GIB, PCG_MIN_NODE_MEMORY_MIB, PCG_MIN_NODE_VCPUS } from "../schema/pcg";
-import type { PlanResource, ResourceKind, ResourceOfKind } from "../schema/plan";
+import { PLAN_API_VERSION, type Plan, type PlanResource, type ResourceKind, type ResourceOfKind } from "../schema/plan";
+import { pcgRules } from "../pcg/rules";
 import type { ValidationIssue } from "../schema/validation";
 import { findCycle } from "./load";
 
@@ -137,34 +137,11 @@ const hostnameLength: Rule = (ix) =>
       : [];
   });
 
-/** The minimum-size problems of one pool of a PCG host cluster. */
-function poolSizingIssues(gatewayId: string, pool: ResourceOfKind<"NodePool">): ValidationIssue[] {
-  const m = pool.spec.machine;
-  const vcpus = m.vcpuSockets * m.vcpusPerSocket;
-  const out: ValidationIssue[] = [];
-  const issue = (message: string) => out.push({ path: gatewayId, field: "hostCluster", message });
-  if (vcpus < PCG_MIN_NODE_VCPUS) issue(`expected every node of ${pool.id} to have ≥ ${PCG_MIN_NODE_VCPUS} vCPUs (Palette PCG minimum), got ${vcpus} (${m.vcpuSockets} sockets × ${m.vcpusPerSocket})`);
-  if (m.memoryMiB < PCG_MIN_NODE_MEMORY_MIB) issue(`expected every node of ${pool.id} to have ≥ ${PCG_MIN_NODE_MEMORY_MIB} MiB of memory (Palette PCG minimum), got ${m.memoryMiB} MiB`);
-  if (m.systemDiskMiB < PCG_MIN_NODE_DISK_GIB * 1024) issue(`expected every node of ${pool.id} to have a system disk ≥ ${PCG_MIN_NODE_DISK_GIB} GiB (Palette PCG minimum), got ${m.systemDiskMiB / 1024} GiB`);
-  return out;
-}
-
-const gatewayHost: Rule = (ix) =>
-  ix.all("PrivateCloudGateway").flatMap((g) => {
-    const host = ix.get("NutanixCluster", g.spec.hostCluster);
-    if (!host) return [{ path: g.id, field: "hostCluster", message: `expected the id of a NutanixCluster in this plan, got ${JSON.stringify(g.spec.hostCluster)}` }];
-    const out: ValidationIssue[] = [];
-    if (host.spec.account !== g.spec.account) {
-      out.push({ path: g.id, field: "account", message: `expected the host cluster's account ${host.spec.account}, got ${g.spec.account}: a gateway serves the Prism Central its host cluster runs in` });
-    }
-    const cp = ix.get("NodePool", host.spec.controlPlane);
-    const workers = host.spec.workers.map((w) => ix.get("NodePool", w)).filter((p): p is ResourceOfKind<"NodePool"> => p !== undefined);
-    if (!cp || cp.spec.replicas < 1) out.push({ path: g.id, field: "hostCluster", message: `expected at least 1 control-plane node on ${host.id} (Palette PCG minimum), got ${cp?.spec.replicas ?? 0}` });
-    const workerNodes = workers.reduce((n, w) => n + w.spec.replicas, 0);
-    if (workerNodes < 1) out.push({ path: g.id, field: "hostCluster", message: `expected at least 1 worker node on ${host.id} (Palette PCG minimum), got ${workerNodes}` });
-    for (const p of [...(cp ? [cp] : []), ...workers]) out.push(...poolSizingIssues(g.id, p));
-    return out;
-  });
+/** Palette's PCG requirements (lib/pcg/rules.ts) for every gateway of the plan. */
+const gatewayRequirements: Rule = (ix) => {
+  const plan: Plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: "" }, resources: [...ix.resources] };
+  return ix.all("PrivateCloudGateway").flatMap((g) => pcgRules(plan, g.id));
+};
 
 const noCycles: Rule = (ix) => {
   const cycle = findCycle(ix.resources);
@@ -180,7 +157,7 @@ export const CROSS_RESOURCE_RULES: readonly Rule[] = [
   oneEndpointAndControlPlanePerCluster,
   vipOnNodeNetwork,
   hostnameLength,
-  gatewayHost,
+  gatewayRequirements,
   noCycles,
 ];
 

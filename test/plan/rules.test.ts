@@ -92,10 +92,10 @@ test("fails on a PCG host below Palette's minimums, every shortfall listed", () 
   const host = addCluster(stack, pc, "c1", { controlPlane: { replicas: 1, machine: small }, workers: [{ name: "default", replicas: 0, machine: MACHINE }] });
   addGateway(stack, pc, host);
   assert.deepEqual(planLines(stack), [
-    "dc1/pcg: hostCluster: expected at least 1 worker node on dc1/c1 (Palette PCG minimum), got 0",
-    "dc1/pcg: hostCluster: expected every node of dc1/c1/cp to have ≥ 4 vCPUs (Palette PCG minimum), got 2 (2 sockets × 1)",
-    "dc1/pcg: hostCluster: expected every node of dc1/c1/cp to have ≥ 4096 MiB of memory (Palette PCG minimum), got 2048 MiB",
-    "dc1/pcg: hostCluster: expected every node of dc1/c1/cp to have a system disk ≥ 60 GiB (Palette PCG minimum), got 40 GiB",
+    "dc1/c1: workers: expected ≥ 1 worker node on the host cluster of Private Cloud Gateway 'pcg' (Palette minimum), got 0",
+    "dc1/c1/cp: machine: expected ≥ 4 vCPUs (vcpuSockets × vcpusPerSocket) on every node of a Private Cloud Gateway host cluster (gateway 'pcg', Palette minimum), got 2 (2 × 1)",
+    "dc1/c1/cp: machine.memoryMiB: expected ≥ 4096 MiB of memory on every node of a Private Cloud Gateway host cluster (gateway 'pcg', Palette minimum), got 2048 MiB",
+    "dc1/c1/cp: machine.systemDiskMiB: expected a system disk ≥ 60 GiB on every node of a Private Cloud Gateway host cluster (gateway 'pcg', Palette minimum), got 40 GiB",
   ]);
 });
 
