@@ -10,7 +10,7 @@ export type { NodePoolProps, NodePoolOptions, AutoscalingProps, NodePoolData } f
 export { KubeVipEndpoint } from "./kube-vip-endpoint";
 export type { KubeVipEndpointProps, KubeVipEndpointOptions, BgpProps, BgpPeerProps, LeaderElectionProps } from "./kube-vip-endpoint";
 export { PrivateCloudGateway } from "./private-cloud-gateway";
-export type { PrivateCloudGatewayProps, PaletteProps, ProxyProps } from "./private-cloud-gateway";
+export type { PrivateCloudGatewayProps, PaletteProps, ProxyProps, PcgHostPlacement, PcgHostClusterProps, PrivateCloudGatewayWithHostProps } from "./private-cloud-gateway";
 export type { NutanixMachineProps, EntityReference, GpuDevice, NodeTaint } from "./machine";
 export { Credentials, Secret, Image, Subnet, PrismElementCluster, Project } from "./references";
 export type { NameReference, UuidReference } from "./references";

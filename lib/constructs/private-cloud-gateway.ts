@@ -3,7 +3,11 @@
  */
 import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
-import { PrivateCloudGatewayPropsSchema, type PrivateCloudGatewaySpec } from "../schema/pcg";
+import { PCG_HOST_SIZES, PrivateCloudGatewayPropsSchema, type PcgHostSize, type PrivateCloudGatewaySpec } from "../schema/pcg";
+import { ValidationError } from "../schema/validation";
+import type { KubeVipEndpointOptions } from "./kube-vip-endpoint";
+import type { EntityReference } from "./machine";
+import { NutanixCluster as NutanixClusterClass, type NodeNetworkProps } from "./nutanix-cluster";
 import type { SecretRef } from "../schema/refs";
 import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
 import { checkClusterProp } from "./node-pool";
@@ -68,6 +72,73 @@ export interface PrivateCloudGatewayProps {
   readonly proxy?: ProxyProps;
 }
 
+/** Where the VMs of a PCG host cluster are placed. */
+export interface PcgHostPlacement {
+  /** The OS image with Kubernetes (a CAPI image), by name or UUID. */
+  readonly image: EntityReference;
+  /** The Prism Element cluster. */
+  readonly cluster: EntityReference;
+  /** The subnets; the first carries the node IPs and the kube-vip address. */
+  readonly subnets: readonly EntityReference[];
+  /**
+   * The Prism Central project of the VMs.
+   * @default - none
+   */
+  readonly project?: EntityReference;
+  /**
+   * Boot firmware; must match the image.
+   * @default "legacy"
+   */
+  readonly bootType?: "legacy" | "uefi";
+}
+
+/** The host cluster that {@link PrivateCloudGateway.withHostCluster} builds. */
+export interface PcgHostClusterProps {
+  /**
+   * Name of the host cluster.
+   * @default - `<gateway name>-host`
+   */
+  readonly name?: string;
+  /** Kubernetes version of the host cluster (Palette's supported range is checked at synth). */
+  readonly kubernetesVersion: string;
+  /** The kube-vip endpoint of the host cluster's API servers. */
+  readonly endpoint: KubeVipEndpointOptions;
+  /** Where the VMs go. */
+  readonly placement: PcgHostPlacement;
+  /**
+   * Worker placement, when workers go elsewhere than the control plane.
+   * @default - the same as `placement`
+   */
+  readonly workerPlacement?: PcgHostPlacement;
+  /**
+   * Node size from Palette's PCG sizing table: small 4 vCPU / 4 GiB / 60 GiB (1–3 concurrent
+   * deployments on one node), medium 8 / 8 / 100, large 16 / 16 / 120.
+   * @default "small"
+   */
+  readonly size?: PcgHostSize;
+  /**
+   * Three control-plane nodes (Palette recommends three nodes for production) instead of one.
+   * @default true
+   */
+  readonly highAvailability?: boolean;
+  /**
+   * Worker nodes (Palette requires at least one).
+   * @default 1
+   */
+  readonly workers?: number;
+  /**
+   * The node subnet, when known: enables synth-time checks of the VIP and of the free IP addresses.
+   * @default - unknown
+   */
+  readonly nodeNetwork?: NodeNetworkProps;
+}
+
+/** Props of {@link PrivateCloudGateway.withHostCluster}. */
+export interface PrivateCloudGatewayWithHostProps extends Omit<PrivateCloudGatewayProps, "hostCluster"> {
+  /** The host cluster to build. */
+  readonly host: PcgHostClusterProps;
+}
+
 /** Compile-time check: the Props interface and the schema's input agree. */
 export type _PrivateCloudGatewayPropsCheck = AssertTrue<MutuallyAssignable<Omit<PrivateCloudGatewayProps, "account" | "hostCluster">, z.input<typeof PrivateCloudGatewayPropsSchema>>>;
 
@@ -79,6 +150,40 @@ export class PrivateCloudGateway extends NutanixResource {
   /** Whether `x` is a PrivateCloudGateway. */
   public static isPrivateCloudGateway(x: unknown): x is PrivateCloudGateway {
     return NutanixResource.isNutanixResource(x) && x.kind === "PrivateCloudGateway";
+  }
+
+  /**
+   * A PCG together with a right-sized host cluster for the common case: the host cluster is the
+   * construct `<id>-host` beside the gateway, sized from Palette's PCG table, with kube-vip.
+   * @throws ValidationError naming every problem of the props
+   */
+  public static withHostCluster(scope: Construct, id: string, props: PrivateCloudGatewayWithHostProps): PrivateCloudGateway {
+    const host = props?.host;
+    const issues = [];
+    if (typeof host !== "object" || host === null) {
+      issues.push({ path: `${scope.node.path}/${id}`, field: "host", message: "expected the host cluster props { kubernetesVersion, endpoint, placement }" });
+    } else if (host.size !== undefined && !(host.size in PCG_HOST_SIZES)) {
+      issues.push({ path: `${scope.node.path}/${id}`, field: "host.size", message: `expected one of ${Object.keys(PCG_HOST_SIZES).join(", ")}, got ${JSON.stringify(host.size)}` });
+    }
+    if (issues.length > 0) throw new ValidationError(issues, `invalid props for ${scope.node.path}/${id}`);
+    const size = PCG_HOST_SIZES[host.size ?? "small"];
+    const machineAt = (p: PcgHostPlacement) => ({
+      vcpuSockets: 1, vcpusPerSocket: size.vcpus, memoryGiB: size.memoryGiB, systemDiskGiB: size.diskGiB,
+      image: p.image, cluster: p.cluster, subnets: p.subnets, bootType: p.bootType ?? "legacy",
+      ...(p.project ? { project: p.project } : {}),
+    });
+    const name = typeof props.name === "string" ? props.name : id;
+    const hostCluster = new NutanixClusterClass(scope, `${id}-host`, {
+      account: props.account,
+      name: host.name ?? `${name}-host`,
+      kubernetesVersion: host.kubernetesVersion,
+      endpoint: host.endpoint,
+      controlPlane: { replicas: host.highAvailability === false ? 1 : 3, machine: machineAt(host.placement) },
+      workers: [{ name: "worker", replicas: host.workers ?? 1, machine: machineAt(host.workerPlacement ?? host.placement) }],
+      ...(host.nodeNetwork ? { nodeNetwork: host.nodeNetwork } : {}),
+    });
+    const { host: _host, ...rest } = props;
+    return new PrivateCloudGateway(scope, id, { ...rest, hostCluster });
   }
 
   public readonly kind = "PrivateCloudGateway" as const;

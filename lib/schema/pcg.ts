@@ -50,3 +50,14 @@ export const PrivateCloudGatewaySpec = z.strictObject({
   }).optional(),
 });
 export type PrivateCloudGatewaySpec = z.infer<typeof PrivateCloudGatewaySpec>;
+
+/**
+ * PCG host sizes from Palette's sizing table (per node: vCPUs, memory GiB, disk GiB); the number of
+ * concurrent cluster deployments grows with the size.
+ */
+export const PCG_HOST_SIZES = {
+  small: { vcpus: 4, memoryGiB: 4, diskGiB: 60 },
+  medium: { vcpus: 8, memoryGiB: 8, diskGiB: 100 },
+  large: { vcpus: 16, memoryGiB: 16, diskGiB: 120 },
+} as const;
+export type PcgHostSize = keyof typeof PCG_HOST_SIZES;
