@@ -7,3 +7,4 @@ export * from "./constructs";
 export * from "./plan";
 export { PlanTemplate, Match } from "./testing";
 export * from "./render";
+export * from "./pcg";
