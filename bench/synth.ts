@@ -1,0 +1,120 @@
+/**
+ * synth: 50 clusters × 5 pools (351 resources) with this library vs the same number of bare
+ * null_resources with plain cdktf. Each synth runs in its own child process (honest peak RSS), the
+ * sides alternate, and the median of N is compared. `lib-memo` is the what-if of the bridge fix.
+ */
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { median, ROOT, round, table, tempDir, verdict } from "./common";
+
+const CLUSTERS = 50;
+const POOLS = 5;
+export const SYNTH_GOAL = 1.2;
+
+interface ChildResult {
+  side: string;
+  ms: number;
+  resources: number;
+  loadMs: number;
+  maxRssMiB: number;
+  heapUsedMiB: number;
+  processMs: number;
+}
+
+function runChild(side: string, outdir: string): Promise<ChildResult> {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(__dirname, "synth-child.ts"), side, outdir, String(CLUSTERS), String(POOLS)], {
+    cwd: ROOT,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (c: Buffer) => (out += c.toString()));
+  child.stderr.on("data", (c: Buffer) => (err += c.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => child.kill("SIGKILL"), 120_000);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      if (code !== 0) return reject(new Error(`synth-child ${side} exited ${code}: ${err}`));
+      resolve({ ...(JSON.parse(out.trim().split("\n").pop()!) as Omit<ChildResult, "processMs">), processMs: Date.now() - t0 });
+    });
+  });
+}
+
+export interface SynthFigures {
+  clusters: number;
+  poolsPerCluster: number;
+  resources: number;
+  runs: number;
+  sides: Record<string, { medianMs: number; medianProcessMs: number; medianLoadMs: number; peakRssMiB: number; heapUsedMiB: number; samplesMs: number[] }>;
+  ratio: number;
+  processRatio: number;
+  whatIfRatio: number;
+  goal: number;
+  verdict: string;
+}
+
+export async function runSynth(opts: { runs?: number } = {}): Promise<{ figures: SynthFigures; text: string }> {
+  const runs = opts.runs ?? 5;
+  const sides = ["lib", "plain", "lib-memo"];
+  const samples: Record<string, ChildResult[]> = { lib: [], plain: [], "lib-memo": [] };
+  const dir = tempDir("npc-bench-synth-");
+  try {
+    // One warm-up of each (tsx's transform cache), then alternate the order every round.
+    for (const s of sides) await runChild(s, path.join(dir, `warm-${s}`));
+    for (let i = 0; i < runs; i++) {
+      const order = i % 2 === 0 ? sides : [...sides].reverse();
+      for (const s of order) {
+        const out = path.join(dir, `${s}-${i}`);
+        samples[s]!.push(await runChild(s, out));
+        fs.rmSync(out, { recursive: true, force: true });
+      }
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+  const summary = Object.fromEntries(
+    sides.map((s) => {
+      const xs = samples[s]!;
+      return [
+        s,
+        {
+          medianMs: round(median(xs.map((x) => x.ms)), 0),
+          medianProcessMs: round(median(xs.map((x) => x.processMs)), 0),
+          medianLoadMs: round(median(xs.map((x) => x.loadMs)), 0),
+          peakRssMiB: round(Math.max(...xs.map((x) => x.maxRssMiB)), 1),
+          heapUsedMiB: round(median(xs.map((x) => x.heapUsedMiB)), 1),
+          samplesMs: xs.map((x) => round(x.ms, 0)),
+        },
+      ];
+    }),
+  );
+  const ratio = summary.lib!.medianMs / summary.plain!.medianMs;
+  const figures: SynthFigures = {
+    clusters: CLUSTERS,
+    poolsPerCluster: POOLS,
+    resources: samples.lib![0]!.resources,
+    runs,
+    sides: summary,
+    ratio: round(ratio, 2),
+    processRatio: round(summary.lib!.medianProcessMs / summary.plain!.medianProcessMs, 2),
+    whatIfRatio: round(summary["lib-memo"]!.medianMs / summary.plain!.medianMs, 2),
+    goal: SYNTH_GOAL,
+    verdict: verdict(ratio, SYNTH_GOAL),
+  };
+  const rows = sides.map((s) => ({
+    side: s === "lib" ? "this library" : s === "plain" ? "plain cdktf null_resource" : "library + bridge fix (what-if)",
+    "synth ms (median)": summary[s]!.medianMs,
+    "process ms": summary[s]!.medianProcessMs,
+    "module load ms": summary[s]!.medianLoadMs,
+    "peak RSS MiB": summary[s]!.peakRssMiB,
+    "heap MiB": summary[s]!.heapUsedMiB,
+  }));
+  const text = [
+    `synth: ${CLUSTERS} clusters × ${POOLS} pools = ${figures.resources} resources, median of ${runs} (each in its own process, alternating order)`,
+    table(rows),
+    `ratio library / plain (synth time): ${figures.ratio} (goal ≤ ${SYNTH_GOAL}: ${figures.verdict}); whole process: ${figures.processRatio}; with the bridge fix: ${figures.whatIfRatio}`,
+  ].join("\n");
+  return { figures, text };
+}
