@@ -176,3 +176,24 @@ test("injected 5xx/429/resets: apply still converges; a FAILED task is reported 
     assert.equal(stackVmNames(await listVms(h)).filter((n) => n.startsWith("web-md-")).length, 5);
   });
 });
+
+test("HTTPS: trusted through --ca-bundle / NUTANIX_CA_BUNDLE; an untrusted certificate fails with a TLS message (exit 1)", async () => {
+  await withTarget({ https: true }, async ({ h, env }) => {
+    const dir = await tempDir("npc-tls-");
+    const planFile = path.join(dir, "nutanix-plan.json");
+    await fsp.writeFile(planFile, JSON.stringify(makePlan({ workers: [{ name: "md", replicas: 1 }] })));
+    const caFile = path.join(dir, "ca.pem");
+    await fsp.writeFile(caFile, h.emu.caPem!);
+    const e = { ...env, NUTANIX_ENDPOINT: h.emu.url };
+    const untrusted = await runCli(["plan", "--plan", planFile], e);
+    assert.equal(untrusted.code, 1, untrusted.stderr);
+    assert.match(untrusted.stderr, /TLS|certificate/i);
+    const ok = await runCli(["apply", "--plan", planFile, "--ca-bundle", caFile], e);
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.match(ok.stderr, /RESOURCE\s+ACTION\s+RESULT\s+TIME/);
+    assert.ok(!ok.stderr.includes(h.emu.password));
+    const viaEnv = await runCli(["apply", "--plan", planFile, "--json"], { ...e, NUTANIX_CA_BUNDLE: caFile });
+    assert.equal(viaEnv.code, 0, viaEnv.stderr);
+    assert.equal((JSON.parse(viaEnv.stdout) as { api: { writes: number } }).api.writes, 0);
+  });
+});
