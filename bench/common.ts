@@ -48,6 +48,8 @@ export interface EstateParams {
   replicas: number;
   /** Control-plane replicas per cluster. @default 1 */
   cpReplicas?: 1 | 3 | 5;
+  /** Replicas of particular worker pools (`w0`, `w1`…), overriding `replicas`. */
+  replicasByPool?: Readonly<Record<string, number>>;
 }
 
 const MACHINE = { vcpuSockets: 2, vcpusPerSocket: 1, memoryGiB: 4, systemDiskGiB: 40, image: BENCH_IMAGE, cluster: BENCH_PE, subnets: [BENCH_SUBNET] };
@@ -71,7 +73,7 @@ export function buildEstate(app: App, p: EstateParams): NutanixStack {
       controlPlane: { replicas: p.cpReplicas ?? 1, machine: MACHINE },
       nodeNetwork: { cidr: "10.40.0.0/16", gateway: "10.40.0.1", ipPool: [{ start: "10.40.16.0", end: "10.40.31.255" }] },
     });
-    for (let w = 0; w < p.workerPools; w++) cluster.addNodePool(`w${w}`, { replicas: p.replicas, machine: MACHINE });
+    for (let w = 0; w < p.workerPools; w++) cluster.addNodePool(`w${w}`, { replicas: p.replicasByPool?.[`w${w}`] ?? p.replicas, machine: MACHINE });
   }
   return stack;
 }
