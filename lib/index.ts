@@ -8,3 +8,19 @@ export * from "./plan";
 export { PlanTemplate, Match } from "./testing";
 export * from "./render";
 export * from "./pcg";
+export {
+  applyPlan,
+  planDiff,
+  destroyPlan,
+  validatePlan,
+  HandlerInputError,
+  type HandlerOptions,
+  type ApplyOptions,
+  type DestroyOptions,
+  type PlanResult,
+  type RunResult,
+  type ResourceResult,
+  type ResourceDiff,
+} from "./handler";
+export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./emulator";
+export { PrismClient, type PrismClientOptions } from "./prism";

@@ -26,7 +26,7 @@ function vm(name: string, ids: { pe1: string; net20: string }, extra: Record<str
   };
 }
 
-test("default seed: PC + PE-1/PE-2, subnets with pools, images, two unowned VMs; deterministic uuids", async () => {
+test("test seed (default seed + a colliding unowned VM): PC + PE-1/PE-2, subnets with pools, images, two unowned VMs; deterministic uuids", async () => {
   const a = await withEmulator({}, async (h) => h.emu.snapshot());
   const b = await withEmulator({}, async (h) => {
     const clusters = (await h.raw("POST", `${API}/clusters/list`, { body: {} })).json as { entities: Array<{ status: { name: string; resources: { config: { service_list: string[] } } } }> };
@@ -354,5 +354,12 @@ test("concurrent writes are serialized: 30 parallel creates get 30 distinct addr
     assert.equal(new Set(ips).size, 32);
     const onDisk = JSON.parse(await fsp.readFile(path.join(dir, "s.json"), "utf8")) as { vms: object };
     assert.equal(Object.keys(onDisk.vms).length, 32);
+  });
+});
+
+test("the shipped default seed has one unowned VM and nothing that collides with the examples' VM names", async () => {
+  await withEmulator({ seedPath: require.resolve("../../lib/emulator/default-seed.json") }, async (h) => {
+    const vms = await h.client().listAll("vms");
+    assert.deepEqual(vms.map((v) => v.spec.name), ["legacy-db-01"]);
   });
 });

@@ -68,8 +68,16 @@ export function rawRequest(
   });
 }
 
+/**
+ * The seed tests use unless they name one: the shipped default seed plus an UNOWNED VM named
+ * `pcg-host-default-1`, which collides with the first VM of the example's `default` pool, so tests
+ * prove the handler never adopts, modifies or deletes a same-named VM it does not own.
+ */
+export const TEST_SEED_PATH = path.join(__dirname, "..", "fixtures", "seed-with-collision.json");
+
 export async function withEmulator<T>(opts: EmulatorOptions, fn: (h: EmulatorHarness) => Promise<T>): Promise<T> {
-  const emu = await startEmulator({ host: "127.0.0.1", port: 0, ...opts });
+  const seeded = opts.seed !== undefined || opts.seedPath !== undefined ? {} : { seedPath: TEST_SEED_PATH };
+  const emu = await startEmulator({ host: "127.0.0.1", port: 0, ...seeded, ...opts });
   const clients: PrismClient[] = [];
   const h: EmulatorHarness = {
     emu,
