@@ -234,6 +234,8 @@ export interface FaultOptions {
   /** Apply runs allowed before giving up (what a user would do: run apply again). */
   maxRuns: number;
   taskMs?: number;
+  /** The first N tasks fail (on top of the 2 %), so a short run surely meets a failed task. */
+  failNextTasks?: number;
   log?: (line: string) => void;
 }
 
@@ -246,7 +248,7 @@ export async function applyUnderFaults(o: FaultOptions): Promise<FaultStats> {
   const plan = estatePlan(o.estate);
   const t0 = Date.now();
   return withEmulator(
-    { seed: REL_SEED, taskMs: o.taskMs ?? 100, latencyMs: 2, faults: { errorRate: 0.1, resetRate: 0.05, taskFailureRate: 0.02, retryAfterSeconds: 1, seed: o.seed } },
+    { seed: REL_SEED, taskMs: o.taskMs ?? 100, latencyMs: 2, faults: { errorRate: 0.1, resetRate: 0.05, taskFailureRate: 0.02, retryAfterSeconds: 1, seed: o.seed, failNextTasks: o.failNextTasks ?? 0 } },
     async (h) => {
       const unowned = await unownedFingerprint(h, plan.metadata.stack);
       const env = { NUTANIX_USERNAME: h.emu.username, NUTANIX_PASSWORD: h.emu.password };
