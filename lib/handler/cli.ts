@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { PLAN_FILE_NAME } from "../schema/plan";
 import { applyPlan, destroyPlan, HandlerInputError, planDiff, validatePlan, type HandlerOptions } from "./index";
 import { summaryTable } from "./progress";
+import { DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES, type EndpointReadinessMode } from "./endpoints";
 import type { RunResult } from "./types";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
@@ -30,6 +31,19 @@ Options:
   --parallelism <n>          concurrent VM writes and task waits (default 10)
   --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
   --yes                      destroy: confirm deleting everything the stack owns
+  --output-dir <dir>         where local output goes: PCG install bundles in <dir>/pcg/<pcg name>/
+                             (default: the directory of the plan file)
+  --wait-endpoints           apply: each NutanixCluster waits, after its pools converged, until its kube-vip
+                             address answers on its port (off by default; dials the VIP only against a real
+                             Prism Central)
+  --endpoint-timeout <s>     apply: how long --wait-endpoints waits, in seconds (default ${DEFAULT_ENDPOINT_TIMEOUT_S})
+  --endpoint-readiness <m>   apply: auto (default: the emulator's simulated readiness when the target is the
+                             emulator, else a TCP connect), emulator, or tcp (refused against the emulator
+                             unless the VIP is loopback)
+  --check-reachability       apply: each PrivateCloudGateway checks that Palette and Prism Central accept a TCP
+                             connection (through its proxy when set); off by default; loopback targets only
+                             unless --allow-external-probes; against the emulator, loopback only, always
+  --allow-external-probes    apply: let --check-reachability dial addresses outside this machine
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
@@ -87,6 +101,12 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
         yes: { type: "boolean" },
         json: { type: "boolean" },
         quiet: { type: "boolean" },
+        "output-dir": { type: "string" },
+        "wait-endpoints": { type: "boolean" },
+        "endpoint-timeout": { type: "string" },
+        "endpoint-readiness": { type: "string" },
+        "check-reachability": { type: "boolean" },
+        "allow-external-probes": { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
     });
@@ -114,6 +134,26 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       if (!/^\d+$/.test(v.parallelism)) throw new HandlerInputError(`--parallelism: expected a whole number, got ${JSON.stringify(v.parallelism)}`);
       parallelism = Number(v.parallelism);
     }
+    for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes"] as const) {
+      if (v[flag] !== undefined && cmd !== "apply") throw new HandlerInputError(`--${flag} is for apply only`);
+    }
+    if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
+      throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
+    }
+    if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
+    let endpointTimeoutMs: number | undefined;
+    if (v["endpoint-timeout"] !== undefined) {
+      const t = v["endpoint-timeout"];
+      if (!/^\d+(\.\d+)?$/.test(t) || Number(t) <= 0) throw new HandlerInputError(`--endpoint-timeout: expected a positive number of seconds, got ${JSON.stringify(t)}`);
+      endpointTimeoutMs = Math.round(Number(t) * 1000);
+    }
+    let endpointReadiness: EndpointReadinessMode | undefined;
+    if (v["endpoint-readiness"] !== undefined) {
+      if (!(ENDPOINT_READINESS_MODES as readonly string[]).includes(v["endpoint-readiness"])) {
+        throw new HandlerInputError(`--endpoint-readiness: expected one of ${ENDPOINT_READINESS_MODES.join(", ")}, got ${JSON.stringify(v["endpoint-readiness"])}`);
+      }
+      endpointReadiness = v["endpoint-readiness"] as EndpointReadinessMode;
+    }
     const planFile = v.plan ?? defaultPlanFile();
     if (cmd === "validate") {
       const r = validatePlan(planFile);
@@ -129,6 +169,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
       ...(v.insecure ? { insecure: true } : {}),
       ...(parallelism !== undefined ? { parallelism } : {}),
+      ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
       ...(log ? { log } : {}),
       ...(io.isTty && io.tty && !v.json ? { tty: io.tty } : {}),
     };
@@ -139,7 +180,15 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
       else io.stdout(`${r.text}\n`);
       result = r;
     } else if (cmd === "apply") {
-      result = await applyPlan({ ...opts, prune: !v["no-prune"] });
+      result = await applyPlan({
+        ...opts,
+        prune: !v["no-prune"],
+        ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
+        ...(endpointTimeoutMs !== undefined ? { endpointTimeoutMs } : {}),
+        ...(endpointReadiness !== undefined ? { endpointReadiness } : {}),
+        ...(v["check-reachability"] ? { checkReachability: true } : {}),
+        ...(v["allow-external-probes"] ? { allowExternalProbes: true } : {}),
+      });
       if (v.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
       else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
     } else {

@@ -10,6 +10,42 @@ import { CATEGORY_DESCRIPTION, ownedByResource, ownedByStack } from "./ownership
 import type { Progress } from "./progress";
 import { Semaphore } from "./scheduler";
 import type { Credentials } from "./target";
+import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, detectEmulator, type AdminTarget, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
+
+/** Opt-in behaviours of a run (flags of apply/destroy) and where local files go. */
+export interface RunFeatures {
+  /** `--wait-endpoints`: the NutanixCluster reconciler waits until the kube-vip address answers. */
+  waitEndpoints: boolean;
+  /** `--endpoint-timeout` (in ms here). */
+  endpointTimeoutMs: number;
+  /** `--endpoint-readiness`. */
+  endpointReadiness: EndpointReadinessMode;
+  endpointPoll: EndpointPoll;
+  /** `--check-reachability`: the PCG reconciler probes Palette and Prism Central. */
+  checkReachability: boolean;
+  /** `--allow-external-probes`: let the probe dial non-loopback addresses (never against the emulator). */
+  allowExternalProbes: boolean;
+  /** Per-target timeout of the reachability probe. */
+  probeTimeoutMs: number;
+  /** Base directory of local output: PCG bundles go to `<outputDir>/pcg/<pcg name>/`. Undefined: not written. */
+  outputDir?: string;
+  /** The target, for the emulator's admin paths. */
+  target: AdminTarget;
+}
+
+/** Features with everything off. */
+export function defaultFeatures(target: AdminTarget): RunFeatures {
+  return {
+    waitEndpoints: false,
+    endpointTimeoutMs: DEFAULT_ENDPOINT_TIMEOUT_S * 1000,
+    endpointReadiness: "auto",
+    endpointPoll: DEFAULT_ENDPOINT_POLL,
+    checkReachability: false,
+    allowExternalProbes: false,
+    probeTimeoutMs: 5000,
+    target,
+  };
+}
 
 /** Task polling: short first delay, backoff to a cap. */
 export interface PollOptions {
@@ -69,6 +105,7 @@ export interface RunContextInit {
   poll?: Partial<PollOptions>;
   /** False for `plan`: no writes allowed. */
   writable: boolean;
+  features?: RunFeatures;
 }
 
 export class RunContext {
@@ -81,6 +118,7 @@ export class RunContext {
   readonly progress: Progress;
   readonly poll: PollOptions;
   readonly writable: boolean;
+  readonly features: RunFeatures;
   /** Resources applied successfully in this run (readiness of a cluster counts them as ready). */
   readonly applied = new Set<string>();
   private inventoryPromise: Promise<Inventory> | undefined;
@@ -97,6 +135,12 @@ export class RunContext {
     this.progress = init.progress;
     this.poll = { ...DEFAULT_POLL, ...(init.poll ?? {}) };
     this.writable = init.writable;
+    this.features = init.features ?? defaultFeatures({ endpoint: init.client.endpoint.toString(), credentials: init.credentials, insecure: false });
+  }
+
+  /** Whether the target is the Prism Central emulator (asked once per run, only when a feature needs it). */
+  isEmulator(): Promise<boolean> {
+    return this.once("is-emulator", () => detectEmulator(this.features.target));
   }
 
   /** A plan resource by id. */

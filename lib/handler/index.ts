@@ -8,9 +8,14 @@
  */
 import { PrismClient, type RetryOptions } from "../prism/client";
 import { loadPlanFile, parsePlan } from "../plan/load";
-import type { Plan, PlanResource } from "../schema/plan";
+import type { Plan, PlanResource, ResourceOfKind } from "../schema/plan";
 import { ValidationError } from "../schema/validation";
-import { RunContext, type PollOptions } from "./context";
+import * as path from "node:path";
+import { RunContext, defaultFeatures, type PollOptions, type RunFeatures } from "./context";
+import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
+import { removeBundle } from "./bundle-files";
+import { paletteLeftovers, pcgBundleDir } from "./reconcilers/private-cloud-gateway";
+import type { NodeOutcome } from "./scheduler";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { Progress, summaryTable } from "./progress";
 import { applyResource, diffResource, type PlannedResource } from "./reconcilers";
@@ -25,6 +30,9 @@ export type { FieldChange, ResourceAction, ResourceDiff, ResourceResult, RunResu
 export { formatPlan, formatResourceDiff } from "./diff/format";
 export { summaryTable, formatMs, formatTable } from "./progress";
 export * as ownership from "./ownership";
+export { DEFAULT_ENDPOINT_TIMEOUT_S, detectEmulator, tcpConnect, waitUntil, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
+export { BUNDLE_FILE_NAMES, bundleDirOf, removeBundle, writeBundle } from "./bundle-files";
+export { paletteLeftovers } from "./reconcilers/private-cloud-gateway";
 
 /** Options shared by every command. */
 export interface HandlerOptions extends TargetOptions {
@@ -44,12 +52,36 @@ export interface HandlerOptions extends TargetOptions {
   retries?: RetryOptions;
   /** Per-request timeout of the client. @default 30000 */
   requestTimeoutMs?: number;
+  /**
+   * Base directory of local output: a PCG's install bundle goes to `<outputDir>/pcg/<pcg name>/` (apply
+   * writes it, destroy removes it). @default the directory of the plan file; with a Plan object and no
+   * outputDir no bundle is written or removed
+   */
+  outputDir?: string;
 }
 
 /** Options of apply. */
 export interface ApplyOptions extends HandlerOptions {
   /** Delete what the stack owns under resource ids the plan no longer holds. @default true */
   prune?: boolean;
+  /**
+   * `--wait-endpoints`: after its pools converged, the NutanixCluster reconciler waits until the
+   * kube-vip address answers on its port (emulator: its simulated readiness; real Prism Central: a TCP
+   * connect with backoff). @default false
+   */
+  waitEndpoints?: boolean;
+  /** `--endpoint-timeout` in milliseconds. @default 600000 */
+  endpointTimeoutMs?: number;
+  /** `--endpoint-readiness`: how readiness is learned. @default "auto" (emulator when the target is one, else TCP) */
+  endpointReadiness?: EndpointReadinessMode;
+  /** Polling of the wait. @default 250 ms first delay, ×1.5 up to 5 s, a progress line every 10 s */
+  endpointPoll?: Partial<EndpointPoll>;
+  /** `--check-reachability`: the PCG reconciler probes Palette and Prism Central (through the PCG's proxy). @default false */
+  checkReachability?: boolean;
+  /** `--allow-external-probes`: the probe may dial non-loopback addresses (never against the emulator). @default false */
+  allowExternalProbes?: boolean;
+  /** Per-target timeout of the reachability probe. @default 5000 */
+  probeTimeoutMs?: number;
 }
 
 /** Options of destroy. */
@@ -101,10 +133,34 @@ interface Session {
   t0: number;
 }
 
-function open(opts: HandlerOptions, plan: Plan, writable: boolean): Session {
+function featuresOf(opts: ApplyOptions, target: Target): RunFeatures {
+  const admin = { endpoint: target.endpoint, credentials: target.credentials, insecure: target.insecure, ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}) };
+  const f = defaultFeatures(admin);
+  if (opts.endpointTimeoutMs !== undefined && !(Number.isFinite(opts.endpointTimeoutMs) && opts.endpointTimeoutMs > 0)) {
+    throw new HandlerInputError(`--endpoint-timeout: expected a positive number of seconds, got ${String(opts.endpointTimeoutMs / 1000)}`);
+  }
+  if (opts.endpointReadiness !== undefined && !ENDPOINT_READINESS_MODES.includes(opts.endpointReadiness)) {
+    throw new HandlerInputError(`--endpoint-readiness: expected one of ${ENDPOINT_READINESS_MODES.join(", ")}, got ${JSON.stringify(opts.endpointReadiness)}`);
+  }
+  const outputDir = opts.outputDir !== undefined ? path.resolve(opts.outputDir) : typeof opts.plan === "string" ? path.dirname(path.resolve(opts.plan)) : undefined;
+  return {
+    ...f,
+    waitEndpoints: opts.waitEndpoints === true,
+    endpointTimeoutMs: opts.endpointTimeoutMs ?? DEFAULT_ENDPOINT_TIMEOUT_S * 1000,
+    endpointReadiness: opts.endpointReadiness ?? "auto",
+    endpointPoll: { ...DEFAULT_ENDPOINT_POLL, ...(opts.endpointPoll ?? {}) },
+    checkReachability: opts.checkReachability === true,
+    allowExternalProbes: opts.allowExternalProbes === true,
+    probeTimeoutMs: opts.probeTimeoutMs ?? f.probeTimeoutMs,
+    ...(outputDir !== undefined ? { outputDir } : {}),
+  };
+}
+
+function open(opts: ApplyOptions, plan: Plan, writable: boolean): Session {
   const t0 = Date.now();
   const parallelism = checkParallelism(opts.parallelism);
   const target = resolveTarget(plan, opts);
+  const features = featuresOf(opts, target);
   const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
   for (const w of target.warnings) progress.note(`warning: ${w}`);
   let client: PrismClient;
@@ -130,6 +186,7 @@ function open(opts: HandlerOptions, plan: Plan, writable: boolean): Session {
     parallelism,
     progress,
     writable,
+    features,
     ...(opts.poll ? { poll: opts.poll } : {}),
   });
   return { plan, target, client, ctx, progress, t0 };
@@ -210,6 +267,38 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   return { ...result, diffs, text: formatPlan(diffs) };
 }
 
+/** The first failure behind a skipped node, followed through "dependency X failed/was skipped". */
+function rootCause(outcomes: Map<string, NodeOutcome<unknown>>, id: string, depth = 0): string {
+  const o = outcomes.get(id);
+  if (!o) return `${id} was not applied`;
+  if (o.status === "failed") return `${id} failed: ${message(o.error).split("\n").map((l) => l.trim()).filter(Boolean).join("; ")}`;
+  if (o.status === "skipped") {
+    const m = /^dependency (.+) (?:failed|was skipped)$/.exec(o.reason);
+    return m && depth < 50 ? rootCause(outcomes, m[1]!, depth + 1) : o.reason;
+  }
+  return `${id} is ok`;
+}
+
+/** Removes the install bundle of a PCG being destroyed; what to add to its row. */
+function destroyPcgBundle(ctx: RunContext, res: ResourceOfKind<"PrivateCloudGateway">): { ok: boolean; text: string } {
+  const dir = pcgBundleDir(ctx, res);
+  const leftovers = paletteLeftovers(res.spec.name);
+  ctx.progress.action(res.id, leftovers);
+  if (dir === undefined) return { ok: true, text: `no install bundle to remove (no plan file and no outputDir). ${leftovers}` };
+  try {
+    const r = removeBundle(dir);
+    const what = !r.existed
+      ? `no install bundle at ${dir}`
+      : r.kept.length > 0
+        ? `install bundle files removed from ${dir} (kept ${r.kept.join(", ")}, not bundle files, and the directory)`
+        : `install bundle removed: ${dir}`;
+    ctx.progress.action(res.id, what);
+    return { ok: true, text: `${what}. ${leftovers}` };
+  } catch (e) {
+    return { ok: false, text: `cannot remove the install bundle ${dir}: ${message(e)}` };
+  }
+}
+
 /** Makes Prism Central match the plan (or one resource), then prunes removed resources. */
 export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
@@ -245,8 +334,11 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
       rows.push({ id: r.id, kind: r.kind, action, result: "failed", ms: o.ms, error: message(o.error), ...(out ? { created: out.created, updated: out.updated, deleted: out.deleted } : {}), ...(p ? { diff: p.diff } : {}) });
       progress.action(r.id, `FAILED: ${message(o.error).split("\n").join("; ")}`, o.ms);
     } else {
-      rows.push({ id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: o.reason });
-      progress.action(r.id, `skipped: ${o.reason}`);
+      const reason = r.kind === "PrivateCloudGateway"
+        ? `waiting for host cluster ${r.spec.hostCluster}: ${rootCause(outcomes, r.id)}; nothing written (no install bundle) until it is ready`
+        : o.reason;
+      rows.push({ id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason });
+      progress.action(r.id, `skipped: ${reason}`);
     }
   }
   if (opts.prune !== false) {
@@ -312,6 +404,17 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
     const results = await Promise.all(groups.map((g) => deleteGroup(s.ctx, g, "destroy", plan.resources.find((r) => resourceHash(r.id) === g.hash)?.kind ?? "(not in the plan)")));
     rows.push(...results);
+  }
+  for (const p of plan.resources) {
+    if (p.kind !== "PrivateCloudGateway" || (opts.resource !== undefined && p.id !== opts.resource)) continue;
+    const i = rows.findIndex((x) => x.id === p.id);
+    const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
+    const b = destroyPcgBundle(s.ctx, p);
+    const row: ResourceResult = b.ok
+      ? { ...base, detail: `${base.detail ?? ""}; ${b.text}` }
+      : { ...base, result: "failed", error: [base.error, b.text].filter(Boolean).join("\n") };
+    if (i >= 0) rows[i] = row;
+    else rows.push(row);
   }
   const result = finish(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);

@@ -6,6 +6,7 @@ import type { ResourceOfKind } from "../../schema/plan";
 import { isDeleting, type RunContext } from "../context";
 import { CATEGORY_KEYS, categoryValue } from "../ownership";
 import type { FieldChange, ResourceDiff } from "../types";
+import { chooseReadiness, emulatorEndpointReady, tcpConnect, waitUntil } from "../endpoints";
 
 type ClusterResource = ResourceOfKind<"NutanixCluster">;
 
@@ -37,6 +38,10 @@ export async function planCluster(ctx: RunContext, res: ClusterResource): Promis
   if (!(await categoryExists(ctx, CATEGORY_KEYS.cluster, value))) changes.push({ field: `category ${CATEGORY_KEYS.cluster}`, to: value });
   const readiness = await clusterReadiness(ctx, res);
   const notes = readiness.ready ? ["all pools have their VMs"] : readiness.lines.map((l) => `not ready: ${l}`);
+  if (ctx.features.waitEndpoints) {
+    const ep = ctx.resource(res.spec.endpoint);
+    if (ep?.kind === "KubeVipEndpoint") notes.push(`apply will wait until kube-vip ${ep.spec.address}:${ep.spec.port} answers (--wait-endpoints)`);
+  }
   return { id: res.id, kind: res.kind, action: changes.length > 0 ? "create" : "no-change", changes, vms: [], notes, errors: [] };
 }
 
@@ -44,5 +49,37 @@ export async function applyCluster(ctx: RunContext, res: ClusterResource, diff: 
   if (diff.changes.length > 0) await ctx.ensureCategory(CATEGORY_KEYS.cluster, categoryValue(res.spec.name));
   const readiness = await clusterReadiness(ctx, res);
   if (!readiness.ready) throw new Error(`cluster ${res.spec.name} is not ready:\n${readiness.lines.map((l) => `  - ${l}`).join("\n")}`);
-  return `cluster ${res.spec.name} ready (${1 + res.spec.workers.length} pools)`;
+  const ready = `cluster ${res.spec.name} ready (${1 + res.spec.workers.length} pools)`;
+  if (!ctx.features.waitEndpoints) return ready;
+  return `${ready}; ${await waitForKubeVip(ctx, res)}`;
+}
+
+/**
+ * `--wait-endpoints`: waits until the cluster's kube-vip address answers on its port, through the
+ * emulator's simulated readiness or a real TCP connect (see endpoints.ts), with progress lines. Throws
+ * on timeout.
+ */
+export async function waitForKubeVip(ctx: RunContext, res: ClusterResource): Promise<string> {
+  const ep = ctx.resourceOfKind(res.spec.endpoint, "KubeVipEndpoint", res.id);
+  const { address, port } = ep.spec;
+  const f = ctx.features;
+  const where = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  // Every mode asks: auto to choose, emulator to insist, tcp to refuse dialling an emulator's VIP.
+  const isEmulator = await ctx.isEmulator();
+  const how = chooseReadiness(f.endpointReadiness, isEmulator, address, f.target.endpoint);
+  const source = how.kind === "emulator" ? "the emulator's simulated readiness" : `TCP connect to ${where}`;
+  const seconds = (f.endpointTimeoutMs / 1000).toFixed(f.endpointTimeoutMs % 1000 === 0 ? 0 : 1);
+  ctx.progress.action(res.id, `waiting for kube-vip ${where} to answer (${source}; timeout ${seconds}s)`);
+  const check = how.kind === "emulator"
+    ? async () => ((await emulatorEndpointReady(f.target, address, port)) ? { ok: true, detail: "ready" } : { ok: false, detail: "the emulator reports it not ready" })
+    : (remaining: number) => tcpConnect(address, port, Math.min(5000, remaining));
+  const r = await waitUntil(check, { timeoutMs: f.endpointTimeoutMs, poll: f.endpointPoll, report: (line) => ctx.progress.action(res.id, `kube-vip ${where}: ${line}`) });
+  if (!r.ok) {
+    throw new Error(
+      `kube-vip ${where} of cluster ${res.spec.name} did not answer within ${seconds}s (${r.attempts} checks by ${source}; last: ${r.last}). ` +
+        `The VMs exist; check kube-vip and kubeadm on the first control-plane node (cloud-init log), that ${address} is free on the node subnet, then re-run apply`,
+    );
+  }
+  ctx.progress.action(res.id, `kube-vip ${where} answered after ${(r.ms / 1000).toFixed(1)}s`);
+  return `kube-vip ${where} answers (${(r.ms / 1000).toFixed(1)}s)`;
 }

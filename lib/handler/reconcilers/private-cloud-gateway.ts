@@ -1,9 +1,21 @@
 /**
- * PrivateCloudGateway (minimal; the PCG install is another issue): ensures its `NpcPcg` category value
- * and reports readiness from its host cluster.
+ * PrivateCloudGateway: once its host cluster is ready (every pool has its VMs), ensures its `NpcPcg`
+ * category value, re-checks Palette's PCG rules with the real number of free addresses Prism Central
+ * reports, optionally probes reachability of Palette and Prism Central (`--check-reachability`), and
+ * writes the install bundle to `<output dir>/pcg/<pcg name>/`.
+ *
+ * A host cluster that is not ready fails the resource with "waiting for host cluster <id>: <reason>"
+ * before anything is written (no category, no bundle). The bundle is local: same plan, same bytes, and an
+ * identical bundle is not rewritten. Palette's own records (the gateway, its cloud account) are Palette's:
+ * this handler never calls Palette.
  */
+import { pcgInstallBundle } from "../../pcg/bundle";
+import { resolvePcg, type PcgContext } from "../../pcg/context";
+import { isLoopbackHost, parseProbeUrl, probeReachability, type ProbeProxy, type ProbeTarget } from "../../pcg/probe";
+import { pcgRules } from "../../pcg/rules";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { RunContext } from "../context";
+import { bundleDiffers, bundleDirOf, writeBundle } from "../bundle-files";
 import { categoryValue } from "../ownership";
 import type { FieldChange, ResourceDiff } from "../types";
 import { categoryExists, clusterReadiness } from "./nutanix-cluster";
@@ -13,6 +25,26 @@ type PcgResource = ResourceOfKind<"PrivateCloudGateway">;
 /** The category key naming a PCG. */
 export const PCG_CATEGORY_KEY = "NpcPcg";
 
+/** What is left to Palette when a PCG is destroyed, and how to remove it there. */
+export function paletteLeftovers(pcgName: string): string {
+  return (
+    `Palette's own records of gateway ${pcgName} are left to Palette: this handler never calls Palette. ` +
+    `To remove them, in Palette delete the nutanix cloud account bound to ${pcgName} (Project Settings → Cloud Accounts), ` +
+    `then the gateway itself (Tenant Settings → Private Cloud Gateways → ${pcgName} → Delete), before or after the host cluster's VMs are gone`
+  );
+}
+
+/** The bundle directory of a PCG, or undefined when the run has no output directory (a Plan object without outputDir). */
+export function pcgBundleDir(ctx: RunContext, res: PcgResource): string | undefined {
+  return ctx.features.outputDir === undefined ? undefined : bundleDirOf(ctx.features.outputDir, res.spec.name);
+}
+
+function hostOf(ctx: RunContext, res: PcgResource): ResourceOfKind<"NutanixCluster"> {
+  const host = ctx.resource(res.spec.hostCluster);
+  if (!host || host.kind !== "NutanixCluster") throw new Error(`waiting for host cluster ${res.spec.hostCluster}: it is not in the plan`);
+  return host;
+}
+
 export async function planPcg(ctx: RunContext, res: PcgResource): Promise<ResourceDiff> {
   const value = categoryValue(res.spec.name);
   const changes: FieldChange[] = [];
@@ -21,17 +53,114 @@ export async function planPcg(ctx: RunContext, res: PcgResource): Promise<Resour
   const host = ctx.resource(res.spec.hostCluster);
   if (host?.kind === "NutanixCluster") {
     const r = await clusterReadiness(ctx, host);
-    notes.push(r.ready ? `host cluster ${host.spec.name} ready` : `host cluster not ready: ${r.lines.join("; ")}`);
+    notes.push(r.ready ? `host cluster ${host.spec.name} ready` : `waiting for host cluster ${host.id}: ${r.lines.join("; ")}`);
   }
-  notes.push("Palette registration is not done by this handler yet");
-  return { id: res.id, kind: res.kind, action: changes.length > 0 ? "create" : "no-change", changes, vms: [], notes, errors: [] };
+  const dir = pcgBundleDir(ctx, res);
+  if (dir === undefined) {
+    notes.push("install bundle: not written (no plan file and no outputDir)");
+  } else {
+    const files = pcgInstallBundle(ctx.plan, res.id).files;
+    if (bundleDiffers(dir, files)) changes.push({ field: "install bundle (local)", to: dir });
+    else notes.push(`install bundle up to date at ${dir}`);
+  }
+  if (ctx.features.checkReachability) notes.push("apply will check that Palette and Prism Central are reachable (--check-reachability)");
+  return { id: res.id, kind: res.kind, action: changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update", changes, vms: [], notes, errors: [] };
+}
+
+/**
+ * The number of pool addresses available to the host cluster on its node subnet, from Prism Central:
+ * the subnet's free addresses (status.resources.ip_usage_stats) plus those its own nodes hold on that
+ * subnet (the rule counts the nodes against the pool). Undefined when Prism Central reports no usage.
+ */
+export async function realFreeIps(ctx: RunContext, pc: PcgContext): Promise<{ free?: number; note: string }> {
+  const cp = pc.pools.find((p) => p.spec.role === "control-plane") ?? pc.pools[0];
+  if (!cp) return { note: "no pools: the IP rule used the plan" };
+  const subnetOf = async (pool: typeof cp, i: number) => {
+    const pe = await ctx.resolveCluster(pool.spec.machine.cluster);
+    return ctx.resolveSubnet(pool.spec.machine.subnets[i]!, pe.uuid);
+  };
+  const subnet = await subnetOf(cp, 0);
+  const fresh = await ctx.client.getSubnet(subnet.uuid);
+  const free = fresh.status?.resources?.ip_usage_stats?.num_free_ips;
+  if (typeof free !== "number") return { note: `Prism Central reports no IP usage for subnet ${subnet.name}: the IP rule used the plan's pool` };
+  let held = 0;
+  for (const p of pc.pools) {
+    for (let i = 0; i < p.spec.machine.subnets.length; i++) {
+      if ((await subnetOf(p, i)).uuid === subnet.uuid) held += p.spec.replicas;
+    }
+  }
+  return { free: free + held, note: `subnet ${subnet.name}: ${free} free addresses in its pool + ${held} held by the host cluster's nodes` };
+}
+
+/** The reachability targets of a PCG: the Palette endpoint and Prism Central as the PCG will reach them (the plan's account). */
+export function reachabilityTargets(pc: PcgContext): ProbeTarget[] {
+  const out: ProbeTarget[] = [{ name: "palette", url: pc.pcg.spec.palette.endpoint }];
+  if (pc.account) {
+    const { host, port } = pc.account.spec.endpoint;
+    out.push({ name: "prism-central", url: `https://${host.includes(":") ? `[${host}]` : host}:${port}` });
+  }
+  return out;
+}
+
+async function checkReachability(ctx: RunContext, res: PcgResource, pc: PcgContext): Promise<{ ok: boolean; lines: string[] }> {
+  const targets = reachabilityTargets(pc);
+  const p = res.spec.proxy;
+  const proxy: ProbeProxy | undefined = p
+    ? { ...(p.httpProxy ? { httpProxy: p.httpProxy } : {}), ...(p.httpsProxy ? { httpsProxy: p.httpsProxy } : {}), noProxy: p.noProxy }
+    : undefined;
+  const emulator = await ctx.isEmulator();
+  if (emulator) {
+    // Against the emulator only loopback is ever dialled, whatever --allow-external-probes says.
+    const hosts = [...targets.map((t) => parseProbeUrl(t.url)?.host ?? t.url), ...[p?.httpProxy, p?.httpsProxy].filter((x): x is string => !!x).map((u) => parseProbeUrl(u)?.host ?? u)];
+    const external = hosts.filter((h) => !isLoopbackHost(h));
+    if (external.length > 0) {
+      return { ok: false, lines: [`reachability check refused: the target is the Prism Central emulator and ${[...new Set(external)].join(", ")} ${external.length === 1 ? "is" : "are"} not loopback; nothing was dialled (drop --check-reachability against the emulator)`] };
+    }
+  }
+  const results = await probeReachability(targets, {
+    timeoutMs: ctx.features.probeTimeoutMs,
+    ...(proxy ? { proxy } : {}),
+    ...(!emulator && ctx.features.allowExternalProbes ? { allowNonLoopback: true } : {}),
+  });
+  const lines = results.map((r) => `${r.name} ${r.url}: ${r.ok ? "reachable" : "NOT reachable"} (${r.route}: ${r.detail})`);
+  const refused = results.some((r) => !r.ok && r.route === "none" && /not a loopback address/.test(r.detail));
+  if (refused) lines.push("pass --allow-external-probes to let the check dial addresses outside this machine");
+  return { ok: results.every((r) => r.ok), lines };
 }
 
 export async function applyPcg(ctx: RunContext, res: PcgResource, diff: ResourceDiff): Promise<string> {
-  if (diff.changes.length > 0) await ctx.ensureCategory(PCG_CATEGORY_KEY, categoryValue(res.spec.name));
-  const host = ctx.resource(res.spec.hostCluster);
-  if (!host || host.kind !== "NutanixCluster") throw new Error(`host cluster ${res.spec.hostCluster} is not in the plan`);
-  const r = await clusterReadiness(ctx, host);
-  if (!r.ready) throw new Error(`host cluster ${host.spec.name} is not ready: ${r.lines.join("; ")}`);
-  return `host cluster ${host.spec.name} ready`;
+  const host = hostOf(ctx, res);
+  const readiness = await clusterReadiness(ctx, host);
+  if (!readiness.ready) {
+    throw new Error(`waiting for host cluster ${host.id}: ${readiness.lines.join("; ")}; nothing written (no install bundle) until it is ready`);
+  }
+  if (diff.changes.some((c) => c.field.startsWith("category"))) await ctx.ensureCategory(PCG_CATEGORY_KEY, categoryValue(res.spec.name));
+  const { ctx: pc } = resolvePcg(ctx.plan, res.id);
+  if (!pc) throw new Error(`${res.id} is not a PrivateCloudGateway of the plan`);
+  const parts: string[] = [`host cluster ${host.spec.name} ready`];
+
+  // Palette's rules again, with the free addresses Prism Central really has.
+  const real = await realFreeIps(ctx, pc);
+  ctx.progress.action(res.id, `PCG rules: ${real.note}`);
+  const issues = pcgRules(ctx.plan, res.id, real.free);
+  for (const i of issues) ctx.progress.action(res.id, `warning: PCG rule: ${i.path}: ${i.field}: ${i.message}`);
+  if (issues.length > 0) parts.push(`${issues.length} PCG rule warning(s)`);
+
+  const dir = pcgBundleDir(ctx, res);
+  if (dir === undefined) {
+    parts.push("install bundle not written (no plan file and no outputDir)");
+  } else {
+    const w = writeBundle(dir, pcgInstallBundle(ctx.plan, res.id).files);
+    const what = w.written.length === 0 && w.removed.length === 0 ? "up to date" : `written (${w.written.length} file(s)${w.removed.length ? `, ${w.removed.length} removed` : ""})`;
+    ctx.progress.action(res.id, `install bundle ${what}: ${dir}`);
+    parts.push(`install bundle ${what} at ${dir}`);
+  }
+
+  if (ctx.features.checkReachability) {
+    const r = await checkReachability(ctx, res, pc);
+    for (const l of r.lines) ctx.progress.action(res.id, `reachability: ${l}`);
+    if (!r.ok) throw new Error(`reachability check failed:\n${r.lines.map((l) => `  - ${l}`).join("\n")}${dir ? `\n(the install bundle is at ${dir})` : ""}`);
+    parts.push("Palette and Prism Central reachable");
+  }
+  return parts.join("; ");
 }
