@@ -15,7 +15,6 @@ let installed = false;
 export function guardLoopback(): void {
   if (installed) return;
   installed = true;
-  // eslint-disable-next-line @typescript-eslint/unbound-method
   const original = net.Socket.prototype.connect;
   net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]): net.Socket {
     // net.connect() passes its normalized arguments as one array: [options, callback].
