@@ -84,6 +84,12 @@ function gpuListOf(res: NodePoolResource): Array<Record<string, string | number>
 
 /** Resolves the pool's PE cluster, image and subnets; every missing one in one error. */
 export async function resolveMachine(ctx: RunContext, res: NodePoolResource): Promise<ResolvedMachine> {
+  // The lookups are shared by pools on the same PE/image/subnets/project; the GPU list is the pool's own
+  // (memoizing it with the lookups gave a GPU pool the GPU-less list of a pool resolved first in the run).
+  return { ...(await resolveLookups(ctx, res)), gpuList: gpuListOf(res) };
+}
+
+async function resolveLookups(ctx: RunContext, res: NodePoolResource): Promise<Omit<ResolvedMachine, "gpuList">> {
   const m = res.spec.machine;
   return ctx.once(`machine:${canonicalJson([m.cluster, m.image, m.subnets, m.project ?? null])}`, async () => {
     const r = await ctx.client.resolveAll({
@@ -111,7 +117,6 @@ export async function resolveMachine(ctx: RunContext, res: NodePoolResource): Pr
       imageName: r.images[0]!.name,
       subnets: r.subnets.map((s) => ({ uuid: s.uuid, name: s.name })),
       ...(projectUuid ? { projectUuid } : {}),
-      gpuList: gpuListOf(res),
     };
   });
 }
