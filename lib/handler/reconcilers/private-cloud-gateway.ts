@@ -140,7 +140,7 @@ export async function applyPcg(ctx: RunContext, res: PcgResource, diff: Resource
   const parts: string[] = [`host cluster ${host.spec.name} ready`];
 
   // Palette's rules again, with the free addresses Prism Central really has.
-  const real = await realFreeIps(ctx, pc);
+  const real = await realFreeIps(ctx, pc).catch((e: unknown) => ({ free: undefined, note: `cannot read the node subnet's free addresses (${e instanceof Error ? e.message.split("\n")[0] : String(e)}): the IP rule used the plan's pool` }));
   ctx.progress.action(res.id, `PCG rules: ${real.note}`);
   const issues = pcgRules(ctx.plan, res.id, real.free);
   for (const i of issues) ctx.progress.action(res.id, `warning: PCG rule: ${i.path}: ${i.field}: ${i.message}`);
