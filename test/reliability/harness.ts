@@ -18,7 +18,7 @@ import { tempDir, withEmulator, type EmulatorHarness } from "../helpers/emulator
 export const HANDLER_BIN = path.join(__dirname, "..", "..", "bin", "nutanix-handler.js");
 
 /**
- * The seed: the bench seed plus unowned VMs whose names look like ours (`k0-w0-9` would be a
+ * The seed: the bench seed plus unowned VMs whose names look like ours (`k0-w0-99` would be a
  * scale-down candidate of pool w0, `k0-cp-7` of the control plane): they lack the ownership
  * categories, so the handler must never touch them.
  */
@@ -26,7 +26,7 @@ export const REL_SEED = {
   ...BENCH_SEED,
   vms: [
     ...BENCH_SEED.vms,
-    { name: "k0-w0-9", cluster: BENCH_PE, subnet: BENCH_SUBNET, powerState: "ON" as const },
+    { name: "k0-w0-99", cluster: BENCH_PE, subnet: BENCH_SUBNET, powerState: "ON" as const },
     { name: "k0-cp-7", cluster: BENCH_PE, subnet: BENCH_SUBNET, powerState: "OFF" as const },
   ],
 };
