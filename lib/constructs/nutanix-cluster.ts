@@ -5,7 +5,8 @@
 import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
 import { CONTROL_PLANE_POOL_NAME, NutanixClusterPropsSchema, RESERVED_POOL_NAMES, type NodeNetwork, type NutanixClusterSpec } from "../schema/cluster";
-import { ValidationError, type ValidationIssue } from "../schema/validation";
+import { issuesFromZod, ValidationError, type ValidationIssue } from "../schema/validation";
+import { DnsLabel } from "../schema/net";
 import { checkProps, describeValue, isPropsObject, type AssertTrue, type MutuallyAssignable } from "./internal";
 import { KubeVipEndpoint, type KubeVipEndpointOptions } from "./kube-vip-endpoint";
 import type { NodeTaint, NutanixMachineProps } from "./machine";
@@ -206,6 +207,8 @@ export class NutanixCluster extends NutanixResource {
     const issues: ValidationIssue[] = [];
     const path = this.node.path;
     if (typeof name !== "string") issues.push({ path, field: "name", message: `expected a pool name, got ${describeValue(name)}` });
+    // A name that cannot even be a construct id is reported here; NodePool reports the rest with its props.
+    else if (name === "" || name.includes("/")) issues.push(...issuesFromZod(path, DnsLabel.safeParse(name, { reportInput: true }).error?.issues ?? [], ["name"]));
     else if (RESERVED_POOL_NAMES.includes(name)) issues.push({ path, field: "name", message: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}, got "${name}"` });
     else if (this.node.tryFindChild(name)) issues.push({ path, field: "name", message: `expected unique worker pool names, '${name}' is used twice` });
     if (!isPropsObject(options)) issues.push({ path: `${path}/${String(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });

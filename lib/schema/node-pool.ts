@@ -10,11 +10,23 @@ import { Labels, Taint } from "./kubernetes";
 export const MIN_MEMORY_MIB = 2048;
 /** CAPX rejects machines with a smaller system disk (`systemDiskSize` ≥ 20Gi). */
 export const MIN_SYSTEM_DISK_GIB = 20;
+/**
+ * Upper bounds we set so sizes stay exact integers and plausible for one AHV VM (the reference gives
+ * no maximum): 4 TiB of memory, a 64 TiB system disk, 128 sockets × 128 vCPUs per socket.
+ */
+export const MAX_MEMORY_GIB = 4096;
+export const MAX_SYSTEM_DISK_GIB = 65536;
+export const MAX_VCPU_SOCKETS = 128;
+export const MAX_VCPUS_PER_SOCKET = 128;
 /** Prism category keys and values are at most 64 characters. */
 export const MAX_CATEGORY_LENGTH = 64;
 
-const PositiveInt = (what: string) =>
-  z.number({ error: `expected ${what} as a whole number ≥ 1` }).int({ error: `expected ${what} as a whole number ≥ 1` }).min(1, { error: `expected ${what} ≥ 1` });
+const PositiveInt = (what: string, max: number) =>
+  z
+    .number({ error: `expected ${what} as a whole number ≥ 1` })
+    .int({ error: `expected ${what} as a whole number ≥ 1` })
+    .min(1, { error: `expected ${what} ≥ 1` })
+    .max(max, { error: `expected ${what} ≤ ${max}` });
 
 /** A GPU by name (e.g. `Tesla T4`) or by PCI device id. */
 export const GpuSpec = z.union([
@@ -27,10 +39,10 @@ const CategoryValue = z.string().min(1).max(MAX_CATEGORY_LENGTH, { error: `expec
 
 /** The machine of a node pool as it appears in a plan (sizes normalized to MiB). */
 export const MachineSpec = z.strictObject({
-  vcpuSockets: z.number().int().min(1),
-  vcpusPerSocket: z.number().int().min(1),
-  memoryMiB: z.number().int().min(MIN_MEMORY_MIB),
-  systemDiskMiB: z.number().int().min(MIN_SYSTEM_DISK_GIB * 1024),
+  vcpuSockets: z.number().int().min(1).max(MAX_VCPU_SOCKETS),
+  vcpusPerSocket: z.number().int().min(1).max(MAX_VCPUS_PER_SOCKET),
+  memoryMiB: z.number().int().min(MIN_MEMORY_MIB).max(MAX_MEMORY_GIB * 1024),
+  systemDiskMiB: z.number().int().min(MIN_SYSTEM_DISK_GIB * 1024).max(MAX_SYSTEM_DISK_GIB * 1024),
   bootType: z.enum(["legacy", "uefi"]),
   image: EntityRef,
   cluster: EntityRef,
@@ -44,11 +56,24 @@ export type MachineSpec = z.infer<typeof MachineSpec>;
 /** What a user writes for a machine. Memory is given in GiB or MiB, the disk in GiB. */
 export const MachinePropsSchema = z
   .strictObject({
-    vcpuSockets: PositiveInt("vcpuSockets").default(2),
-    vcpusPerSocket: PositiveInt("vcpusPerSocket").default(1),
-    memoryGiB: z.number({ error: "expected memoryGiB as a number" }).positive({ error: "expected memoryGiB > 0" }).optional(),
-    memoryMiB: z.number({ error: "expected memoryMiB as a whole number" }).int().positive({ error: "expected memoryMiB > 0" }).optional(),
-    systemDiskGiB: z.number({ error: "expected systemDiskGiB as a whole number" }).int({ error: "expected systemDiskGiB as a whole number" }).default(40),
+    vcpuSockets: PositiveInt("vcpuSockets", MAX_VCPU_SOCKETS).default(2),
+    vcpusPerSocket: PositiveInt("vcpusPerSocket", MAX_VCPUS_PER_SOCKET).default(1),
+    memoryGiB: z
+      .number({ error: "expected memoryGiB as a number" })
+      .positive({ error: "expected memoryGiB > 0" })
+      .max(MAX_MEMORY_GIB, { error: `expected memoryGiB ≤ ${MAX_MEMORY_GIB}` })
+      .optional(),
+    memoryMiB: z
+      .number({ error: "expected memoryMiB as a whole number" })
+      .int({ error: "expected memoryMiB as a whole number" })
+      .positive({ error: "expected memoryMiB > 0" })
+      .max(MAX_MEMORY_GIB * 1024, { error: `expected memoryMiB ≤ ${MAX_MEMORY_GIB * 1024}` })
+      .optional(),
+    systemDiskGiB: z
+      .number({ error: "expected systemDiskGiB as a whole number" })
+      .int({ error: "expected systemDiskGiB as a whole number" })
+      .max(MAX_SYSTEM_DISK_GIB, { error: `expected systemDiskGiB ≤ ${MAX_SYSTEM_DISK_GIB}` })
+      .default(40),
     bootType: z.enum(["legacy", "uefi"], { error: "expected bootType 'legacy' or 'uefi'" }).default("legacy"),
     image: EntityRefInput,
     cluster: EntityRefInput,
