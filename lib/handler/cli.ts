@@ -48,7 +48,49 @@ Options:
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
 
+Environment:
+  NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
+  NPC_APPLY_FLAGS            extra flags for every apply, e.g. "--wait-endpoints --endpoint-timeout 900";
+                             cdktf deploy passes its environment to the local-exec provisioners, so this is how
+                             a deploy opts in to the apply-only checks
+
 Exit codes: 0 done, 1 failed (see the summary), 2 bad input.`;
+
+/** The CLI's options (node:util parseArgs). */
+const CLI_OPTIONS = {
+  plan: { type: "string" },
+  resource: { type: "string" },
+  generation: { type: "string" },
+  endpoint: { type: "string" },
+  "credentials-file": { type: "string" },
+  "ca-bundle": { type: "string" },
+  insecure: { type: "boolean" },
+  parallelism: { type: "string" },
+  "no-prune": { type: "boolean" },
+  yes: { type: "boolean" },
+  json: { type: "boolean" },
+  quiet: { type: "boolean" },
+  "output-dir": { type: "string" },
+  "wait-endpoints": { type: "boolean" },
+  "endpoint-timeout": { type: "string" },
+  "endpoint-readiness": { type: "string" },
+  "check-reachability": { type: "boolean" },
+  "allow-external-probes": { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
+/** Flags appended to every `apply` from NPC_APPLY_FLAGS (whitespace-separated; no quoting). */
+export function applyFlagsFromEnv(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  const extra = env.NPC_APPLY_FLAGS?.trim();
+  if (!extra) return [...argv];
+  let command: string | undefined;
+  try {
+    command = parseArgs({ args: [...argv], options: CLI_OPTIONS, strict: false, allowPositionals: true }).positionals[0];
+  } catch {
+    return [...argv];
+  }
+  return command === "apply" ? [...argv, ...extra.split(/\s+/)] : [...argv];
+}
 
 const COMMANDS = ["validate", "plan", "apply", "destroy"] as const;
 type Command = (typeof COMMANDS)[number];
@@ -85,30 +127,10 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv,
+      args: applyFlagsFromEnv(argv),
       allowPositionals: true,
       strict: true,
-      options: {
-        plan: { type: "string" },
-        resource: { type: "string" },
-        generation: { type: "string" },
-        endpoint: { type: "string" },
-        "credentials-file": { type: "string" },
-        "ca-bundle": { type: "string" },
-        insecure: { type: "boolean" },
-        parallelism: { type: "string" },
-        "no-prune": { type: "boolean" },
-        yes: { type: "boolean" },
-        json: { type: "boolean" },
-        quiet: { type: "boolean" },
-        "output-dir": { type: "string" },
-        "wait-endpoints": { type: "boolean" },
-        "endpoint-timeout": { type: "string" },
-        "endpoint-readiness": { type: "string" },
-        "check-reachability": { type: "boolean" },
-        "allow-external-probes": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
+      options: CLI_OPTIONS,
     });
   } catch (e) {
     io.stderr(`nutanix-handler: ${(e as Error).message}\n\n${USAGE}\n`);
