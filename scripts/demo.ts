@@ -102,6 +102,7 @@ export async function main(): Promise<number> {
     const extra = (await writes(emu)) - again;
     console.log(`   exit ${reapplied}, ${extra} API writes${extra === 0 ? " (converged: nothing to do)" : ""}`);
     console.log(`\nThe CAPX export for Palette or clusterctl: ${path.relative(process.cwd(), path.join(stackDir, "manifests"))}/`);
+    console.log(`The PCG install bundle:                 ${path.relative(process.cwd(), path.join(stackDir, "pcg"))}/`);
     return applied === 0 && reapplied === 0 && extra === 0 ? 0 : 1;
   } finally {
     process.removeListener("SIGINT", stop);
