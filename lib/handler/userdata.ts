@@ -10,7 +10,7 @@
  * values without any shared storage, and nobody without the credentials can compute them.
  */
 import { createHmac } from "node:crypto";
-import { metaData, nodeUserData, type NodeRole, type NodeSecrets } from "../render/cloud-init";
+import { metaData, nodeUserData, type NodeSecrets, type NodeUserDataInput } from "../render/cloud-init";
 import type { VmEntity } from "../prism/types";
 import type { NutanixClusterSpec } from "../schema/cluster";
 import type { KubeVipEndpointSpec } from "../schema/kube-vip";
@@ -20,14 +20,7 @@ import { sha256 } from "./ownership";
 import type { Credentials } from "./target";
 
 /** Everything the renderer needs for one VM. */
-export interface UserDataInput {
-  cluster: NutanixClusterSpec;
-  endpoint: KubeVipEndpointSpec;
-  pool: NodePoolSpec;
-  vmName: string;
-  role: NodeRole;
-  secrets: NodeSecrets;
-}
+export type UserDataInput = NodeUserDataInput;
 
 /** Renders the cloud-init user data (the single call site of the renderer). */
 export function renderUserData(input: UserDataInput): string {
