@@ -153,6 +153,24 @@ export function taskUuidsOf(entity: unknown): string[] {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+/** First poll delay after the learned duration has passed, then × 1.5. */
+const SHORT_POLL_MS = 25;
+/** Added to the learned duration: timers and the two clocks round to the millisecond. */
+const POLL_SLACK_MS = 2;
+const MAX_TASK_ORIGINS = 10_000;
+
+/** A finished task's duration in ms on the server's clock (usecs fields, else the RFC 3339 times); undefined when unknown. */
+export function taskDurationMs(task: TaskEntity): number | undefined {
+  if (typeof task.completion_time_usecs === "number" && typeof task.creation_time_usecs === "number") {
+    const d = (task.completion_time_usecs - task.creation_time_usecs) / 1000;
+    return Number.isFinite(d) ? d : undefined;
+  }
+  if (typeof task.completion_time === "string" && typeof task.creation_time === "string") {
+    const d = Date.parse(task.completion_time) - Date.parse(task.creation_time);
+    return Number.isFinite(d) ? d : undefined;
+  }
+  return undefined;
+}
 const enc = encodeURIComponent;
 
 function isNotFound(e: unknown): e is PrismApiError {
@@ -185,6 +203,12 @@ export class PrismClient {
   private loginInFlight: Promise<string> | null = null;
   private readonly listCache = new Map<ListableKind, Promise<unknown[]>>();
   private readonly knownCategories = new Set<string>();
+  /** operation_type → shortest duration seen (ms, server clock). */
+  private readonly taskDurations = new Map<string, number>();
+  /** "METHOD /path" of a writing request → operation_type of the tasks it made. */
+  private readonly operationOfRequest = new Map<string, string>();
+  /** task uuid → when the request that made it was sent, and which request (bounded; dropped when waited for). */
+  private readonly taskOrigins = new Map<string, { sentAt: number; request: string }>();
 
   constructor(options: PrismClientOptions) {
     this.opts = options;
@@ -261,6 +285,7 @@ export class PrismClient {
       if (payload) headers["Content-Length"] = String(payload.length);
       this.stats.requests++;
       if (isWrite) this.stats.writes++;
+      const sentAt = Date.now();
       let res: RawResponse;
       try {
         res = await sendRequest(url, { method, headers, body: payload, agent: this.agent, timeoutMs: this.timeoutMs });
@@ -305,6 +330,7 @@ export class PrismClient {
       if (res.status < 200 || res.status >= 300) {
         // PGC CheckResponse: a non-2xx JSON body whose state is not ERROR is a success.
         if (parsed.ok && isObject(parsed.value) && typeof parsed.value.state === "string" && parsed.value.state !== "ERROR") {
+          if (isWrite) this.noteTaskOrigin(method, path, sentAt, parsed.value);
           return parsed.value as T;
         }
         throw PrismApiError.fromBody(res.status, method, path, parsed.ok ? parsed.value : res.text);
@@ -317,6 +343,7 @@ export class PrismClient {
       if (isObject(v) && (v.state === "ERROR" || (isObject(v.status) && v.status.state === "ERROR"))) {
         throw PrismApiError.fromBody(res.status, method, path, v);
       }
+      if (isWrite) this.noteTaskOrigin(method, path, sentAt, v);
       return v as T;
     }
   }
@@ -461,13 +488,52 @@ export class PrismClient {
     return this.call<TaskEntity>("GET", `/tasks/${enc(uuid)}`);
   }
 
-  /** Polls a task with backoff until SUCCEEDED; PrismTaskError on FAILED/ABORTED/INVALID_UUID; PrismTimeoutError at the deadline. */
+  /**
+   * Waits for a task: sleeps first, then polls. PrismTaskError on FAILED/ABORTED/INVALID_UUID;
+   * PrismTimeoutError at the deadline.
+   *
+   * The client learns, per `operation_type`, the shortest duration of the tasks it saw succeed,
+   * measured on the server's clock (`completion_time_usecs − creation_time_usecs`, or the RFC 3339
+   * times), so client/server clock skew does not matter. When the task's type is known (from the
+   * request that created it, or after a first poll) and a duration was learned, the first poll is sent
+   * that long after the request that created the task was sent (or after the wait began, when this
+   * client did not send it), and later polls follow a short backoff (25 ms × 1.5, capped by
+   * `maxDelayMs`). With nothing learned, the first poll comes after `initialDelayMs` and the delay
+   * grows × 1.6 up to `maxDelayMs`.
+   */
   async waitForTask(uuid: string, options: WaitOptions = {}): Promise<TaskEntity> {
     const timeoutMs = options.timeoutMs ?? 1_800_000;
     const maxDelay = options.maxDelayMs ?? 5000;
+    const start = Date.now();
+    const deadline = start + timeoutMs;
+    const origin = this.taskOrigins.get(uuid);
+    this.taskOrigins.delete(uuid);
+    const from = origin?.sentAt ?? start;
+    let op = origin ? this.operationOfRequest.get(origin.request) : undefined;
     let delay = options.initialDelayMs ?? 250;
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
+    let short = SHORT_POLL_MS;
+    let expectedUsed = false;
+    for (let polls = 0; ; polls++) {
+      const expected = op !== undefined ? this.taskDurations.get(op) : undefined;
+      let wait: number;
+      if (expected !== undefined && !expectedUsed) {
+        // The first poll that can use what was learned: when a task of this type is done at the earliest.
+        expectedUsed = true;
+        wait = from + expected + POLL_SLACK_MS - Date.now();
+        if (polls > 0 && wait < short) {
+          // Already past it (learned only from the previous poll): no immediate re-poll.
+          wait = short;
+          short = Math.min(maxDelay, Math.ceil(short * 1.5));
+        }
+      } else if (expectedUsed) {
+        wait = short;
+        short = Math.min(maxDelay, Math.ceil(short * 1.5));
+      } else {
+        wait = delay;
+        delay = Math.min(maxDelay, Math.ceil(delay * 1.6));
+      }
+      const left = deadline - Date.now();
+      if (wait > 0 && left > 0) await sleep(Math.min(wait, left));
       let task: TaskEntity;
       try {
         task = await this.getTask(uuid);
@@ -478,13 +544,41 @@ export class PrismClient {
         throw e;
       }
       options.onProgress?.(task);
+      if (typeof task.operation_type === "string" && task.operation_type !== "") {
+        op = task.operation_type;
+        if (origin) this.operationOfRequest.set(origin.request, op);
+      }
       const status = String(task.status);
-      if (status === "SUCCEEDED") return task;
+      if (status === "SUCCEEDED") {
+        this.learnDuration(op, task);
+        return task;
+      }
       if (status === "FAILED" || status === "ABORTED" || status === "INVALID_UUID") throw new PrismTaskError(uuid, status, task);
-      const left = deadline - Date.now();
-      if (left <= 0) throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs);
-      await sleep(Math.min(delay, left));
-      delay = Math.min(maxDelay, Math.ceil(delay * 1.6));
+      if (Date.now() >= deadline) throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs);
+    }
+  }
+
+  /** The shortest duration (ms, server clock) of the tasks of each operation type seen succeed. */
+  get learnedTaskDurations(): ReadonlyMap<string, number> {
+    return this.taskDurations;
+  }
+
+  private learnDuration(op: string | undefined, task: TaskEntity): void {
+    if (op === undefined) return;
+    const d = taskDurationMs(task);
+    if (d === undefined || d <= 0) return;
+    const had = this.taskDurations.get(op);
+    if (had === undefined || d < had) this.taskDurations.set(op, d);
+  }
+
+  /** Remembers when the request that created a task was sent (the successful attempt), for waitForTask. */
+  private noteTaskOrigin(method: Method, path: string, sentAt: number, answer: unknown): void {
+    const tasks = taskUuidsOf(answer);
+    if (tasks.length === 0) return;
+    const request = `${method} ${path.replace(/\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=\/|$)/g, "/{uuid}")}`;
+    for (const t of tasks) {
+      this.taskOrigins.set(t, { sentAt, request });
+      if (this.taskOrigins.size > MAX_TASK_ORIGINS) this.taskOrigins.delete(this.taskOrigins.keys().next().value!);
     }
   }
 
