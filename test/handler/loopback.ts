@@ -4,9 +4,11 @@
  * by `assertLoopbackOnly()`. Plus a loopback CONNECT proxy and a listener helper.
  */
 import assert from "node:assert/strict";
-import * as http from "node:http";
 import * as net from "node:net";
 import { isLoopbackHost } from "../../lib/pcg";
+import { close, listen } from "../helpers/loopback";
+
+export { close, ConnectProxy, listen } from "../helpers/loopback";
 
 const dialled: string[] = [];
 let installed = false;
@@ -44,17 +46,6 @@ export function assertLoopbackOnly(): void {
   assert.deepEqual(bad, [], `connections to non-loopback addresses were attempted: ${bad.join(", ")}`);
 }
 
-export function listen(server: net.Server, host = "127.0.0.1", port = 0): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
-
-export function close(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
 /** A TCP listener that counts and closes the connections it accepts. */
 export class CountingListener {
   accepted = 0;
@@ -82,37 +73,4 @@ export async function freePort(host = "127.0.0.1"): Promise<number> {
   const p = await listen(s, host);
   await close(s);
   return p;
-}
-
-/** A loopback HTTP CONNECT proxy that tunnels to loopback only and records the CONNECT targets. */
-export class ConnectProxy {
-  connects: string[] = [];
-  port = 0;
-  private readonly sockets = new Set<net.Socket>();
-  readonly server = http.createServer((_req, res) => res.writeHead(405).end());
-  constructor() {
-    this.server.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
-      this.sockets.add(client);
-      client.on("error", () => undefined);
-      this.connects.push(req.url ?? "");
-      const [host, port] = (req.url ?? "").split(/:(?=\d+$)/);
-      if (!host || !isLoopbackHost(host)) return void client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
-      const upstream = net.connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on("error", () => client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
-      client.on("close", () => upstream.destroy());
-    });
-  }
-  async start(): Promise<void> {
-    this.port = await listen(this.server);
-  }
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await close(this.server);
-  }
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
 }

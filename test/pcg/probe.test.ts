@@ -3,60 +3,20 @@
  * CONNECT proxy on 127.0.0.1 that counts the tunnels it opens. No test dials anything else.
  */
 import assert from "node:assert/strict";
-import * as http from "node:http";
 import httpModule from "node:http";
 import * as net from "node:net";
 import { after, before, describe, it, mock } from "node:test";
 import { isLoopbackHost, parseProbeUrl, probeReachability } from "../../lib/pcg";
+import { close, ConnectProxy, listen } from "../helpers/loopback";
 
-function listen(server: net.Server): Promise<number> {
-  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve((server.address() as net.AddressInfo).port)));
-}
-function close(server: net.Server): Promise<void> {
-  return new Promise((resolve) => server.close(() => resolve()));
-}
-
-/** A loopback CONNECT proxy: tunnels to loopback, answers 403 to port 1, never answers to port 2. */
-class CountingProxy {
-  connects: string[] = [];
-  authorizations: (string | undefined)[] = [];
-  private readonly sockets = new Set<net.Socket>();
-  readonly server = http.createServer((_req, res) => res.writeHead(405).end());
-  port = 0;
-  constructor() {
-    this.server.on("connect", (req: http.IncomingMessage, client: net.Socket) => {
-      this.sockets.add(client);
-      this.connects.push(req.url ?? "");
-      this.authorizations.push(req.headers["proxy-authorization"]);
-      const [host, port] = (req.url ?? "").split(/:(?=\d+$)/);
-      if (port === "1") return void client.end("HTTP/1.1 403 Forbidden\r\n\r\n");
-      if (port === "2") return; // hang: the probe must time out
-      if (!isLoopbackHost(host)) return void client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n");
-      const upstream = net.connect(Number(port), host, () => {
-        client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
-        upstream.pipe(client).pipe(upstream);
-      });
-      upstream.on("error", () => client.end("HTTP/1.1 502 Bad Gateway\r\n\r\n"));
-      client.on("error", () => upstream.destroy());
-    });
-  }
-  async start(): Promise<void> {
-    this.port = await listen(this.server);
-  }
-  async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await close(this.server);
-  }
-  get url(): string {
-    return `http://127.0.0.1:${this.port}`;
-  }
-}
+/** Tunnels to loopback, answers 403 to port 1, never answers to port 2 (so the probe must time out). */
+const proxyBehaviour = (_host: string, port: number): "forbid" | "hang" | "tunnel" => (port === 1 ? "forbid" : port === 2 ? "hang" : "tunnel");
 
 let target: net.Server;
 let targetPort = 0;
 let accepted = 0;
 let refusedPort = 0;
-const proxy = new CountingProxy();
+const proxy = new ConnectProxy(proxyBehaviour);
 
 before(async () => {
   target = net.createServer((s) => {
