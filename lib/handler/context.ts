@@ -8,7 +8,7 @@ import type { EntityRef } from "../schema/refs";
 import type { Plan, PlanResource, ResourceKind, ResourceOfKind } from "../schema/plan";
 import { CATEGORY_DESCRIPTION, ownedByResource, ownedByStack } from "./ownership";
 import type { Progress } from "./progress";
-import { Semaphore } from "./scheduler";
+import { Semaphore, mapLimit } from "./scheduler";
 import type { Credentials } from "./target";
 import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, detectEmulator, type AdminTarget, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
 
@@ -85,6 +85,9 @@ export class Inventory {
   }
 }
 
+/** FIQL filter of the VM_CREATE tasks still running (QUEUED or RUNNING). */
+export const RUNNING_CREATES_FILTER = "operation_type==VM_CREATE;status==QUEUED,operation_type==VM_CREATE;status==RUNNING";
+
 /** Name of a VM entity. */
 export function nameOf(vm: VmEntity): string {
   return vm.spec?.name ?? vm.status?.name ?? "";
@@ -159,6 +162,39 @@ export class RunContext {
   inventory(): Promise<Inventory> {
     this.inventoryPromise ??= this.client.listAll("vms", { pageSize: 500 }).then((all) => new Inventory(all));
     return this.inventoryPromise;
+  }
+
+  /**
+   * The uuids of the VMs named by VM_CREATE tasks still running (QUEUED/RUNNING): ONE paged
+   * `POST /tasks/list` per run, shared by every pool and by destroy. Undefined when this Prism Central
+   * cannot list tasks (callers then fall back to GETs). A create still running is not in the VM list;
+   * one that finished between the VM list and this task list is in neither, and its deterministic uuid
+   * makes the create POST answer 409 ENTITY_ALREADY_EXISTS, which createVm turns into "found".
+   */
+  runningCreates(): Promise<ReadonlySet<string> | undefined> {
+    return this.once("running-creates", async () => {
+      try {
+        const tasks = await this.client.listAll("tasks", { filter: RUNNING_CREATES_FILTER });
+        return new Set(tasks.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm" && typeof r.uuid === "string").map((r) => r.uuid)));
+      } catch {
+        return undefined;
+      }
+    });
+  }
+
+  /**
+   * VMs whose create is still running and that the run's VM list therefore lacks: the uuids named by
+   * running VM_CREATE tasks (`runningCreates`), limited to `among` when given, each read with one GET.
+   * Undefined when tasks cannot be listed. The caller checks ownership and adds what it keeps to the
+   * inventory.
+   */
+  async pendingCreates(among?: ReadonlySet<string>): Promise<VmEntity[] | undefined> {
+    const running = await this.runningCreates();
+    if (!running) return undefined;
+    const inv = await this.inventory();
+    const uuids = [...running].filter((u) => !inv.byUuid.has(u) && (among === undefined || among.has(u)));
+    const vms = await mapLimit(uuids, 16, (u) => this.client.getVm(u));
+    return vms.filter((v): v is VmEntity => v !== null);
   }
 
   /** Memoizes an async computation for the run. */

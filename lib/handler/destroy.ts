@@ -18,24 +18,16 @@ export interface OwnedGroup {
 }
 
 /**
- * VMs of this stack whose creation is still running (not listed yet): found through the running
- * VM_CREATE tasks. Best effort: a Prism Central without POST /tasks/list just yields none.
+ * VMs of this stack whose creation is still running (not listed yet), found through the running
+ * VM_CREATE tasks (`RunContext.pendingCreates`). Best effort: a Prism Central without POST /tasks/list
+ * just yields none.
  */
 async function pendingCreates(ctx: RunContext): Promise<VmEntity[]> {
   try {
-    const tasks = await ctx.client.listAll("tasks", { filter: "operation_type==VM_CREATE;status==QUEUED,operation_type==VM_CREATE;status==RUNNING" });
-    const uuids = [...new Set(tasks.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm").map((r) => r.uuid)))];
     const inv = await ctx.inventory();
-    const out: VmEntity[] = [];
-    for (const u of uuids) {
-      if (inv.byUuid.has(u)) continue;
-      const vm = await ctx.client.getVm(u);
-      if (vm && ownedByStack(vm, ctx.stack)) {
-        inv.add(vm);
-        out.push(vm);
-      }
-    }
-    return out;
+    const mine = ((await ctx.pendingCreates()) ?? []).filter((vm) => ownedByStack(vm, ctx.stack));
+    for (const vm of mine) inv.add(vm);
+    return mine;
   } catch {
     return [];
   }

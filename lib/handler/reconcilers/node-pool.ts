@@ -273,7 +273,7 @@ export async function planNodePool(ctx: RunContext, res: NodePoolResource): Prom
   }
 
   const matchesSpec = (vm: VmEntity): boolean => immutableChanges(actualOf(vm), resolved, res, vm, bootHash).length === 0;
-  // Expected uuids of VMs that may exist without being listed (a create still running): GET them.
+  // Expected uuids of VMs that may exist without being listed (a create still running).
   const probes: Array<{ ordinal: number; name: string; uuid: string }> = [];
   for (let n = 1; n <= spec.replicas; n++) {
     const g = groups.get(n) ?? [];
@@ -285,12 +285,14 @@ export async function planNodePool(ctx: RunContext, res: NodePoolResource): Prom
       probes.push({ ordinal: n, name, uuid: vmUuid(ctx.stack, res.id, name, specHash) });
     }
   }
+  // Those the VM list lacks may be creates still running (an interrupted run): the run's one list of
+  // running VM_CREATE tasks names them, and only those are read. Without a task list, GET each.
   const waits: VmEntity[] = [];
-  const probed = await mapLimit(
-    probes.filter((p) => !inv.byUuid.has(p.uuid)),
-    16,
-    async (p) => ({ p, vm: await ctx.client.getVm(p.uuid) }),
-  );
+  const unlisted = new Map(probes.filter((p) => !inv.byUuid.has(p.uuid)).map((p) => [p.uuid, p]));
+  const pending = unlisted.size > 0 ? await ctx.pendingCreates(new Set(unlisted.keys())) : [];
+  const probed = pending
+    ? pending.map((vm) => ({ p: unlisted.get(vm.metadata.uuid ?? "")!, vm })).filter((x) => x.p !== undefined)
+    : await mapLimit([...unlisted.values()], 16, async (p) => ({ p, vm: await ctx.client.getVm(p.uuid) }));
   for (const { p, vm } of probed) {
     if (!vm) continue;
     if (!ownedByResource(vm, ctx.stack, res.id)) {
