@@ -125,7 +125,12 @@ export class RunContext {
   /** Resources applied successfully in this run (readiness of a cluster counts them as ready). */
   readonly applied = new Set<string>();
   private inventoryPromise: Promise<Inventory> | undefined;
-  private readonly categoryPromises = new Map<string, Promise<void>>();
+  /** key → values present (listed once per run), null when the key is missing. */
+  private readonly listedCategories = new Map<string, Promise<Set<string> | null>>();
+  /** key → its values once the key exists (created by this run if it was missing). */
+  private readonly readyKeys = new Map<string, Promise<Set<string>>>();
+  /** "key\0value" → the PUT of a missing value. */
+  private readonly categoryPuts = new Map<string, Promise<void>>();
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(init: RunContextInit) {
@@ -219,24 +224,76 @@ export class RunContext {
     return this.once(`image:${JSON.stringify(ref)}`, () => this.client.resolveImage(ref));
   }
 
-  /** Ensures category key and value exist (GET, PUT when missing), once per run. */
-  ensureCategory(key: string, value: string): Promise<void> {
-    const id = `${key}\u0000${value}`;
-    let p = this.categoryPromises.get(id);
+  /**
+   * The values of a category key as listed once per run (`POST /categories/{key}/list`, paged; a read),
+   * plus the values this run has created since; null when the key does not exist. Sets are shared: the
+   * ensure methods add what they PUT.
+   */
+  categoryValues(key: string): Promise<Set<string> | null> {
+    let p = this.listedCategories.get(key);
     if (!p) {
-      p = (async () => {
-        await this.once(`catkey:${key}`, () => this.client.ensureCategoryKey(key, CATEGORY_DESCRIPTION));
-        await this.client.ensureCategoryValue(key, value, CATEGORY_DESCRIPTION);
-      })();
-      p.catch(() => this.categoryPromises.delete(id));
-      this.categoryPromises.set(id, p);
+      p = this.client.categoryValueNames(key).then((vs) => (vs === null ? null : new Set(vs)));
+      p.catch(() => this.listedCategories.delete(key));
+      this.listedCategories.set(key, p);
     }
     return p;
   }
 
-  /** Ensures every key/value of a category map. */
+  /** Whether a category value exists (from the run's list of its key; a read). */
+  async hasCategoryValue(key: string, value: string): Promise<boolean> {
+    return (await this.categoryValues(key))?.has(value) ?? false;
+  }
+
+  /** Starts listing the values of these keys (reads), so a later ensureCategories finds them listed. */
+  prefetchCategories(keys: Iterable<string>): void {
+    for (const k of keys) this.categoryValues(k).catch(() => undefined);
+  }
+
+  /** The values of a key, the key created (PUT) first when it is missing; once per run. */
+  private keyValues(key: string): Promise<Set<string>> {
+    let p = this.readyKeys.get(key);
+    if (!p) {
+      p = (async () => {
+        const listed = await this.categoryValues(key);
+        if (listed) return listed;
+        await this.client.putCategoryKey(key, CATEGORY_DESCRIPTION);
+        const created = new Set<string>();
+        this.listedCategories.set(key, Promise.resolve(created));
+        return created;
+      })();
+      p.catch(() => this.readyKeys.delete(key));
+      this.readyKeys.set(key, p);
+    }
+    return p;
+  }
+
+  /** Ensures a category key and value exist. */
+  ensureCategory(key: string, value: string): Promise<void> {
+    return this.ensureCategories({ [key]: value });
+  }
+
+  /**
+   * Ensures every key/value of a category map, in one parallel batch: each key's values are listed once
+   * per run, and only the missing keys and values are PUT (each at most once per run, shared by every
+   * caller). A re-apply with everything present writes nothing.
+   */
   async ensureCategories(categories: Record<string, string>): Promise<void> {
-    await Promise.all(Object.entries(categories).map(([k, v]) => this.ensureCategory(k, v)));
+    await Promise.all(
+      Object.entries(categories).map(async ([key, value]) => {
+        const values = await this.keyValues(key);
+        if (values.has(value)) return;
+        const id = `${key}\u0000${value}`;
+        let p = this.categoryPuts.get(id);
+        if (!p) {
+          p = this.client.putCategoryValue(key, value, CATEGORY_DESCRIPTION).then(() => {
+            values.add(value);
+          });
+          p.catch(() => this.categoryPuts.delete(id));
+          this.categoryPuts.set(id, p);
+        }
+        await p;
+      }),
+    );
   }
 
   /** Waits for a task with this run's polling settings. */

@@ -813,12 +813,26 @@ export class PrismClient {
     }
   }
 
+  /** PUT a category key (create or update; idempotent). */
+  async putCategoryKey(key: string, description?: string): Promise<void> {
+    await this.call<CategoryKey>("PUT", `/categories/${enc(key)}`, { name: key, description: description ?? "Managed by nutanix-palette-cdk" }, { isWrite: true });
+    this.knownCategories.add(key);
+  }
+
+  /** PUT a category value (create or update; idempotent). The key must exist. */
+  async putCategoryValue(key: string, value: string, description?: string): Promise<void> {
+    const body: { value: string; description?: string } = { value };
+    if (description !== undefined) body.description = description;
+    await this.call<CategoryValue>("PUT", `/categories/${enc(key)}/${enc(value)}`, body, { isWrite: true });
+    this.knownCategories.add(`${key}\u0000${value}`);
+  }
+
   /** GET the key; PUT it when missing. Returns true when it was created. Cached per client. */
   async ensureCategoryKey(key: string, description?: string): Promise<boolean> {
     if (this.knownCategories.has(key)) return false;
     let created = false;
     if ((await this.getCategoryKey(key)) === null) {
-      await this.call<CategoryKey>("PUT", `/categories/${enc(key)}`, { name: key, description: description ?? "Managed by nutanix-palette-cdk" }, { isWrite: true });
+      await this.putCategoryKey(key, description);
       created = true;
     }
     this.knownCategories.add(key);
@@ -832,19 +846,49 @@ export class PrismClient {
     await this.ensureCategoryKey(key);
     let created = false;
     if ((await this.getCategoryValue(key, value)) === null) {
-      const body: { value: string; description?: string } = { value };
-      if (description !== undefined) body.description = description;
-      await this.call<CategoryValue>("PUT", `/categories/${enc(key)}/${enc(value)}`, body, { isWrite: true });
+      await this.putCategoryValue(key, value, description);
       created = true;
     }
     this.knownCategories.add(id);
     return created;
   }
 
-  /** Every value of a category key. */
+  /** Every value of a category key (`POST /categories/{key}/list`, paged). Throws on a missing key. */
   async listCategoryValues(key: string): Promise<CategoryValue[]> {
-    const res = await this.call<ListResponse<CategoryValue>>("POST", `/categories/${enc(key)}/list`, { kind: "category", length: 500, offset: 0 });
-    return res.entities ?? [];
+    const out: CategoryValue[] = [];
+    const seen = new Set<string>();
+    let offset = 0;
+    for (let page = 0; page < 100_000; page++) {
+      const res = await this.call<ListResponse<CategoryValue>>("POST", `/categories/${enc(key)}/list`, { kind: "category", length: 500, offset });
+      const entities = res.entities ?? [];
+      let added = 0;
+      for (const e of entities) {
+        const v = typeof e.value === "string" ? e.value : undefined;
+        if (v !== undefined) {
+          if (seen.has(v)) continue;
+          seen.add(v);
+        }
+        out.push(e);
+        added++;
+      }
+      offset += entities.length;
+      const total = res.metadata?.total_matches;
+      if (entities.length === 0 || added === 0) break;
+      if (typeof total === "number") {
+        if (out.length >= total) break;
+      } else if (entities.length < 500) break;
+    }
+    return out;
+  }
+
+  /** The value names of a category key (paged list), or null when the key does not exist. */
+  async categoryValueNames(key: string): Promise<string[] | null> {
+    try {
+      return (await this.listCategoryValues(key)).map((v) => v.value).filter((v): v is string => typeof v === "string");
+    } catch (e) {
+      if (isNotFound(e)) return null;
+      throw e;
+    }
   }
 
   /** DELETE a category value; false when it did not exist. */

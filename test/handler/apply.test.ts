@@ -51,6 +51,26 @@ test("first apply creates the cluster's VMs with ownership categories; a re-appl
   });
 });
 
+test("API cost of a first apply: one task list, no GET per VM to create, each category key listed once, only missing keys and values PUT", async () => {
+  await withTarget({}, async ({ h, base }) => {
+    const route = (c: Counters, r: string): number => c.byRoute[r] ?? 0;
+    const c0 = await h.admin<Counters>("GET", "/counters");
+    const r = await applyPlan({ ...base, plan: makePlan() });
+    assert.equal(r.exitCode, 0, JSON.stringify(r.resources, null, 2));
+    const c1 = await h.admin<Counters>("GET", "/counters");
+    const d = (k: string): number => route(c1, k) - route(c0, k);
+    assert.equal(d("POST /tasks/list"), 1, "one list of running creates per run");
+    assert.equal(d("GET /vms/{uuid}"), 0, "no GET of the uuids to create");
+    assert.equal(d("GET /categories/{key}/{value}") + d("GET /categories/{key}"), 0, "categories are listed, not read one by one");
+    const keys = ["NpcStack", "NpcResource", "NpcCluster", "NpcPool", "NpcSpec", "NpcBoot"];
+    assert.ok(d("POST /categories/{key}/list") <= keys.length, `each key listed at most once (${d("POST /categories/{key}/list")})`);
+    const state = await h.admin<{ categories: Record<string, { values: Record<string, unknown> }> }>("GET", "/state");
+    const created = keys.reduce((n, k) => n + 1 + Object.keys(state.categories[k]?.values ?? {}).length, 0);
+    assert.equal(d("PUT /categories/{key}") + d("PUT /categories/{key}/{value}"), created, "every missing key and value PUT exactly once, nothing else");
+    assert.equal(c1.writes - c0.writes, created + 5, "5 POST /vms + the category PUTs");
+  });
+});
+
 test("scale up, scale down (highest ordinals go), in-place resize keeps the VMs", async () => {
   await withTarget({}, async ({ h, base }) => {
     assert.equal((await applyPlan({ ...base, plan: makePlan() })).exitCode, 0);

@@ -289,6 +289,8 @@ export async function planNodePool(ctx: RunContext, res: NodePoolResource): Prom
   // running VM_CREATE tasks names them, and only those are read. Without a task list, GET each.
   const waits: VmEntity[] = [];
   const unlisted = new Map(probes.filter((p) => !inv.byUuid.has(p.uuid)).map((p) => [p.uuid, p]));
+  // VMs to create are likely: list the category keys' values now (reads), alongside the task list.
+  if (ctx.writable && unlisted.size > 0) ctx.prefetchCategories(Object.keys(categories));
   const pending = unlisted.size > 0 ? await ctx.pendingCreates(new Set(unlisted.keys())) : [];
   const probed = pending
     ? pending.map((vm) => ({ p: unlisted.get(vm.metadata.uuid ?? "")!, vm })).filter((x) => x.p !== undefined)

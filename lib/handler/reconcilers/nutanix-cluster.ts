@@ -10,9 +10,9 @@ import { chooseReadiness, emulatorEndpointReady, tcpConnect, waitUntil } from ".
 
 type ClusterResource = ResourceOfKind<"NutanixCluster">;
 
-/** Whether a category value exists (a read). */
+/** Whether a category value exists (a read: the run's one list of the key's values). */
 export async function categoryExists(ctx: RunContext, key: string, value: string): Promise<boolean> {
-  return ctx.once(`catexists:${key}\u0000${value}`, async () => (await ctx.client.getCategoryValue(key, value)) !== null);
+  return ctx.hasCategoryValue(key, value);
 }
 
 /** Readiness of a cluster's pools: one line per pool that is not ready. */
