@@ -305,6 +305,8 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const scope = scopeOf(plan, opts.resource);
   const s = open(opts, plan, true);
   const { ctx, progress } = s;
+  // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
+  if (opts.prune !== false || scope.some((r) => r.kind === "NodePool")) ctx.inventory().catch(() => undefined);
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${ctx.writes.size})`);
   const planned = new Map<string, PlannedResource>();
   const outcomes = await runGraph(scope, async (r) => {

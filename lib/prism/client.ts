@@ -678,6 +678,12 @@ export class PrismClient {
       }
       return r as Resolved<E>;
     };
+    // The three lists are independent: start them together (each is listed once and cached).
+    const kinds: ListableKind[] = [];
+    if ((input.clusters ?? []).length > 0 || (input.subnets ?? []).some((s) => s.cluster)) kinds.push("clusters");
+    if ((input.subnets ?? []).length > 0) kinds.push("subnets");
+    if ((input.images ?? []).length > 0) kinds.push("images");
+    for (const k of kinds) this.cachedList(k).catch(() => undefined);
     const clusters = await Promise.all((input.clusters ?? []).map(async (c) => note(await this.clusterIssue(c))));
     const subnets = await Promise.all(
       (input.subnets ?? []).map(async (s) => {

@@ -37,12 +37,15 @@ export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInpu
 }
 
 export async function planAccount(ctx: RunContext, res: AccountResource): Promise<ResourceDiff> {
-  const user = await ctx.once("auth", () => ctx.client.checkAuth());
+  // The credential check and the lookups go out together; a credential failure is the one reported.
+  const auth = ctx.once("auth", () => ctx.client.checkAuth());
+  const resolving = ctx.client.resolveAll(referencesOf(ctx, res.id));
+  resolving.catch(() => undefined);
+  const user = await auth;
   const notes = [`authenticated to ${ctx.client.endpoint.host} as ${user}`];
   const errors: string[] = [];
-  const refs = referencesOf(ctx, res.id);
   try {
-    const r = await ctx.client.resolveAll(refs);
+    const r = await resolving;
     const names = (xs: Array<{ name: string }>): string => [...new Set(xs.map((x) => x.name))].join(", ") || "none";
     notes.push(`PE clusters: ${names(r.clusters)}; subnets: ${names(r.subnets)}; images: ${names(r.images)}`);
   } catch (e) {
