@@ -3,7 +3,7 @@
  * emulator completes tasks the same way), settling finished tasks into entities, IPAM, and the
  * rendering of stored records into v3 envelopes.
  */
-import type { EmulatorState, JsonObject, StoredImage, StoredNic, StoredSubnet, StoredTask, StoredVm } from "./state";
+import type { EmulatorState, JsonObject, StoredHost, StoredImage, StoredNic, StoredSubnet, StoredTask, StoredVm } from "./state";
 import { deterministicUuid, inCidr, intToIp, ipToInt, isIpv4, isoTime } from "./util";
 
 export const API_VERSION = "3.1";
@@ -214,6 +214,25 @@ export function renderClusters(state: EmulatorState): JsonObject[] {
     },
   }));
   return [pcEntity, ...pes];
+}
+
+/**
+ * A host as `POST /hosts/list` shows it. The reference names only `status.resources.gpu_list[]`
+ * items `{vendor, mode, device_id}` (CAPX reads them there); `name` is added because CAPX matches GPUs
+ * by name. The host's `status.cluster_reference` (how CAPX tells the PE of a host) is inferred [I].
+ */
+export function renderHost(state: EmulatorState, h: StoredHost): JsonObject {
+  const gpuList = h.gpus.map((g) => ({ vendor: g.vendor, mode: g.mode, device_id: g.deviceId, name: g.name }));
+  return {
+    metadata: baseMetadata("host", h.uuid, h.creationTime),
+    spec: { name: h.name },
+    status: {
+      name: h.name,
+      state: "COMPLETE",
+      cluster_reference: clusterRef(state, h.clusterUuid),
+      resources: { gpu_list: gpuList },
+    },
+  };
 }
 
 function subnetResources(state: EmulatorState, s: StoredSubnet, withStats: boolean): JsonObject {

@@ -7,7 +7,7 @@
 import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
-import type { EmulatorState, StoredCluster, StoredSubnet, StoredVm } from "./state";
+import type { EmulatorState, StoredCluster, StoredHost, StoredSubnet, StoredVm } from "./state";
 import { allocateIp } from "./model";
 import { deterministicUuid, inCidr, ipToInt, isIpv4, isoTime, macFor } from "./util";
 
@@ -15,6 +15,18 @@ const Name = z.string({ error: "expected a name (string)" }).min(1, { error: "ex
 const Uuid = z.uuid({ error: "expected a UUID such as 00000000-0000-4000-8000-000000000000" });
 const Ipv4 = z.ipv4({ error: "expected an IPv4 address such as 10.20.0.1" });
 const Cidr = z.cidrv4({ error: "expected an IPv4 CIDR block such as 10.20.0.0/24" });
+/** A GPU of a host (one entry per physical GPU); enums as in the reference §4. */
+const GpuSeed = z.strictObject({
+  name: Name,
+  deviceId: z.number({ error: "expected a PCI device id (integer ≥ 0)" }).int({ error: "expected a PCI device id (integer ≥ 0)" }).min(0, { error: "expected a PCI device id (integer ≥ 0)" }),
+  vendor: z.enum(["NVIDIA", "INTEL", "AMD"], { error: "expected NVIDIA, INTEL or AMD" }).default("NVIDIA"),
+  mode: z.enum(["PASSTHROUGH_GRAPHICS", "PASSTHROUGH_COMPUTE", "VIRTUAL"], { error: "expected PASSTHROUGH_GRAPHICS, PASSTHROUGH_COMPUTE or VIRTUAL" }).default("PASSTHROUGH_COMPUTE"),
+});
+const HostSeed = z.strictObject({
+  name: Name,
+  uuid: Uuid.optional(),
+  gpus: z.array(GpuSeed, { error: "expected a list of GPUs" }).default([]),
+});
 const PoolRange = z.union(
   [
     z.string().regex(/^\s*\d{1,3}(\.\d{1,3}){3}\s*[- ]\s*\d{1,3}(\.\d{1,3}){3}\s*$/),
@@ -40,6 +52,8 @@ export const SeedSchema = z.strictObject({
         version: z.string().optional(),
         externalIp: Ipv4.optional(),
         hypervisorIps: z.array(Ipv4).optional(),
+        /** Hosts (only needed for GPUs: POST /hosts/list shows them and a VM's gpu_list must name one of their GPUs). */
+        hosts: z.array(HostSeed, { error: "expected a list of hosts" }).optional(),
       }),
       { error: "expected a list of Prism Element clusters" },
     )
@@ -197,6 +211,14 @@ export function parseSeed(data: unknown, source = "(object)"): Seed {
   };
   noteUuid(seed.prismCentral.uuid, "seed.prismCentral");
   seed.clusters.forEach((c, i) => noteUuid(c.uuid, `seed.clusters[${i}]`));
+  seed.clusters.forEach((c, i) => {
+    const names = new Set<string>();
+    (c.hosts ?? []).forEach((h, j) => {
+      noteUuid(h.uuid, `seed.clusters[${i}].hosts[${j}]`);
+      if (names.has(h.name.toLowerCase())) issues.push(`seed.clusters[${i}].hosts[${j}].name: ${h.name} is listed twice on cluster ${c.name}`);
+      names.add(h.name.toLowerCase());
+    });
+  });
   seed.subnets.forEach((c, i) => noteUuid(c.uuid, `seed.subnets[${i}]`));
   seed.images.forEach((c, i) => noteUuid(c.uuid, `seed.images[${i}]`));
   seed.vms.forEach((c, i) => noteUuid(c.uuid, `seed.vms[${i}]`));
@@ -246,7 +268,7 @@ export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
     return u;
   };
   // Given uuids first, so derived ones never collide with them.
-  for (const x of [seed.prismCentral, ...seed.clusters, ...seed.subnets, ...seed.images, ...seed.vms]) {
+  for (const x of [seed.prismCentral, ...seed.clusters, ...seed.clusters.flatMap((c) => c.hosts ?? []), ...seed.subnets, ...seed.images, ...seed.vms]) {
     if (x.uuid) used.add(x.uuid.toLowerCase());
   }
   const t = isoTime(now);
@@ -259,6 +281,7 @@ export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
       virtualIp: seed.prismCentral.virtualIp ?? "127.0.0.1",
     },
     clusters: [],
+    hosts: [],
     subnets: [],
     images: [],
     vms: {},
@@ -276,6 +299,16 @@ export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
       creationTime: t,
     };
     state.clusters.push(cl);
+    for (const h of c.hosts ?? []) {
+      const host: StoredHost = {
+        uuid: h.uuid?.toLowerCase() ?? uuidFor("host", `${c.name}/${h.name}`),
+        name: h.name,
+        clusterUuid: cl.uuid,
+        gpus: h.gpus.map((g) => ({ name: g.name, deviceId: g.deviceId, vendor: g.vendor, mode: g.mode })),
+        creationTime: t,
+      };
+      state.hosts.push(host);
+    }
   });
   const clusterUuid = (ref: string): string =>
     state.clusters.find((c) => c.uuid === ref.toLowerCase() || c.name.toLowerCase() === ref.toLowerCase())!.uuid;

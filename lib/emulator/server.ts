@@ -17,6 +17,7 @@ import {
   API_VERSION,
   allocateIp,
   renderClusters,
+  renderHost,
   renderImage,
   renderSubnet,
   renderTask,
@@ -214,6 +215,16 @@ const VmResourcesSchema = z.looseObject({
   guest_customization: z
     .looseObject({ cloud_init: z.looseObject({ user_data: z.string().optional(), meta_data: z.string().optional() }).optional() })
     .optional(),
+  gpu_list: z
+    .array(
+      z.looseObject({
+        vendor: z.enum(["NVIDIA", "INTEL", "AMD"], { error: "expected NVIDIA, INTEL or AMD" }).optional(),
+        mode: z.enum(["PASSTHROUGH_GRAPHICS", "PASSTHROUGH_COMPUTE", "VIRTUAL"], { error: "expected PASSTHROUGH_GRAPHICS, PASSTHROUGH_COMPUTE or VIRTUAL" }).optional(),
+        device_id: z.number({ error: "expected a device_id (integer)" }).int({ error: "expected a device_id (integer)" }).min(0).optional(),
+      }),
+      { error: "expected a list of GPUs" },
+    )
+    .optional(),
   boot_config: z.looseObject({ boot_type: z.enum(["UEFI", "LEGACY", "SECURE_BOOT"], { error: "expected UEFI, LEGACY or SECURE_BOOT" }).optional() }).optional(),
 });
 
@@ -408,7 +419,15 @@ class Emulator {
 
   // ---------------- lists
 
-  list(kind: string, all: JsonObject[], rawBody: unknown, attrs: Record<string, (e: JsonObject) => string | undefined>, ci: ReadonlySet<string>, clusterStyle = false): Reply {
+  list(
+    kind: string,
+    all: JsonObject[],
+    rawBody: unknown,
+    attrs: Record<string, (e: JsonObject) => string | undefined>,
+    ci: ReadonlySet<string>,
+    clusterStyle = false,
+    paginate = true,
+  ): Reply {
     const parsed = ListBodySchema.safeParse(rawBody ?? {});
     if (!parsed.success) return invalid(zodDetails(parsed.error));
     const b = parsed.data;
@@ -428,8 +447,9 @@ class Emulator {
         items = [...items].sort((x, y) => dir * (getter(x) ?? "").localeCompare(getter(y) ?? ""));
       }
     }
-    const length = Math.min(500, b.length ?? 20);
-    const offset = b.offset ?? 0;
+    // hosts/list does not paginate: it returns every host whatever length/offset say (reference §3).
+    const length = paginate ? Math.min(500, b.length ?? 20) : items.length;
+    const offset = paginate ? (b.offset ?? 0) : 0;
     const page = items.slice(offset, offset + length);
     const metadata: JsonObject = { kind };
     if (clusterStyle) metadata.total_matches = items.length;
@@ -526,6 +546,24 @@ class Emulator {
       copy.uuid = keep ? d.uuid : randomUUID();
       return copy;
     });
+    // [I] A real PC places a GPU VM on a host of its PE that has the GPU; a gpu_list item that names no
+    // GPU of those hosts (by device_id, and vendor/mode when given) is refused here with 422.
+    if (pe) {
+      const gpus = this.state.hosts.filter((h) => h.clusterUuid === pe.uuid).flatMap((h) => h.gpus);
+      const known = [...new Set(gpus.map((g) => `${g.name} (${g.vendor}, device_id ${g.deviceId}, ${g.mode})`))].join(", ") || "(none)";
+      (spec.resources.gpu_list ?? []).forEach((g, i) => {
+        const at = `spec.resources.gpu_list[${i}]`;
+        if (g.device_id === undefined) {
+          add(`${at}.device_id`, `a GPU is named by its device_id; GPUs on the hosts of cluster ${pe.name}: ${known}`);
+          return;
+        }
+        const hit = gpus.find((x) => x.deviceId === g.device_id && (g.vendor === undefined || g.vendor === x.vendor) && (g.mode === undefined || g.mode === x.mode));
+        if (!hit) {
+          const what = [`device_id ${g.device_id}`, g.vendor, g.mode].filter(Boolean).join(", ");
+          add(at, `no GPU (${what}) on a host of cluster ${pe.name}; GPUs there: ${known}`);
+        }
+      });
+    }
     if (Object.keys(details).length) return invalid(details);
     if (spec.resources.nic_list !== undefined) out.resources.nic_list = nicList;
     if (spec.resources.disk_list !== undefined) out.resources.disk_list = diskList;
@@ -736,6 +774,24 @@ class Emulator {
         return mk(`/${seg0}/{uuid}`, false, () => {
           const e = render().find((x) => (x.metadata as { uuid?: string }).uuid === segs[1]!.toLowerCase());
           return e ? { status: 200, body: { api_version: API_VERSION, ...e } } : notFound(kind, segs[1]!);
+        });
+      }
+    }
+    if (seg0 === "hosts") {
+      if (n === 2 && segs[1] === "list") {
+        if (method !== "POST") return bad("/hosts/list", "POST");
+        const attrs: Record<string, (e: JsonObject) => string | undefined> = {
+          name: nameAttr,
+          uuid: (e) => (e.metadata as { uuid?: string }).uuid,
+          cluster_uuid: (e) => ((e.status as JsonObject).cluster_reference as { uuid?: string } | undefined)?.uuid,
+        };
+        return mk("/hosts/list", false, () => this.list("host", s.hosts.map((h) => renderHost(s, h)), body, attrs, new Set(), false, false));
+      }
+      if (n === 2) {
+        if (method !== "GET") return bad("/hosts/{uuid}", "GET");
+        return mk("/hosts/{uuid}", false, () => {
+          const h = s.hosts.find((x) => x.uuid === segs[1]!.toLowerCase());
+          return h ? { status: 200, body: { api_version: API_VERSION, ...renderHost(s, h) } } : notFound("host", segs[1]!);
         });
       }
     }

@@ -15,6 +15,22 @@ export interface StoredCluster {
   creationTime: string;
 }
 
+export interface StoredGpu {
+  name: string;
+  deviceId: number;
+  vendor: "NVIDIA" | "INTEL" | "AMD";
+  mode: "PASSTHROUGH_GRAPHICS" | "PASSTHROUGH_COMPUTE" | "VIRTUAL";
+}
+
+/** A hypervisor host of a PE cluster (the seed names them only for their GPUs). */
+export interface StoredHost {
+  uuid: string;
+  name: string;
+  clusterUuid: string;
+  gpus: StoredGpu[];
+  creationTime: string;
+}
+
 export interface StoredPrismCentral {
   uuid: string;
   name: string;
@@ -104,6 +120,8 @@ export interface EmulatorState {
   version: 1;
   prismCentral: StoredPrismCentral;
   clusters: StoredCluster[];
+  /** Absent in state files written before hosts existed (read as []). */
+  hosts: StoredHost[];
   subnets: StoredSubnet[];
   images: StoredImage[];
   vms: Record<string, StoredVm>;
@@ -161,6 +179,7 @@ export async function readStateFile(file: string): Promise<EmulatorState | null>
     throw new Error(`state file ${file}: expected an emulator state (version 1 with prismCentral, clusters, subnets, images, vms, tasks, categories)`);
   }
   s.subnets ??= [];
+  s.hosts ??= [];
   s.images ??= [];
   s.tasks ??= {};
   s.categories ??= {};

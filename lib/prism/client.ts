@@ -33,6 +33,8 @@ import {
   type CategoryValue,
   type ClusterEntity,
   type DeleteResponse,
+  type HostEntity,
+  type HostGpu,
   type ImageEntity,
   type KindEntityMap,
   type ListRequest,
@@ -44,6 +46,7 @@ import {
   type TaskEntity,
   type UserEntity,
   type VmEntity,
+  type VmGpu,
   type VmIntentInput,
   type VmSpec,
 } from "./types";
@@ -107,8 +110,13 @@ export interface Resolved<E> {
   entity: E;
 }
 
+/** A GPU as a machine names it (CAPX `gpus[]`: `type: name` or `type: deviceID`). */
+export type GpuRef = { name: string } | { deviceId: number };
+
 export interface ResolveAllInput {
   clusters?: EntityRefLike[];
+  /** GPUs that must exist on a host of a PE cluster (resolved after the cluster). */
+  gpus?: Array<{ cluster: EntityRefLike; gpus: GpuRef[] }>;
   /** A subnet, optionally scoped to a PE cluster (a VLAN subnet counts only on its PE). */
   subnets?: Array<{ ref: EntityRefLike; cluster?: EntityRefLike }>;
   images?: EntityRefLike[];
@@ -118,6 +126,8 @@ export interface ResolveAllResult {
   clusters: Array<Resolved<ClusterEntity>>;
   subnets: Array<Resolved<SubnetEntity>>;
   images: Array<Resolved<ImageEntity>>;
+  /** One list per `input.gpus` entry, in order: the `gpu_list` items to send. */
+  gpus: VmGpu[][];
 }
 
 export interface CreateVmResult {
@@ -202,6 +212,7 @@ export class PrismClient {
   private cookies = new Map<string, string>();
   private loginInFlight: Promise<string> | null = null;
   private readonly listCache = new Map<ListableKind, Promise<unknown[]>>();
+  private hostsCache: Promise<HostEntity[]> | null = null;
   private readonly knownCategories = new Set<string>();
   /** operation_type → shortest duration seen (ms, server clock). */
   private readonly taskDurations = new Map<string, number>();
@@ -479,6 +490,7 @@ export class PrismClient {
   invalidateCache(kind?: ListableKind): void {
     if (kind) this.listCache.delete(kind);
     else this.listCache.clear();
+    if (!kind || kind === "hosts") this.hostsCache = null;
     if (!kind || kind === "categories") this.knownCategories.clear();
   }
 
@@ -649,6 +661,67 @@ export class PrismClient {
     return this.lookupIssues("image", ref, all, () => true);
   }
 
+  /**
+   * Every host: ONE `POST /hosts/list`, no paging — hosts/list does not paginate and returns every host
+   * (reference §3; CAPX GetGPUsForPE relies on that).
+   */
+  async listHosts(): Promise<HostEntity[]> {
+    const res = await this.call<ListResponse<HostEntity>>("POST", "/hosts/list", { kind: "host" });
+    return res.entities ?? [];
+  }
+
+  private cachedHosts(): Promise<HostEntity[]> {
+    if (!this.hostsCache) {
+      const p = this.listHosts();
+      this.hostsCache = p;
+      p.catch(() => {
+        if (this.hostsCache === p) this.hostsCache = null;
+      });
+    }
+    return this.hostsCache;
+  }
+
+  /** Each GPU resolved among the hosts of one PE cluster, or the lookup issue. */
+  private async gpuIssues(peClusterUuid: string, gpus: GpuRef[], peName?: string): Promise<Array<VmGpu | LookupIssue>> {
+    if (gpus.length === 0) return [];
+    const hosts = (await this.cachedHosts()).filter((h) => h.status?.cluster_reference?.uuid === peClusterUuid);
+    const usable = hosts
+      .flatMap((h) => h.status?.resources?.gpu_list ?? [])
+      .filter((g): g is HostGpu & { device_id: number; vendor: string; mode: string } => typeof g.device_id === "number" && typeof g.vendor === "string" && typeof g.mode === "string");
+    const seen = new Set<string>();
+    const candidates: Array<{ name: string; uuid: string }> = [];
+    for (const g of usable) {
+      const label = `${g.name ?? "(unnamed)"} (device_id ${g.device_id}, ${g.vendor}, ${g.mode})`;
+      if (seen.has(label)) continue;
+      seen.add(label);
+      candidates.push({ name: label, uuid: String(g.device_id) });
+    }
+    const scope = `on the hosts of cluster ${peName ?? peClusterUuid}`;
+    return gpus.map((want): VmGpu | LookupIssue => {
+      const hit =
+        "deviceId" in want
+          ? usable.find((g) => g.device_id === want.deviceId)
+          : usable.find((g) => typeof g.name === "string" && g.name.toLowerCase() === want.name.toLowerCase());
+      if (hit) return { vendor: hit.vendor, mode: hit.mode, device_id: hit.device_id };
+      if ("name" in want) return PrismLookupError.issue({ kind: "GPU", name: want.name, problem: "missing", candidates, scope });
+      const known = candidates.map((c) => c.name).join(", ") || "(none)";
+      return { kind: "GPU", name: String(want.deviceId), problem: "missing", candidates, scope, message: `no GPU with device_id ${want.deviceId} ${scope}; known: ${known}` };
+    });
+  }
+
+  /**
+   * GPUs by name (case-insensitive) or device id among the hosts of a PE cluster, as CAPX does
+   * (`hosts/list` → `status.resources.gpu_list`), giving the `gpu_list` items `{vendor, mode, device_id}`
+   * a VM spec needs. Hosts are listed once per client. Throws one PrismLookupError listing every miss,
+   * with the GPUs that PE has.
+   */
+  async resolveGpus(peClusterUuid: string, gpus: GpuRef[], peName?: string): Promise<VmGpu[]> {
+    const out = await this.gpuIssues(peClusterUuid, gpus, peName);
+    const issues = out.filter(isIssue);
+    if (issues.length > 0) throw new PrismLookupError(issues);
+    return out as VmGpu[];
+  }
+
   /** A Prism Element cluster by name (case-insensitive, exact) or uuid; only clusters whose service_list has AOS. */
   async resolveCluster(ref: EntityRefLike): Promise<Resolved<ClusterEntity>> {
     return unwrap(await this.clusterIssue(ref));
@@ -680,10 +753,12 @@ export class PrismClient {
     };
     // The three lists are independent: start them together (each is listed once and cached).
     const kinds: ListableKind[] = [];
-    if ((input.clusters ?? []).length > 0 || (input.subnets ?? []).some((s) => s.cluster)) kinds.push("clusters");
+    const gpuInput = (input.gpus ?? []).filter((g) => g.gpus.length > 0);
+    if ((input.clusters ?? []).length > 0 || (input.subnets ?? []).some((s) => s.cluster) || gpuInput.length > 0) kinds.push("clusters");
     if ((input.subnets ?? []).length > 0) kinds.push("subnets");
     if ((input.images ?? []).length > 0) kinds.push("images");
     for (const k of kinds) this.cachedList(k).catch(() => undefined);
+    if (gpuInput.length > 0) this.cachedHosts().catch(() => undefined);
     const clusters = await Promise.all((input.clusters ?? []).map(async (c) => note(await this.clusterIssue(c))));
     const subnets = await Promise.all(
       (input.subnets ?? []).map(async (s) => {
@@ -693,8 +768,22 @@ export class PrismClient {
       }),
     );
     const images = await Promise.all((input.images ?? []).map(async (i) => note(await this.imageIssue(i))));
+    const gpus = await Promise.all(
+      (input.gpus ?? []).map(async (g): Promise<VmGpu[]> => {
+        if (g.gpus.length === 0) return [];
+        const pe = note(await this.clusterIssue(g.cluster));
+        if (!pe) return [];
+        const out: VmGpu[] = [];
+        for (const r of await this.gpuIssues(pe.uuid, g.gpus, pe.name)) {
+          if (isIssue(r)) note(r);
+          else out.push(r);
+        }
+        return out;
+      }),
+    );
     if (issues.length > 0) throw new PrismLookupError(issues);
     return {
+      gpus,
       clusters: clusters as Array<Resolved<ClusterEntity>>,
       subnets: subnets as Array<Resolved<SubnetEntity>>,
       images: images as Array<Resolved<ImageEntity>>,
@@ -934,6 +1023,10 @@ export class PrismClient {
   async getImage(uuid: string): Promise<ImageEntity> {
     return this.call<ImageEntity>("GET", `/images/${enc(uuid)}`);
   }
+}
+
+function isIssue(r: unknown): r is LookupIssue {
+  return typeof r === "object" && r !== null && "problem" in r && "message" in r;
 }
 
 function unwrap<E>(r: Resolved<E> | LookupIssue): Resolved<E> {

@@ -267,6 +267,37 @@ export interface ClusterSpec {
 
 export type ClusterEntity = Entity<ClusterSpec, ClusterStatus>;
 
+// ---------- hosts ----------
+
+export type GpuVendor = "NVIDIA" | "INTEL" | "AMD";
+export type GpuMode = "PASSTHROUGH_GRAPHICS" | "PASSTHROUGH_COMPUTE" | "VIRTUAL";
+
+/** A GPU as `hosts/list` shows it in `status.resources.gpu_list` (reference §4; `name` is what CAPX matches on). */
+export interface HostGpu {
+  vendor?: GpuVendor | string;
+  mode?: GpuMode | string;
+  device_id?: number;
+  name?: string;
+  [key: string]: unknown;
+}
+
+export interface HostStatus {
+  name?: string;
+  state?: string;
+  cluster_reference?: Reference;
+  resources?: { gpu_list?: HostGpu[]; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export type HostEntity = Entity<{ name?: string; [key: string]: unknown }, HostStatus>;
+
+/** A `gpu_list` item of a VM spec, as CAPX sends it. */
+export type VmGpu = {
+  vendor: string;
+  mode: string;
+  device_id: number;
+};
+
 // ---------- Tasks ----------
 
 export type TaskStatus = "QUEUED" | "RUNNING" | "SUCCEEDED" | "ABORTED" | "SUSPENDED" | "FAILED" | "INVALID_UUID";
@@ -385,7 +416,7 @@ export interface KindEntityMap {
   clusters: ClusterEntity;
   categories: CategoryKey;
   projects: Entity;
-  hosts: Entity;
+  hosts: HostEntity;
   tasks: TaskEntity;
 }
 

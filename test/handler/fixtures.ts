@@ -17,6 +17,7 @@ export interface PoolParams {
   vcpuSockets?: number;
   image?: string;
   systemDiskGiB?: number;
+  gpus?: Array<{ name: string } | { deviceId: number }>;
 }
 
 export interface PlanParams {
@@ -43,7 +44,7 @@ export function makePlan(p: PlanParams = {}): Plan {
     endpoint: "https://pc.dc1.example.com:9440",
     credentials: Credentials.fromEnv("NUTANIX_USERNAME", "NUTANIX_PASSWORD"),
   });
-  const machine = (m: { memoryGiB?: number; image?: string; vcpuSockets?: number; systemDiskGiB?: number }) => ({
+  const machine = (m: { memoryGiB?: number; image?: string; vcpuSockets?: number; systemDiskGiB?: number; gpus?: PoolParams["gpus"] }) => ({
     vcpuSockets: m.vcpuSockets ?? 2,
     vcpusPerSocket: 1,
     memoryGiB: m.memoryGiB ?? 4,
@@ -51,6 +52,7 @@ export function makePlan(p: PlanParams = {}): Plan {
     image: m.image ?? IMAGE_A,
     cluster: "PE-1",
     subnets: ["vm-net-20"],
+    ...(m.gpus ? { gpus: m.gpus } : {}),
   });
   new NutanixCluster(stack, p.cluster ?? "web", {
     account: pc,

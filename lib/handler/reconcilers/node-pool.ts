@@ -8,7 +8,7 @@
  */
 import { PrismApiError, PrismLookupError } from "../../prism/errors";
 import { taskUuidsOf } from "../../prism/client";
-import type { Metadata, VmEntity, VmIntentInput, VmSpec } from "../../prism/types";
+import type { Metadata, VmEntity, VmGpu, VmIntentInput, VmSpec } from "../../prism/types";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { NodeRole, NodeSecrets } from "../../render/cloud-init";
 import { canonicalJson } from "../../plan/canonical";
@@ -40,7 +40,8 @@ export interface ResolvedMachine {
   imageName: string;
   subnets: Array<{ uuid: string; name: string }>;
   projectUuid?: string;
-  gpuList: Array<Record<string, string | number>>;
+  /** `gpu_list` items `{vendor, mode, device_id}` of GPUs found on the PE's hosts (as CAPX sends them). */
+  gpuList: VmGpu[];
 }
 
 interface CreateStep {
@@ -76,17 +77,16 @@ export interface PoolPlan {
   categories: Record<string, string>;
 }
 
-function gpuListOf(res: NodePoolResource): Array<Record<string, string | number>> {
-  return res.spec.machine.gpus.map((g): Record<string, string | number> =>
-    "deviceId" in g ? { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", device_id: g.deviceId } : { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", name: g.name },
-  );
-}
-
-/** Resolves the pool's PE cluster, image and subnets; every missing one in one error. */
+/** Resolves the pool's PE cluster, image, subnets and GPUs; every missing one in one error. */
 export async function resolveMachine(ctx: RunContext, res: NodePoolResource): Promise<ResolvedMachine> {
   // The lookups are shared by pools on the same PE/image/subnets/project; the GPU list is the pool's own
   // (memoizing it with the lookups gave a GPU pool the GPU-less list of a pool resolved first in the run).
-  return { ...(await resolveLookups(ctx, res)), gpuList: gpuListOf(res) };
+  // GPUs are found by name or device id on the PE's hosts (one hosts/list per client), as CAPX does: a
+  // real Prism Central needs the device_id, vendor and mode of a GPU that exists there.
+  const lookups = await resolveLookups(ctx, res);
+  const gpus = res.spec.machine.gpus;
+  const gpuList = gpus.length > 0 ? await ctx.client.resolveGpus(lookups.clusterUuid, gpus, lookups.clusterName) : [];
+  return { ...lookups, gpuList };
 }
 
 async function resolveLookups(ctx: RunContext, res: NodePoolResource): Promise<Omit<ResolvedMachine, "gpuList">> {

@@ -1,10 +1,11 @@
 /**
  * PrismCentralAccount: checks the credentials (GET /users/me) and resolves every Prism Element
- * cluster, subnet and image that the pools of this account name, reporting all missing ones together,
+ * cluster, subnet, image and GPU (on the hosts of its PE) that the pools of this account name, reporting
+ * all missing ones together,
  * before any pool writes (pools depend on their account).
  */
 import { PrismLookupError } from "../../prism/errors";
-import type { EntityRefLike, ResolveAllInput } from "../../prism/client";
+import type { EntityRefLike, GpuRef, ResolveAllInput } from "../../prism/client";
 import type { ResourceOfKind } from "../../schema/plan";
 import { canonicalJson } from "../../plan/canonical";
 import type { RunContext } from "../context";
@@ -17,12 +18,18 @@ export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInpu
   const clusters = new Map<string, EntityRefLike>();
   const images = new Map<string, EntityRefLike>();
   const subnets = new Map<string, { ref: EntityRefLike; cluster?: EntityRefLike }>();
+  const gpus = new Map<string, { cluster: EntityRefLike; gpus: GpuRef[] }>();
   for (const r of ctx.plan.resources) {
     if (r.kind === "NodePool" && r.spec.account === accountId) {
       const m = r.spec.machine;
       clusters.set(canonicalJson(m.cluster), m.cluster);
       images.set(canonicalJson(m.image), m.image);
       for (const s of m.subnets) subnets.set(canonicalJson([s, m.cluster]), { ref: s, cluster: m.cluster });
+      for (const g of m.gpus) {
+        const entry = gpus.get(canonicalJson(m.cluster)) ?? { cluster: m.cluster, gpus: [] };
+        if (!entry.gpus.some((x) => canonicalJson(x) === canonicalJson(g))) entry.gpus.push(g);
+        gpus.set(canonicalJson(m.cluster), entry);
+      }
     }
     if (r.kind === "KubeVipEndpoint" && r.spec.account === accountId && r.spec.subnet) {
       const entry: { ref: EntityRefLike; cluster?: EntityRefLike } = { ref: r.spec.subnet };
@@ -33,7 +40,7 @@ export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInpu
       subnets.set(canonicalJson([entry.ref, entry.cluster ?? null]), entry);
     }
   }
-  return { clusters: [...clusters.values()], images: [...images.values()], subnets: [...subnets.values()] };
+  return { clusters: [...clusters.values()], images: [...images.values()], subnets: [...subnets.values()], gpus: [...gpus.values()] };
 }
 
 export async function planAccount(ctx: RunContext, res: AccountResource): Promise<ResourceDiff> {
@@ -47,7 +54,8 @@ export async function planAccount(ctx: RunContext, res: AccountResource): Promis
   try {
     const r = await resolving;
     const names = (xs: Array<{ name: string }>): string => [...new Set(xs.map((x) => x.name))].join(", ") || "none";
-    notes.push(`PE clusters: ${names(r.clusters)}; subnets: ${names(r.subnets)}; images: ${names(r.images)}`);
+    const gpuCount = r.gpus.reduce((n, g) => n + g.length, 0);
+    notes.push(`PE clusters: ${names(r.clusters)}; subnets: ${names(r.subnets)}; images: ${names(r.images)}${gpuCount > 0 ? `; GPUs: ${gpuCount} found on their PE's hosts` : ""}`);
   } catch (e) {
     if (!(e instanceof PrismLookupError)) throw e;
     errors.push(...e.issues.map((i) => i.message));
