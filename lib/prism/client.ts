@@ -168,10 +168,6 @@ const SHORT_POLL_MS = 25;
 /** Added to the learned duration: timers and the two clocks round to the millisecond. */
 const POLL_SLACK_MS = 2;
 const MAX_TASK_ORIGINS = 10_000;
-/** Woken waiters re-plan within this many ms of each other (random), not all at once. */
-const WAKE_JITTER_MS = 5;
-/** A cohort poll window, as a fraction of the waiter's current delay (see waitForTask). */
-const COHORT_WINDOW = 0.2;
 
 /** A finished task's duration in ms on the server's clock (usecs fields, else the RFC 3339 times); undefined when unknown. */
 export function taskDurationMs(task: TaskEntity): number | undefined {
@@ -224,12 +220,6 @@ export class PrismClient {
   private readonly operationOfRequest = new Map<string, string>();
   /** task uuid → when the request that made it was sent, and which request (bounded; dropped when waited for). */
   private readonly taskOrigins = new Map<string, { sentAt: number; request: string }>();
-  /** Cohort (operation_type, or `req:<request>` while the type is unknown) → waiters now waiting. */
-  private readonly cohortSize = new Map<string, number>();
-  /** Cohort → when its last poll with nothing learned was sent, and the age of that task then. */
-  private readonly cohortPolls = new Map<string, { at: number; age: number }>();
-  /** Cohort → wake functions of its sleeping waiters (called when a duration is learned). */
-  private readonly learnListeners = new Map<string, Set<() => void>>();
 
   constructor(options: PrismClientOptions) {
     this.opts = options;
@@ -522,20 +512,6 @@ export class PrismClient {
    * client did not send it), and later polls follow a short backoff (25 ms × 1.5, capped by
    * `maxDelayMs`). With nothing learned, the first poll comes after `initialDelayMs` and the delay
    * grows × 1.6 up to `maxDelayMs`.
-   *
-   * Concurrent waiters of the same type (a "cohort": the same operation_type, or before that is known
-   * the same creating request, e.g. `POST /vms`) share what they learn as it happens, which matters for
-   * the first wave of a run, when nothing is learned yet:
-   * - the first of them to see a task SUCCEED records the duration and wakes the others, who re-plan at
-   *   once from it (so the whole wave is seen done within a round trip of the first);
-   * - with peers, the backoff delays get ±25 % jitter, so the cohort's polls spread out in time instead
-   *   of going in lockstep;
-   * - a waiter skips a poll when a peer started one less than a window ago (20 % of its delay, ≥ 25 ms)
-   *   for a task at least as old as its own minus that window — the answer is the same information —
-   *   and sleeps a random part of a window instead; it still polls itself at least every 2 × its
-   *   current delay, so a slow or hung peer cannot starve it.
-   * Deadlines and errors are unchanged: sleeps end at the deadline, the last poll is never skipped,
-   * and every failure of this task's own poll is reported as before.
    */
   async waitForTask(uuid: string, options: WaitOptions = {}): Promise<TaskEntity> {
     const timeoutMs = options.timeoutMs ?? 1_800_000;
@@ -547,142 +523,51 @@ export class PrismClient {
     const from = origin?.sentAt ?? start;
     let op = origin ? this.operationOfRequest.get(origin.request) : undefined;
     let delay = options.initialDelayMs ?? 250;
-    let current = delay;
     let short = SHORT_POLL_MS;
     let expectedUsed = false;
-    let woken = false;
-    let skipped = false;
-    let lastOwnPoll = start;
-    let joined: string | undefined;
-    const cohort = (): string | undefined => {
-      if (op === undefined && origin) op = this.operationOfRequest.get(origin.request);
-      const key = op ?? (origin ? `req:${origin.request}` : undefined);
-      if (key !== joined) {
-        if (joined !== undefined) this.leaveCohort(joined);
-        if (key !== undefined) this.cohortSize.set(key, (this.cohortSize.get(key) ?? 0) + 1);
-        joined = key;
-      }
-      return key;
-    };
-    try {
-      for (let polls = 0; ; ) {
-        const key = cohort();
-        const expected = op !== undefined ? this.taskDurations.get(op) : undefined;
-        let wait: number;
-        let stock = false;
-        if (expected !== undefined && !expectedUsed) {
-          // The first poll that can use what was learned: when a task of this type is done at the earliest.
-          expectedUsed = true;
-          wait = from + expected + POLL_SLACK_MS - Date.now();
-          if (woken) {
-            // Woken by a peer's success: re-plan now, a few ms apart so the cohort does not poll at once.
-            wait = Math.max(0, wait) + Math.floor(this.random() * WAKE_JITTER_MS);
-          } else if (polls > 0 && wait < short) {
-            // Already past it (learned only from the previous poll): no immediate re-poll.
-            wait = short;
-            short = Math.min(maxDelay, Math.ceil(short * 1.5));
-          }
-        } else if (expectedUsed) {
+    for (let polls = 0; ; polls++) {
+      const expected = op !== undefined ? this.taskDurations.get(op) : undefined;
+      let wait: number;
+      if (expected !== undefined && !expectedUsed) {
+        // The first poll that can use what was learned: when a task of this type is done at the earliest.
+        expectedUsed = true;
+        wait = from + expected + POLL_SLACK_MS - Date.now();
+        if (polls > 0 && wait < short) {
+          // Already past it (learned only from the previous poll): no immediate re-poll.
           wait = short;
           short = Math.min(maxDelay, Math.ceil(short * 1.5));
-        } else if (skipped) {
-          stock = true;
-          wait = Math.max(SHORT_POLL_MS, current * COHORT_WINDOW) * (0.5 + this.random());
-        } else {
-          stock = true;
-          current = delay;
-          const peers = key !== undefined && (this.cohortSize.get(key) ?? 0) > 1;
-          wait = peers ? delay * (0.75 + 0.5 * this.random()) : delay;
-          delay = Math.min(maxDelay, Math.ceil(delay * 1.6));
         }
-        woken = false;
-        skipped = false;
-        const left = deadline - Date.now();
-        if (wait > 0 && left > 0) {
-          if (stock && key !== undefined) {
-            if (await this.sleepOrWake(Math.min(wait, left), key)) {
-              woken = true;
-              continue;
-            }
-          } else await sleep(Math.min(wait, left));
-        }
-        if (stock && key !== undefined && (op === undefined || !this.taskDurations.has(op))) {
-          const now = Date.now();
-          const peer = this.cohortPolls.get(key);
-          const window = Math.max(SHORT_POLL_MS, current * COHORT_WINDOW);
-          if (peer && now < deadline && now - lastOwnPoll < 2 * current && now - peer.at < window && peer.age >= now - from - window) {
-            skipped = true;
-            continue;
-          }
-          this.cohortPolls.set(key, { at: now, age: now - from });
-        }
-        lastOwnPoll = Date.now();
-        polls++;
-        let task: TaskEntity;
-        try {
-          task = await this.getTask(uuid);
-        } catch (e) {
-          if (e instanceof PrismApiError && (e.status === 404 || e.hasReason("INVALID_UUID"))) {
-            throw new PrismTaskError(uuid, "INVALID_UUID", { uuid, status: "INVALID_UUID", error_detail: e.message });
-          }
-          throw e;
-        }
-        options.onProgress?.(task);
-        if (typeof task.operation_type === "string" && task.operation_type !== "") {
-          op = task.operation_type;
-          if (origin && this.operationOfRequest.get(origin.request) !== op) {
-            this.operationOfRequest.set(origin.request, op);
-            // Peers of this request sleeping with the type unknown can use a duration already learned.
-            if (this.taskDurations.has(op)) this.signal(`req:${origin.request}`);
-          }
-        }
-        const status = String(task.status);
-        if (status === "SUCCEEDED") {
-          this.learnDuration(op, task);
-          return task;
-        }
-        if (status === "FAILED" || status === "ABORTED" || status === "INVALID_UUID") throw new PrismTaskError(uuid, status, task);
-        if (Date.now() >= deadline) throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs);
+      } else if (expectedUsed) {
+        wait = short;
+        short = Math.min(maxDelay, Math.ceil(short * 1.5));
+      } else {
+        wait = delay;
+        delay = Math.min(maxDelay, Math.ceil(delay * 1.6));
       }
-    } finally {
-      if (joined !== undefined) this.leaveCohort(joined);
+      const left = deadline - Date.now();
+      if (wait > 0 && left > 0) await sleep(Math.min(wait, left));
+      let task: TaskEntity;
+      try {
+        task = await this.getTask(uuid);
+      } catch (e) {
+        if (e instanceof PrismApiError && (e.status === 404 || e.hasReason("INVALID_UUID"))) {
+          throw new PrismTaskError(uuid, "INVALID_UUID", { uuid, status: "INVALID_UUID", error_detail: e.message });
+        }
+        throw e;
+      }
+      options.onProgress?.(task);
+      if (typeof task.operation_type === "string" && task.operation_type !== "") {
+        op = task.operation_type;
+        if (origin) this.operationOfRequest.set(origin.request, op);
+      }
+      const status = String(task.status);
+      if (status === "SUCCEEDED") {
+        this.learnDuration(op, task);
+        return task;
+      }
+      if (status === "FAILED" || status === "ABORTED" || status === "INVALID_UUID") throw new PrismTaskError(uuid, status, task);
+      if (Date.now() >= deadline) throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs);
     }
-  }
-
-  private leaveCohort(key: string): void {
-    const n = (this.cohortSize.get(key) ?? 1) - 1;
-    if (n > 0) this.cohortSize.set(key, n);
-    else {
-      this.cohortSize.delete(key);
-      this.cohortPolls.delete(key);
-    }
-  }
-
-  /** Sleeps `ms`, or less when something is learned for `key`; true when woken early. */
-  private sleepOrWake(ms: number, key: string): Promise<boolean> {
-    return new Promise((resolve) => {
-      let set = this.learnListeners.get(key);
-      if (!set) this.learnListeners.set(key, (set = new Set()));
-      const listeners = set;
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        listeners.delete(wake);
-        if (listeners.size === 0 && this.learnListeners.get(key) === listeners) this.learnListeners.delete(key);
-        resolve(false);
-      }, ms);
-      listeners.add(wake);
-    });
-  }
-
-  /** Wakes every waiter sleeping on `key`. */
-  private signal(key: string): void {
-    const listeners = this.learnListeners.get(key);
-    if (!listeners) return;
-    this.learnListeners.delete(key);
-    for (const wake of listeners) wake();
   }
 
   /** The shortest duration (ms, server clock) of the tasks of each operation type seen succeed. */
@@ -695,12 +580,7 @@ export class PrismClient {
     const d = taskDurationMs(task);
     if (d === undefined || d <= 0) return;
     const had = this.taskDurations.get(op);
-    if (had === undefined || d < had) {
-      this.taskDurations.set(op, d);
-      // Wake the waiters of this type, and those of requests known to make it, to re-plan from it.
-      this.signal(op);
-      for (const [request, o] of this.operationOfRequest) if (o === op) this.signal(`req:${request}`);
-    }
+    if (had === undefined || d < had) this.taskDurations.set(op, d);
   }
 
   /** Remembers when the request that created a task was sent (the successful attempt), for waitForTask. */

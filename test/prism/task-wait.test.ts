@@ -7,7 +7,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { PrismError, PrismTaskError, taskDurationMs, type PrismClient, type VmIntentInput } from "../../lib/prism";
 import type { Counters } from "../../lib/emulator";
-import { SMALL_SEED, seedWithVms, withEmulator, type EmulatorHarness } from "../helpers/emulator";
+import { SMALL_SEED, withEmulator, type EmulatorHarness } from "../helpers/emulator";
 
 async function vmBody(c: PrismClient, name: string): Promise<VmIntentInput> {
   const pe = await c.resolveCluster({ name: "PE-1" });
@@ -75,54 +75,6 @@ test("waitForTask with a learned duration keeps the failure and timeout semantic
     const s = Date.now();
     await assert.rejects(c.waitForTask(slow.taskUuid, { timeoutMs: 120, initialDelayMs: 10 }), (e: unknown) => e instanceof PrismError && e.name === "PrismTimeoutError");
     assert.ok(Date.now() - s < 1000, "the deadline bounds the learned sleep too");
-  });
-});
-
-test("a first wave shares what it learns: N concurrent creates (nothing learned) take ≤ 1.5 N polls and are all seen done soon after the first", async () => {
-  const N = 12;
-  await withEmulator({ seed: seedWithVms(0), taskMs: 300 }, async (h) => {
-    const c = h.client();
-    const template = await vmBody(c, "wave");
-    const bodies = Array.from({ length: N }, (_, i) => ({ ...template, spec: { ...template.spec, name: `wave-${i}` } }));
-    // Warm-up (connections, JIT) without waiting for any task, so nothing is learned: the measured POSTs
-    // then leave together, as a handler's wave does.
-    await Promise.all(bodies.map((b) => c.createVm({ ...b, spec: { ...b.spec, name: `warm-${b.spec.name}` } })));
-    const p0 = await polls(h);
-    const t0 = Date.now();
-    const seenAt: number[] = [];
-    await Promise.all(
-      bodies.map(async (b) => {
-        const r = await c.createVm(b);
-        const task = await c.waitForTask(r.taskUuid);
-        assert.equal(task.status, "SUCCEEDED");
-        seenAt.push(Date.now() - t0);
-      }),
-    );
-    const n = (await polls(h)) - p0;
-    assert.ok(n <= Math.ceil(1.5 * N), `${n} polls for ${N} tasks (expected ≤ ${Math.ceil(1.5 * N)})`);
-    const first = Math.min(...seenAt);
-    const last = Math.max(...seenAt);
-    assert.ok(last - first < 120, `the wave is seen done together once one is (first ${first} ms, last ${last} ms)`);
-    assert.equal(c.learnedTaskDurations.get("VM_CREATE"), 300);
-  });
-});
-
-test("cohort waiters keep their own deadlines and errors", async () => {
-  await withEmulator({ seed: seedWithVms(0), taskMs: 400 }, async (h) => {
-    const c = h.client();
-    const body = await vmBody(c, "peer-0");
-    const a = await c.createVm(body);
-    const b = await c.createVm({ ...body, spec: { ...body.spec, name: "peer-1" } });
-    const s = Date.now();
-    const [ra, rb, rc] = await Promise.allSettled([
-      c.waitForTask(a.taskUuid, { initialDelayMs: 20 }),
-      c.waitForTask(b.taskUuid, { initialDelayMs: 20, timeoutMs: 150 }),
-      c.waitForTask("00000000-0000-4000-8000-000000000000", { initialDelayMs: 20 }),
-    ]);
-    assert.equal(ra.status, "fulfilled");
-    assert.ok(rb.status === "rejected" && rb.reason instanceof PrismError && rb.reason.name === "PrismTimeoutError", String((rb as PromiseRejectedResult).reason));
-    assert.ok(rc.status === "rejected" && rc.reason instanceof PrismTaskError && rc.reason.taskStatus === "INVALID_UUID");
-    assert.ok(Date.now() - s < 400 + 400, "the peer that succeeded was not held up");
   });
 });
 
