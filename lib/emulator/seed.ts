@@ -8,7 +8,7 @@ import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import type { EmulatorState, StoredCluster, StoredHost, StoredSubnet, StoredVm } from "./state";
-import { allocateIp } from "./model";
+import { allocateIp } from "./ipam";
 import { deterministicUuid, inCidr, ipToInt, isIpv4, isoTime, macFor } from "./util";
 
 const Name = z.string({ error: "expected a name (string)" }).min(1, { error: "expected a non-empty name" }).max(256, { error: "expected at most 256 characters" });

@@ -1,26 +1,9 @@
-/**
- * The emulator's model: task progression (time based, from stored timestamps, so a restarted
- * emulator completes tasks the same way), settling finished tasks into entities, IPAM, and the
- * rendering of stored records into v3 envelopes.
- */
+/** The rendering of stored records into v3 envelopes (entities, tasks, the current user). */
+import { API_VERSION } from "./api";
+import { poolAddresses, usedIps } from "./ipam";
+import { isFinal, taskPhase, vmState } from "./lifecycle";
 import type { EmulatorState, JsonObject, StoredHost, StoredImage, StoredNic, StoredSubnet, StoredTask, StoredVm } from "./state";
-import { deterministicUuid, inCidr, intToIp, ipToInt, isIpv4, isoTime } from "./util";
-
-export const API_VERSION = "3.1";
-
-export type TaskPhase = "QUEUED" | "RUNNING" | "SUCCEEDED" | "FAILED";
-
-/** QUEUED for the first 20% of the duration, RUNNING until the end, then SUCCEEDED or FAILED. */
-export function taskPhase(t: StoredTask, now: number): TaskPhase {
-  const elapsed = now - t.createdAt;
-  if (elapsed >= t.durationMs) return t.fail ? "FAILED" : "SUCCEEDED";
-  if (elapsed < t.durationMs * 0.2) return "QUEUED";
-  return "RUNNING";
-}
-
-export function isFinal(p: TaskPhase): boolean {
-  return p === "SUCCEEDED" || p === "FAILED";
-}
+import { deterministicUuid, ipToInt, isoTime } from "./util";
 
 function usecs(ms: number): number {
   return ms * 1000;
@@ -67,100 +50,6 @@ export function renderTask(state: EmulatorState, t: StoredTask, now: number): Js
   }
   return out;
 }
-
-/**
- * Applies the effects of finished tasks: a failed create removes the VM (GET → 404, its IPs are
- * released); a succeeded delete removes it; a failed update restores the previous spec. Deterministic
- * from stored timestamps, so it needs no persistence of its own.
- */
-export function settle(state: EmulatorState, now: number): void {
-  for (const vm of Object.values(state.vms)) {
-    const create = state.tasks[vm.createTask];
-    if (create && create.fail && taskPhase(create, now) === "FAILED") {
-      delete state.vms[vm.uuid];
-      continue;
-    }
-    if (vm.deleteTask) {
-      const d = state.tasks[vm.deleteTask];
-      if (!d) vm.deleteTask = undefined;
-      else {
-        const p = taskPhase(d, now);
-        if (p === "SUCCEEDED") {
-          delete state.vms[vm.uuid];
-          continue;
-        }
-        if (p === "FAILED") vm.deleteTask = undefined;
-      }
-    }
-    if (vm.rollback) {
-      const u = state.tasks[vm.rollback.task];
-      const p = u ? taskPhase(u, now) : "SUCCEEDED";
-      if (p === "FAILED") {
-        vm.spec = vm.rollback.spec;
-        vm.nics = vm.rollback.nics;
-        vm.metadata = { ...vm.rollback.metadata, spec_version: vm.metadata.spec_version, entity_version: vm.metadata.entity_version };
-        vm.rollback = undefined;
-      } else if (p === "SUCCEEDED") vm.rollback = undefined;
-    }
-  }
-}
-
-/** "PENDING" while created, "DELETE_PENDING" while deleted, "PENDING" while updated, else "COMPLETE". */
-export function vmState(state: EmulatorState, vm: StoredVm, now: number): string {
-  if (vm.deleteTask) return "DELETE_PENDING";
-  const c = state.tasks[vm.createTask];
-  if (c && !isFinal(taskPhase(c, now))) return "PENDING";
-  if (vm.rollback) {
-    const u = state.tasks[vm.rollback.task];
-    if (u && !isFinal(taskPhase(u, now))) return "PENDING";
-  }
-  return "COMPLETE";
-}
-
-/** True once the create task succeeded (lists omit entities not yet created successfully). */
-export function vmCreated(state: EmulatorState, vm: StoredVm, now: number): boolean {
-  const c = state.tasks[vm.createTask];
-  return !c || taskPhase(c, now) === "SUCCEEDED";
-}
-
-// ------------------------------------------------------------------ IPAM
-
-function poolAddresses(s: StoredSubnet): Array<{ range: string; first: number; last: number }> {
-  return s.pools.map((p) => ({ range: `${p.start} ${p.end}`, first: ipToInt(p.start), last: ipToInt(p.end) }));
-}
-
-/** Every address in use on a subnet, with the VM holding it. */
-export function usedIps(state: EmulatorState, subnetUuid: string, exceptVm?: string): Map<string, string> {
-  const used = new Map<string, string>();
-  for (const vm of Object.values(state.vms)) {
-    if (vm.uuid === exceptVm) continue;
-    for (const nic of Object.values(vm.nics)) if (nic.subnetUuid === subnetUuid && nic.ip) used.set(nic.ip, vm.uuid);
-  }
-  return used;
-}
-
-/**
- * First free address in pool order, or the requested one if it is inside the subnet and free.
- * `reserved` holds addresses taken earlier in the same request.
- */
-export function allocateIp(state: EmulatorState, s: StoredSubnet, requested?: string, reserved: Set<string> = new Set(), exceptVm?: string): string | { error: string } {
-  const used = usedIps(state, s.uuid, exceptVm);
-  if (requested !== undefined) {
-    if (!isIpv4(requested)) return { error: `${requested} is not an IPv4 address` };
-    if (!inCidr(requested, s.subnetIp, s.prefixLength)) return { error: `${requested} is outside subnet ${s.name} (${s.subnetIp}/${s.prefixLength})` };
-    if (used.has(requested) || reserved.has(requested)) return { error: `${requested} is already in use on subnet ${s.name}` };
-    return requested;
-  }
-  for (const p of poolAddresses(s)) {
-    for (let n = p.first; n <= p.last; n++) {
-      const ip = intToIp(n);
-      if (!used.has(ip) && !reserved.has(ip)) return ip;
-    }
-  }
-  return { error: `no free IP address left in the pools of subnet ${s.name}` };
-}
-
-// ------------------------------------------------------------------ rendering
 
 function clusterRef(state: EmulatorState, uuid: string | undefined): JsonObject | undefined {
   if (!uuid) return undefined;

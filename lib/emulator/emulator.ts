@@ -1,0 +1,56 @@
+/**
+ * The emulator's running core, shared by the request pipeline, the routes and the admin paths: the
+ * state and the mutex that guards it, group commit, faults, authentication, counters and task creation.
+ */
+import { randomUUID } from "node:crypto";
+import { Auth, type EmulatorUser } from "./auth";
+import { emptyCounters, type Counters } from "./counters";
+import type { Faults } from "./faults";
+import { GroupCommit } from "./group-commit";
+import type { EmulatorState, StoredTask } from "./state";
+import { Mutex } from "./util";
+
+export interface EmulatorSettings {
+  statePath?: string;
+  taskMs: number;
+  users: EmulatorUser[];
+  lenientVersions: boolean;
+  log: (line: string) => void;
+  https: boolean;
+}
+
+export class Emulator {
+  state: EmulatorState;
+  readonly faults: Faults;
+  readonly mutex = new Mutex();
+  readonly auth: Auth;
+  readonly commit: GroupCommit;
+  counters: Counters = emptyCounters();
+  /** Origin the emulator is reachable at (set once listening). */
+  baseUrl = "";
+  /** "Now" of the request being run (set under the mutex, before settling). */
+  now = Date.now();
+
+  constructor(
+    state: EmulatorState,
+    readonly opts: EmulatorSettings,
+    faults: Faults,
+  ) {
+    this.state = state;
+    this.faults = faults;
+    this.auth = new Auth(opts.users);
+    this.commit = new GroupCommit(opts.statePath, () => JSON.stringify(this.state));
+  }
+
+  newTask(operation: string, entity: StoredTask["entity"], clusterUuid: string | undefined, forcedFail?: StoredTask["fail"]): StoredTask {
+    const t: StoredTask = { uuid: randomUUID(), operation, entity, createdAt: Date.now(), durationMs: this.opts.taskMs };
+    if (clusterUuid) t.clusterUuid = clusterUuid;
+    if (forcedFail) t.fail = forcedFail;
+    else if (this.faults.taskShouldFail()) {
+      t.fail = { detail: "INTERNAL_ERROR: ErrorCode: 9", code: "9" };
+      this.counters.faults.taskFailed++;
+    }
+    this.state.tasks[t.uuid] = t;
+    return t;
+  }
+}

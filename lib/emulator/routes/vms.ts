@@ -1,0 +1,143 @@
+/** VMs: create, list, get, update (spec_version checked) and delete, each write answered 202 with a task. */
+import { randomUUID } from "node:crypto";
+import { API_VERSION } from "../api";
+import type { Emulator } from "../emulator";
+import { conflict, errorReply, invalid, notFound, zodDetails } from "../errors";
+import type { Reply } from "../http";
+import { vmCreated } from "../lifecycle";
+import { renderVm, renderVmAccepted } from "../render";
+import type { JsonObject, StoredVm, StoredVmMetadata } from "../state";
+import { UUID_RE, deterministicUuid, isoTime } from "../util";
+import { VmBodySchema } from "../vm-body";
+import { categoriesFrom, materializeSpec } from "../vm-spec";
+import { listReply } from "./list";
+import { methodNotAllowed, route, type Route, type RouteRequest } from "./route";
+
+function createVm(emu: Emulator, raw: unknown): Reply {
+  const parsed = VmBodySchema.safeParse(raw);
+  if (!parsed.success) return invalid(zodDetails(parsed.error));
+  const b = parsed.data;
+  let uuid: string;
+  if (b.metadata.uuid !== undefined) {
+    if (!UUID_RE.test(b.metadata.uuid)) return errorReply(400, "INVALID_REQUEST", `metadata.uuid ${b.metadata.uuid} is not a valid UUID`, "vm");
+    uuid = b.metadata.uuid.toLowerCase();
+    // The reference is silent on this reason string; ENTITY_ALREADY_EXISTS is the emulator's choice.
+    if (emu.state.vms[uuid]) return errorReply(409, "ENTITY_ALREADY_EXISTS", `vm : ${uuid} already exists.`, "vm");
+  } else uuid = randomUUID();
+  const cats = categoriesFrom(emu.state, b.metadata);
+  if ("status" in cats) return cats;
+  const mat = materializeSpec(emu.state, b.spec, undefined);
+  if ("status" in mat) return mat;
+  const t = isoTime(Date.now());
+  const md: StoredVmMetadata = {
+    spec_version: 0,
+    entity_version: 1,
+    categories: cats.categories,
+    categories_mapping: cats.mapping,
+    use_categories_mapping: cats.useMapping,
+    owner_reference: { kind: "user", uuid: deterministicUuid("user", "admin"), name: "admin" },
+    creation_time: t,
+    last_update_time: t,
+  };
+  if (b.metadata.project_reference) md.project_reference = b.metadata.project_reference as JsonObject;
+  const task = emu.newTask(
+    "VM_CREATE",
+    { kind: "vm", uuid, name: b.spec.name },
+    b.spec.cluster_reference.uuid,
+    mat.clusterIsPc ? { detail: "INTERNAL_ERROR: cannot create a VM on a Prism Central cluster (service_list PRISM_CENTRAL)", code: "INTERNAL_ERROR" } : undefined,
+  );
+  const vm: StoredVm = { uuid, metadata: md, spec: mat.spec, nics: mat.nics, createTask: task.uuid, taskUuids: [task.uuid] };
+  emu.state.vms[uuid] = vm;
+  return { status: 202, body: renderVmAccepted(vm, task.uuid), wrote: true };
+}
+
+function updateVm(emu: Emulator, uuid: string, raw: unknown): Reply {
+  const vm = emu.state.vms[uuid];
+  if (!vm) return notFound("vm", uuid);
+  const parsed = VmBodySchema.safeParse(raw);
+  if (!parsed.success) return invalid(zodDetails(parsed.error));
+  const b = parsed.data;
+  if (b.metadata.uuid !== undefined && b.metadata.uuid.toLowerCase() !== uuid) return invalid({ "metadata.uuid": [`expected ${uuid} (the uuid in the path)`] });
+  if (vm.deleteTask) return invalid({ "": [`vm ${uuid} is being deleted`] });
+  const sent = b.metadata.spec_version;
+  if (!emu.opts.lenientVersions) {
+    if (sent === undefined) return invalid({ "metadata.spec_version": ["'spec_version' is a required property"] });
+    if (sent < vm.metadata.spec_version) return conflict("vm");
+  }
+  const cats = categoriesFrom(emu.state, b.metadata, vm.metadata);
+  if ("status" in cats) return cats;
+  const mat = materializeSpec(emu.state, b.spec, vm);
+  if ("status" in mat) return mat;
+  const task = emu.newTask("VM_UPDATE", { kind: "vm", uuid, name: b.spec.name }, b.spec.cluster_reference.uuid);
+  vm.rollback = { task: task.uuid, spec: vm.spec, nics: vm.nics, metadata: structuredClone(vm.metadata) };
+  vm.spec = mat.spec;
+  vm.nics = mat.nics;
+  vm.metadata = {
+    ...vm.metadata,
+    spec_version: vm.metadata.spec_version + 1,
+    entity_version: vm.metadata.entity_version + 1,
+    categories: cats.categories,
+    categories_mapping: cats.mapping,
+    use_categories_mapping: cats.useMapping,
+    last_update_time: isoTime(Date.now()),
+  };
+  vm.taskUuids.push(task.uuid);
+  return { status: 202, body: renderVmAccepted(vm, task.uuid), wrote: true };
+}
+
+function deleteVm(emu: Emulator, uuid: string): Reply {
+  const vm = emu.state.vms[uuid];
+  if (!vm) return notFound("vm", uuid);
+  const name = (vm.spec as { name?: string }).name;
+  const cu = (vm.spec as { cluster_reference?: { uuid?: string } }).cluster_reference?.uuid;
+  const task = vm.deleteTask ? emu.state.tasks[vm.deleteTask]! : emu.newTask("VM_DELETE", { kind: "vm", uuid, ...(name ? { name } : {}) }, cu);
+  vm.deleteTask = task.uuid;
+  if (!vm.taskUuids.includes(task.uuid)) vm.taskUuids.push(task.uuid);
+  return {
+    status: 202,
+    body: { api_version: API_VERSION, metadata: { kind: "vm", uuid }, spec: "", status: { state: "DELETE_PENDING", execution_context: { task_uuid: task.uuid } } },
+    wrote: true,
+  };
+}
+
+export function vmRoutes(req: RouteRequest): Route | undefined {
+  const { emu, method, segs, body } = req;
+  const s = emu.state;
+  const n = segs.length;
+  if (segs[0] !== "vms") return undefined;
+  if (n === 1) {
+    if (method !== "POST") return methodNotAllowed(method, "/vms", "POST");
+    return route("/vms", true, () => createVm(emu, body));
+  }
+  if (n === 2 && segs[1] === "list") {
+    if (method !== "POST") return methodNotAllowed(method, "/vms/list", "POST");
+    return route("/vms/list", false, () => {
+      const all = Object.values(s.vms)
+        .filter((vm) => vmCreated(s, vm, emu.now))
+        .map((vm) => renderVm(s, vm, emu.now));
+      const status = (e: JsonObject) => e.status as { resources?: { power_state?: string }; cluster_reference?: { name?: string; uuid?: string } };
+      return listReply(
+        "vm",
+        all,
+        body,
+        {
+          vm_name: (e) => (e.spec as { name?: string }).name,
+          name: (e) => (e.spec as { name?: string }).name,
+          uuid: (e) => (e.metadata as { uuid?: string }).uuid,
+          power_state: (e) => status(e).resources?.power_state,
+          cluster_name: (e) => status(e).cluster_reference?.name,
+          cluster_uuid: (e) => status(e).cluster_reference?.uuid,
+        },
+        new Set(["power_state"]),
+      );
+    });
+  }
+  if (n === 2) {
+    const uuid = segs[1]!.toLowerCase();
+    if (method === "GET") return route("/vms/{uuid}", false, () => (s.vms[uuid] ? { status: 200, body: renderVm(s, s.vms[uuid]!, emu.now) } : notFound("vm", segs[1]!)));
+    if (method === "PUT") return route("/vms/{uuid}", true, () => updateVm(emu, uuid, body));
+    if (method === "DELETE") return route("/vms/{uuid}", true, () => deleteVm(emu, uuid));
+    return methodNotAllowed(method, "/vms/{uuid}", "GET, PUT, DELETE");
+  }
+  return undefined;
+}
