@@ -1,0 +1,228 @@
+/**
+ * One Prism Central v3 API call: TLS trust, basic auth and session cookies (with one re-login on an
+ * expired session), retries of connection errors, 429 and 5xx, and reading the answer.
+ */
+import type * as http from "node:http";
+import { PrismApiError, PrismAuthError, PrismConnectionError, PrismTimeoutError } from "./errors";
+import { isObject, parseJson } from "./json";
+import type { PrismClientOptions } from "./options";
+import { isRetryableStatus, type RetryPolicy } from "./retry";
+import { Session } from "./session";
+import type { PrismStats } from "./stats";
+import {
+  BASE_PATH,
+  TransportError,
+  describeTlsError,
+  isRetryableTransportError,
+  isTlsError,
+  makeAgent,
+  parseCaBundle,
+  parseRetryAfter,
+  sendRequest,
+  type RawResponse,
+} from "./transport";
+import type { UserEntity } from "./types";
+
+export type Method = "GET" | "POST" | "PUT" | "DELETE";
+
+export interface CallOptions {
+  /** Send basic auth even when session cookies are held. */
+  basicOnly?: boolean;
+  /** Count as a write; by default every method but GET and list POSTs is one. */
+  isWrite?: boolean;
+}
+
+/** One API call with retries; `path` is relative to /api/nutanix/v3. */
+export type Call = <T>(method: Method, path: string, body?: unknown, opts?: CallOptions) => Promise<T>;
+
+export interface PrismApiHooks {
+  stats: PrismStats;
+  retry: RetryPolicy;
+  log: (line: string) => void;
+  /** Told of every successful answer to a write, with when its (successful) attempt was sent. */
+  onWriteAnswer: (method: Method, path: string, sentAt: number, answer: unknown) => void;
+}
+
+const DEFAULT_USER_AGENT = "nutanix-palette-cdk (nutanix/v3)";
+
+let processWarnedInsecure = false;
+
+export class PrismApi {
+  private readonly agent: http.Agent;
+  private readonly timeoutMs: number;
+  private readonly session: Session;
+  private loginInFlight: Promise<string> | null = null;
+
+  /** `opts` is read again on every request (user agent, credentials). */
+  constructor(
+    private readonly endpoint: URL,
+    private readonly opts: PrismClientOptions,
+    private readonly hooks: PrismApiHooks,
+  ) {
+    this.session = new Session(opts);
+    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    const caCertificates = opts.caBundle !== undefined ? parseCaBundle(opts.caBundle) : undefined;
+    const insecure = opts.insecure === true;
+    if (insecure && endpoint.protocol === "https:") {
+      const warning = `prism: TLS verification is disabled for ${endpoint.host} (insecure: true); anyone on the path can read the credentials`;
+      if (opts.logger) opts.logger(`warning: ${warning}`);
+      else if (!processWarnedInsecure) {
+        processWarnedInsecure = true;
+        process.emitWarning(warning, { code: "PRISM_INSECURE_TLS" });
+      }
+    }
+    this.agent = makeAgent(endpoint, caCertificates ? { insecure, caCertificates } : { insecure });
+  }
+
+  /** True when session cookies are held. */
+  get hasSession(): boolean {
+    return this.session.active;
+  }
+
+  /** Drops the session cookies; later calls use basic auth. */
+  logout(): void {
+    this.session.clear();
+  }
+
+  /** Closes idle keep-alive connections. */
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private get userAgent(): string {
+    return this.opts.userAgent ?? DEFAULT_USER_AGENT;
+  }
+
+  /**
+   * One API call with retries. `path` is relative to /api/nutanix/v3. The body is serialized anew on
+   * every attempt (pitfall 7: a retried request must carry its body again).
+   */
+  async call<T>(method: Method, path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
+    const { stats, retry, log } = this.hooks;
+    const isWrite = opts.isWrite ?? (method !== "GET" && !(method === "POST" && /\/list$/.test(path)));
+    const url = new URL(BASE_PATH + path, this.endpoint);
+    let relogged = false;
+    for (let attempt = 1; ; attempt++) {
+      const useCookies = !opts.basicOnly && this.session.active;
+      const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
+      const headers: Record<string, string> = {
+        "Content-Type": "application/json",
+        Accept: "application/json",
+        "User-Agent": this.userAgent,
+        ...this.session.headers(useCookies),
+      };
+      if (payload) headers["Content-Length"] = String(payload.length);
+      stats.requests++;
+      if (isWrite) stats.writes++;
+      const sentAt = Date.now();
+      let res: RawResponse;
+      try {
+        res = await sendRequest(url, { method, headers, body: payload, agent: this.agent, timeoutMs: this.timeoutMs });
+      } catch (err) {
+        const e = err instanceof TransportError ? err : new TransportError("EUNKNOWN", String(err), { cause: err });
+        if (isTlsError(e)) {
+          throw new PrismConnectionError({ method, path, code: e.code, detail: describeTlsError(e), isTls: true, cause: e });
+        }
+        if (isRetryableTransportError(e) && attempt < retry.maxAttempts) {
+          await retry.pause(attempt, undefined, `${method} ${path}: ${e.code}`);
+          continue;
+        }
+        if (e.code === "ETIMEDOUT") throw new PrismTimeoutError(`${method} ${path}`, this.timeoutMs, { cause: e });
+        throw new PrismConnectionError({
+          method,
+          path,
+          code: e.code,
+          detail: `cannot reach ${this.endpoint.host} (${e.code}: ${e.message})${attempt > 1 ? ` after ${attempt} attempts` : ""}`,
+          isTls: false,
+          cause: e,
+        });
+      }
+
+      if (res.status === 401) {
+        if (useCookies && !relogged) {
+          relogged = true;
+          this.session.clear();
+          log(`prism: session expired on ${method} ${path}; logging in again`);
+          await this.login();
+          attempt--;
+          continue;
+        }
+        throw new PrismAuthError(method, path, res.text);
+      }
+
+      const parsed = parseJson(res.text);
+      if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
+        const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
+        await retry.pause(attempt, retryAfter, `${method} ${path}: ${res.status}`);
+        continue;
+      }
+      if (res.status < 200 || res.status >= 300) {
+        // PGC CheckResponse: a non-2xx JSON body whose state is not ERROR is a success.
+        if (parsed.ok && isObject(parsed.value) && typeof parsed.value.state === "string" && parsed.value.state !== "ERROR") {
+          if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, parsed.value);
+          return parsed.value as T;
+        }
+        throw PrismApiError.fromBody(res.status, method, path, parsed.ok ? parsed.value : res.text);
+      }
+      if (!parsed.ok) {
+        if (res.text.trim() === "") return undefined as T;
+        throw new PrismApiError({ status: res.status, method, path, messageList: [{ message: "the answer is not JSON" }], body: res.text });
+      }
+      const v = parsed.value;
+      if (isObject(v) && (v.state === "ERROR" || (isObject(v.status) && v.status.state === "ERROR"))) {
+        throw PrismApiError.fromBody(res.status, method, path, v);
+      }
+      if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, v);
+      return v as T;
+    }
+  }
+
+  /** GET /users/me with basic auth, keeps the session cookies; later calls send only the cookies. Returns the user name. */
+  async login(): Promise<string> {
+    if (this.loginInFlight) return this.loginInFlight;
+    this.loginInFlight = (async () => {
+      try {
+        return await this.loginOnce();
+      } finally {
+        this.loginInFlight = null;
+      }
+    })();
+    return this.loginInFlight;
+  }
+
+  private async loginOnce(): Promise<string> {
+    const { stats, retry } = this.hooks;
+    const url = new URL(`${BASE_PATH}/users/me`, this.endpoint);
+    for (let attempt = 1; ; attempt++) {
+      stats.requests++;
+      let res: RawResponse;
+      try {
+        res = await sendRequest(url, {
+          method: "GET",
+          headers: { Accept: "application/json", "User-Agent": this.userAgent, ...this.session.headers(false) },
+          agent: this.agent,
+          timeoutMs: this.timeoutMs,
+        });
+      } catch (err) {
+        const e = err instanceof TransportError ? err : new TransportError("EUNKNOWN", String(err));
+        if (isTlsError(e)) throw new PrismConnectionError({ method: "GET", path: "/users/me", code: e.code, detail: describeTlsError(e), isTls: true, cause: e });
+        if (isRetryableTransportError(e) && attempt < retry.maxAttempts) {
+          await retry.pause(attempt, undefined, `GET /users/me: ${e.code}`);
+          continue;
+        }
+        throw new PrismConnectionError({ method: "GET", path: "/users/me", code: e.code, detail: `cannot reach ${this.endpoint.host} (${e.code}: ${e.message})`, isTls: false, cause: e });
+      }
+      if (res.status === 401) throw new PrismAuthError("GET", "/users/me", res.text);
+      if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
+        await retry.pause(attempt, parseRetryAfter(res.headers["retry-after"]), `GET /users/me: ${res.status}`);
+        continue;
+      }
+      const parsed = parseJson(res.text);
+      if (res.status < 200 || res.status >= 300) throw PrismApiError.fromBody(res.status, "GET", "/users/me", parsed.ok ? parsed.value : res.text);
+      this.session.keepCookies(res);
+      stats.logins++;
+      const user = (parsed.ok ? parsed.value : {}) as UserEntity;
+      return user.status?.name ?? this.opts.username;
+    }
+  }
+}
