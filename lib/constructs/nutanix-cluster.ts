@@ -9,7 +9,6 @@ import { issuesFromZod, ValidationError, type ValidationIssue } from "../schema/
 import { DnsLabel } from "../schema/net";
 import { checkProps, describeValue, isPropsObject, type AssertTrue, type MutuallyAssignable } from "./internal";
 import { KubeVipEndpoint, type KubeVipEndpointOptions } from "./kube-vip-endpoint";
-import type { NodeTaint, NutanixMachineProps } from "./machine";
 import { NodePool, type NodePoolOptions } from "./node-pool";
 import { checkAccountProp, type PrismCentralAccount } from "./prism-central-account";
 import { NutanixResource } from "./resource";
@@ -18,25 +17,13 @@ import type { Plan } from "../schema/plan";
 import type { SynthFile } from "./nutanix-stack";
 import { findStack } from "./internal";
 
-/** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`). */
-export interface ControlPlaneProps {
+/** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`): a node pool without autoscaling. */
+export interface ControlPlaneProps extends Pick<NodePoolOptions, "machine" | "labels" | "taints"> {
   /**
    * Number of control-plane nodes: 1, 3 or 5 (stacked etcd needs an odd quorum).
    * @default 1
    */
   readonly replicas?: number;
-  /** The VM of every control-plane node; its first subnet carries the kube-vip address. */
-  readonly machine: NutanixMachineProps;
-  /**
-   * Kubernetes labels of the nodes.
-   * @default {}
-   */
-  readonly labels?: Readonly<Record<string, string>>;
-  /**
-   * Kubernetes taints of the nodes.
-   * @default []
-   */
-  readonly taints?: readonly NodeTaint[];
 }
 
 /** A worker pool of a cluster (child construct with id = name). */
