@@ -1,13 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { checkVipInNodeNetwork, NutanixClusterPropsSchema } from "../../lib/schema/cluster";
-import { schemaCases } from "./table";
+import { expectSchemaCases } from "./table";
 
 const machine = { image: "img", cluster: "PE-1", subnets: ["net"] };
 const base = { name: "c1", kubernetesVersion: "v1.30.5", endpoint: { address: "10.20.0.10" }, controlPlane: { machine } };
 const net = { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] };
 
-schemaCases("NutanixClusterPropsSchema", NutanixClusterPropsSchema, [
+expectSchemaCases("NutanixClusterPropsSchema", NutanixClusterPropsSchema, [
   { name: "the minimum (defaults)", input: base },
   { name: "a known node network", input: { ...base, nodeNetwork: net } },
 ], [

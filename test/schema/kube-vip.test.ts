@@ -1,9 +1,9 @@
 import { KubeVipEndpointPropsSchema, LeaderElection } from "../../lib/schema/kube-vip";
-import { schemaCases } from "./table";
+import { expectSchemaCases } from "./table";
 
 const bgp = { routerId: "10.20.0.2", peers: [{ address: "10.20.0.1", asn: 65001 }] };
 
-schemaCases("KubeVipEndpointPropsSchema", KubeVipEndpointPropsSchema, [
+expectSchemaCases("KubeVipEndpointPropsSchema", KubeVipEndpointPropsSchema, [
   {
     name: "an address (defaults)",
     input: { address: "10.20.0.10" },
@@ -18,7 +18,7 @@ schemaCases("KubeVipEndpointPropsSchema", KubeVipEndpointPropsSchema, [
   { name: "a long interface name", input: { address: "10.20.0.10", interface: "x".repeat(16) }, message: /at most 15 characters/, field: "interface" },
   { name: "a bad address", input: { address: "10.20.0" }, message: /IPv4 address/, field: "address" },
 ]);
-schemaCases("LeaderElection", LeaderElection, [{ name: "15/10/2", input: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 } }], [
+expectSchemaCases("LeaderElection", LeaderElection, [{ name: "15/10/2", input: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 } }], [
   { name: "lease ≤ renew", input: { leaseDurationSeconds: 10, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }, message: /leaseDurationSeconds > renewDeadlineSeconds/, field: "leaseDurationSeconds" },
   { name: "renew ≤ 1.2 × retry", input: { leaseDurationSeconds: 15, renewDeadlineSeconds: 5, retryPeriodSeconds: 5 }, message: /1\.2 × retryPeriodSeconds/, field: "renewDeadlineSeconds" },
   { name: "zero seconds", input: { retryPeriodSeconds: 0 }, message: /at least 1 second/, field: "retryPeriodSeconds" },

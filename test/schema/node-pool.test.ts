@@ -1,9 +1,9 @@
 import { MachinePropsSchema, NodePoolPropsSchema } from "../../lib/schema/node-pool";
-import { schemaCases } from "./table";
+import { expectSchemaCases } from "./table";
 
 const m = { image: "img", cluster: "PE-1", subnets: ["net"] };
 
-schemaCases("MachinePropsSchema", MachinePropsSchema, [
+expectSchemaCases("MachinePropsSchema", MachinePropsSchema, [
   {
     name: "defaults (normalized to MiB)",
     input: m,
@@ -23,7 +23,7 @@ schemaCases("MachinePropsSchema", MachinePropsSchema, [
   { name: "a long category", input: { ...m, additionalCategories: { k: "v".repeat(65) } }, message: /at most 64/, field: "additionalCategories.k" },
   { name: "a missing image", input: { cluster: "PE-1", subnets: ["n"] }, message: /./, field: "image" },
 ]);
-schemaCases("NodePoolPropsSchema", NodePoolPropsSchema, [
+expectSchemaCases("NodePoolPropsSchema", NodePoolPropsSchema, [
   { name: "a worker pool", input: { name: "w", replicas: 0, machine: m } },
   { name: "a 3-node control plane", input: { name: "cp", role: "control-plane", replicas: 3, machine: m } },
   { name: "autoscaling bounds", input: { name: "w", replicas: 2, autoscaling: { minReplicas: 1, maxReplicas: 5 }, machine: m } },

@@ -1,9 +1,9 @@
 import { PrivateCloudGatewayPropsSchema } from "../../lib/schema/pcg";
-import { schemaCases } from "./table";
+import { expectSchemaCases } from "./table";
 
 const apiKey = { source: "env", env: "PALETTE_API_KEY" };
 
-schemaCases("PrivateCloudGatewayPropsSchema", PrivateCloudGatewayPropsSchema, [
+expectSchemaCases("PrivateCloudGatewayPropsSchema", PrivateCloudGatewayPropsSchema, [
   { name: "defaults", input: { name: "g", palette: { apiKey } }, output: { name: "g", palette: { endpoint: "https://api.spectrocloud.com", project: "Default", apiKey } } },
   { name: "a proxy", input: { name: "g", palette: { apiKey }, proxy: { httpsProxy: "http://proxy:3128", noProxy: ["pc.example.com"] } } },
 ], [

@@ -11,7 +11,7 @@ export interface ValidCase { readonly name: string; readonly input: unknown; rea
 export interface InvalidCase { readonly name: string; readonly input: unknown; readonly message: RegExp; readonly field?: string }
 
 /** Registers one test per case. */
-export function schemaCases(label: string, schema: z.ZodType, valid: readonly ValidCase[], invalid: readonly InvalidCase[]): void {
+export function expectSchemaCases(label: string, schema: z.ZodType, valid: readonly ValidCase[], invalid: readonly InvalidCase[]): void {
   for (const c of valid) {
     test(`${label}: accepts ${c.name}`, () => {
       const r = schema.safeParse(c.input);
