@@ -8,7 +8,7 @@ import { promises as fsp } from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startEmulator, type EmulatorOptions, type RunningEmulator, type SeedInput } from "../../lib/emulator";
-import { PrismClient, type PrismClientOptions } from "../../lib/prism";
+import { PrismClient, type PrismClientOptions, type VmIntentInput } from "../../lib/prism";
 
 export interface EmulatorHarness {
   emu: RunningEmulator;
@@ -146,3 +146,30 @@ export const SMALL_SEED = {
   ],
   images: [{ name: "ubuntu-2204-kube-v1.30.5", sizeBytes: 2147483648 }],
 };
+
+/** A small VM create body on PE-1 / vm-net-20 (or as given), resolved through the client. */
+export async function vmBody(c: PrismClient, name: string, extra: { subnet?: string; cluster?: string; uuid?: string; categories?: Record<string, string> } = {}): Promise<VmIntentInput> {
+  const pe = await c.resolveCluster({ name: extra.cluster ?? "PE-1" });
+  const sn = await c.resolveSubnet({ name: extra.subnet ?? "vm-net-20" }, pe.uuid);
+  const im = await c.resolveImage({ name: "ubuntu-2204-kube-v1.30.5" });
+  const metadata: VmIntentInput["metadata"] = { kind: "vm" };
+  if (extra.uuid) metadata.uuid = extra.uuid;
+  if (extra.categories) {
+    metadata.use_categories_mapping = true;
+    metadata.categories_mapping = Object.fromEntries(Object.entries(extra.categories).map(([k, v]) => [k, [v]]));
+  }
+  return {
+    metadata,
+    spec: {
+      name,
+      cluster_reference: { kind: "cluster", uuid: pe.uuid },
+      resources: {
+        power_state: "ON",
+        num_sockets: 2,
+        memory_size_mib: 4096,
+        disk_list: [{ data_source_reference: { kind: "image", uuid: im.uuid }, disk_size_mib: 40960 }],
+        nic_list: [{ subnet_reference: { kind: "subnet", uuid: sn.uuid } }],
+      },
+    },
+  };
+}

@@ -14,36 +14,10 @@ import {
   PrismLookupError,
   PrismTaskError,
   type PrismClient,
-  type VmIntentInput,
 } from "../../lib/prism";
 import { mulberry32 } from "../../lib/emulator";
-import { SMALL_SEED, seedWithVms, tempDir, withEmulator } from "../helpers/emulator";
+import { SMALL_SEED, seedWithVms, tempDir, vmBody, withEmulator } from "../helpers/emulator";
 
-async function vmBody(c: PrismClient, name: string, extra: { subnet?: string; cluster?: string; uuid?: string; categories?: Record<string, string> } = {}): Promise<VmIntentInput> {
-  const pe = await c.resolveCluster({ name: extra.cluster ?? "PE-1" });
-  const sn = await c.resolveSubnet({ name: extra.subnet ?? "vm-net-20" }, pe.uuid);
-  const im = await c.resolveImage({ name: "ubuntu-2204-kube-v1.30.5" });
-  const metadata: VmIntentInput["metadata"] = { kind: "vm" };
-  if (extra.uuid) metadata.uuid = extra.uuid;
-  if (extra.categories) {
-    metadata.use_categories_mapping = true;
-    metadata.categories_mapping = Object.fromEntries(Object.entries(extra.categories).map(([k, v]) => [k, [v]]));
-  }
-  return {
-    metadata,
-    spec: {
-      name,
-      cluster_reference: { kind: "cluster", uuid: pe.uuid },
-      resources: {
-        power_state: "ON",
-        num_sockets: 2,
-        memory_size_mib: 4096,
-        disk_list: [{ data_source_reference: { kind: "image", uuid: im.uuid }, disk_size_mib: 40960 }],
-        nic_list: [{ subnet_reference: { kind: "subnet", uuid: sn.uuid } }],
-      },
-    },
-  };
-}
 
 const ipOf = (vm: { status?: { resources?: { nic_list?: Array<{ ip_endpoint_list?: Array<{ ip: string }> }> } } } | null): string | undefined =>
   vm?.status?.resources?.nic_list?.[0]?.ip_endpoint_list?.[0]?.ip;

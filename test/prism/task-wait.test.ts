@@ -5,29 +5,10 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PrismError, PrismTaskError, taskDurationMs, type PrismClient, type VmIntentInput } from "../../lib/prism";
+import { PrismError, PrismTaskError, taskDurationMs } from "../../lib/prism";
 import type { Counters } from "../../lib/emulator";
-import { SMALL_SEED, withEmulator, type EmulatorHarness } from "../helpers/emulator";
+import { SMALL_SEED, vmBody, withEmulator, type EmulatorHarness } from "../helpers/emulator";
 
-async function vmBody(c: PrismClient, name: string): Promise<VmIntentInput> {
-  const pe = await c.resolveCluster({ name: "PE-1" });
-  const sn = await c.resolveSubnet({ name: "vm-net-20" }, pe.uuid);
-  const im = await c.resolveImage({ name: "ubuntu-2204-kube-v1.30.5" });
-  return {
-    metadata: { kind: "vm" },
-    spec: {
-      name,
-      cluster_reference: { kind: "cluster", uuid: pe.uuid },
-      resources: {
-        power_state: "ON",
-        num_sockets: 1,
-        memory_size_mib: 1024,
-        disk_list: [{ data_source_reference: { kind: "image", uuid: im.uuid }, disk_size_mib: 10240 }],
-        nic_list: [{ subnet_reference: { kind: "subnet", uuid: sn.uuid } }],
-      },
-    },
-  };
-}
 
 const polls = async (h: EmulatorHarness): Promise<number> => (await h.admin<Counters>("GET", "/counters")).byRoute["GET /tasks/{uuid}"] ?? 0;
 
