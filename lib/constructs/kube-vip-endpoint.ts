@@ -6,9 +6,8 @@ import type { z } from "zod";
 import { KubeVipEndpointPropsSchema, type KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { SecretRef } from "../schema/refs";
 import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
-import { checkClusterProp } from "./node-pool";
 import type { NutanixCluster } from "./nutanix-cluster";
-import { NutanixResource } from "./resource";
+import { NutanixResource, resourceProp } from "./resource";
 
 /** One BGP peer of kube-vip. */
 export interface BgpPeerProps {
@@ -123,7 +122,7 @@ export class KubeVipEndpoint extends NutanixResource {
 
   constructor(scope: Construct, id: string, props: KubeVipEndpointProps) {
     super(scope, id);
-    const { data, refs } = this.checked(() => checkProps(this.node.path, props, KubeVipEndpointPropsSchema, { cluster: checkClusterProp }));
+    const { data, refs } = this.checked(() => checkProps(this.node.path, props, KubeVipEndpointPropsSchema, { cluster: resourceProp("NutanixCluster") }));
     this.data = data;
     this.cluster = refs.cluster as NutanixCluster;
   }

@@ -4,10 +4,10 @@
 import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
 import { NodePoolPropsSchema, type NodePoolRole, type NodePoolSpec } from "../schema/node-pool";
-import { checkProps, describeValue, type AssertTrue, type MutuallyAssignable } from "./internal";
+import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
 import type { NodeTaint, NutanixMachineProps } from "./machine";
 import type { NutanixCluster } from "./nutanix-cluster";
-import { NutanixResource } from "./resource";
+import { NutanixResource, resourceProp } from "./resource";
 
 /** Autoscaling bounds of a worker pool (`minReplicas ≤ replicas ≤ maxReplicas`). */
 export interface AutoscalingProps {
@@ -82,7 +82,7 @@ export class NodePool extends NutanixResource {
   constructor(scope: Construct, id: string, props: NodePoolProps) {
     super(scope, id);
     const { data, refs } = this.checked(() =>
-      checkProps(this.node.path, props, NodePoolPropsSchema, { cluster: checkClusterProp }, { name: id }),
+      checkProps(this.node.path, props, NodePoolPropsSchema, { cluster: resourceProp("NutanixCluster") }, { name: id }),
     );
     this.data = data;
     this.cluster = refs.cluster as NutanixCluster;
@@ -121,11 +121,4 @@ export class NodePool extends NutanixResource {
   public _propDependencies(): IConstruct[] {
     return [this.cluster.account, this.cluster.endpoint];
   }
-}
-
-/** The message for a prop that must be a NutanixCluster, or undefined when it is one. */
-export function checkClusterProp(value: unknown): string | undefined {
-  return NutanixResource.isNutanixResource(value) && value.kind === "NutanixCluster"
-    ? undefined
-    : `expected a NutanixCluster construct, got ${describeValue(value)}`;
 }

@@ -10,8 +10,8 @@ import { DnsLabel } from "../schema/net";
 import { checkProps, describeValue, isPropsObject, type AssertTrue, type MutuallyAssignable } from "./internal";
 import { KubeVipEndpoint, type KubeVipEndpointOptions } from "./kube-vip-endpoint";
 import { NodePool, type NodePoolOptions } from "./node-pool";
-import { checkAccountProp, type PrismCentralAccount } from "./prism-central-account";
-import { NutanixResource } from "./resource";
+import type { PrismCentralAccount } from "./prism-central-account";
+import { NutanixResource, resourceProp } from "./resource";
 import { capxManifests, capxManifestsYaml, type KubeObject } from "../render/capx";
 import type { Plan } from "../schema/plan";
 import type { SynthFile } from "./nutanix-stack";
@@ -143,7 +143,7 @@ export class NutanixCluster extends NutanixResource {
 
   constructor(scope: Construct, id: string, props: NutanixClusterProps) {
     super(scope, id);
-    const { data, refs } = this.checked(() => checkProps(this.node.path, props, NutanixClusterPropsSchema, { account: checkAccountProp }));
+    const { data, refs } = this.checked(() => checkProps(this.node.path, props, NutanixClusterPropsSchema, { account: resourceProp("PrismCentralAccount") }));
     this.data = data;
     this.account = refs.account as PrismCentralAccount;
     const { endpoint, controlPlane, workers } = props;

@@ -5,7 +5,7 @@ import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
 import { PrismCentralAccountPropsSchema, type PrismCentralAccountSpec } from "../schema/account";
 import type { CredentialsRef } from "../schema/refs";
-import { checkProps, describeValue, type AssertTrue, type MutuallyAssignable } from "./internal";
+import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
 import { NutanixResource } from "./resource";
 
 /** Props of a {@link PrismCentralAccount}. */
@@ -82,9 +82,4 @@ export class PrismCentralAccount extends NutanixResource {
   public _propDependencies(): IConstruct[] {
     return [];
   }
-}
-
-/** The message for a prop that must be a PrismCentralAccount, or undefined when it is one. */
-export function checkAccountProp(value: unknown): string | undefined {
-  return PrismCentralAccount.isPrismCentralAccount(value) ? undefined : `expected a PrismCentralAccount construct, got ${describeValue(value)}`;
 }

@@ -10,10 +10,9 @@ import type { EntityReference } from "./machine";
 import { NutanixCluster as NutanixClusterClass, type NodeNetworkProps } from "./nutanix-cluster";
 import type { SecretRef } from "../schema/refs";
 import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
-import { checkClusterProp } from "./node-pool";
 import type { NutanixCluster } from "./nutanix-cluster";
-import { checkAccountProp, type PrismCentralAccount } from "./prism-central-account";
-import { NutanixResource } from "./resource";
+import type { PrismCentralAccount } from "./prism-central-account";
+import { NutanixResource, resourceProp } from "./resource";
 
 /** How the PCG reaches Palette. */
 export interface PaletteProps {
@@ -197,7 +196,7 @@ export class PrivateCloudGateway extends NutanixResource {
   constructor(scope: Construct, id: string, props: PrivateCloudGatewayProps) {
     super(scope, id);
     const { data, refs } = this.checked(() =>
-      checkProps(this.node.path, props, PrivateCloudGatewayPropsSchema, { account: checkAccountProp, hostCluster: checkClusterProp }),
+      checkProps(this.node.path, props, PrivateCloudGatewayPropsSchema, { account: resourceProp("PrismCentralAccount"), hostCluster: resourceProp("NutanixCluster") }),
     );
     this.data = data;
     this.account = refs.account as PrismCentralAccount;

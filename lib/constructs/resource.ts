@@ -4,7 +4,7 @@
 import { Construct, type IConstruct } from "constructs";
 import type { ResourceKind } from "../schema/plan";
 import { ValidationError, type ValidationIssue } from "../schema/validation";
-import { findStack, RESOURCE_MARKER } from "./internal";
+import { describeValue, findStack, RESOURCE_MARKER, type ConstructPropCheck } from "./internal";
 
 /**
  * A construct that is one resource of the plan. Its plan id is its construct path; its spec is
@@ -63,4 +63,13 @@ export abstract class NutanixResource extends Construct {
       throw e;
     }
   }
+}
+
+/**
+ * The check of a prop that must be a construct of one plan kind (an account, a cluster): the message
+ * names the kind expected and what was given, or is undefined when the value is one.
+ */
+export function resourceProp(kind: ResourceKind): ConstructPropCheck {
+  return (value) =>
+    NutanixResource.isNutanixResource(value) && value.kind === kind ? undefined : `expected a ${kind} construct, got ${describeValue(value)}`;
 }
