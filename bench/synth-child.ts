@@ -8,7 +8,7 @@
  *
  * `lib-memo` is a what-if: the library with `TerraformSelf.getString` memoized per key, i.e. the bridge
  * building its six provisioner-environment tokens once per stack instead of twelve per resource
- * (the fix proposed for lib/plan/bridge.ts handlerEnvironment()).
+ * (the fix proposed for lib/stack/bridge.ts handlerEnvironment()).
  *
  * Prints one JSON line: { side, ms, resources, maxRssMiB, heapUsedMiB, loadMs }.
  */

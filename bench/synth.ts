@@ -2,7 +2,7 @@
  * synth: 50 clusters × 5 pools (351 resources) with this library vs the same number of bare
  * null_resources with plain cdktf. Each synth runs in its own child process (honest peak RSS), the
  * sides alternate, and the median of N is compared. (synth-child.ts also knows `lib-memo`, the
- * what-if that measured the bridge token fix before it landed in lib/plan/bridge.ts.)
+ * what-if that measured the bridge token fix before it landed in lib/stack/bridge.ts.)
  */
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";

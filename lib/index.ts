@@ -1,13 +1,58 @@
 /**
  * nutanix-palette-cdk: typed cdktf constructs for Kubernetes on Nutanix through Spectro Cloud Palette,
- * a deterministic plan, and the Terraform bridge that runs the handler.
+ * a deterministic plan, and the handler API that applies it. This root is what a program and its tests
+ * use (at most 60 names); everything else is in a subpath: `nutanix-palette-cdk/stack`, `/constructs`,
+ * `/plan`, `/schema`, `/render`, `/pcg`, `/handler`, `/prism`, `/emulator`, `/testing`.
+ *
+ * Importing the root loads neither the handler nor the Prism Central client nor the emulator: the
+ * handler functions below load lib/handler on their first call.
  */
-export * from "./schema";
-export * from "./constructs";
-export * from "./plan";
+export { NutanixStack, type NutanixStackProps, type SynthFile, type SynthFileProducer, type ISynthFileProducer } from "./stack";
+export {
+  NutanixResource,
+  PrismCentralAccount,
+  NutanixCluster,
+  NodePool,
+  KubeVipEndpoint,
+  PrivateCloudGateway,
+  Credentials,
+  Secret,
+  Image,
+  Subnet,
+  PrismElementCluster,
+  Project,
+} from "./constructs";
+export type {
+  PrismCentralAccountProps,
+  NutanixClusterProps,
+  ControlPlaneProps,
+  WorkerPoolProps,
+  NodeNetworkProps,
+  IpRangeProps,
+  CapxExportProps,
+  NodePoolProps,
+  NodePoolOptions,
+  AutoscalingProps,
+  NodePoolData,
+  KubeVipEndpointProps,
+  KubeVipEndpointOptions,
+  BgpProps,
+  BgpPeerProps,
+  LeaderElectionProps,
+  PrivateCloudGatewayProps,
+  PaletteProps,
+  ProxyProps,
+  PcgHostPlacement,
+  PcgHostClusterProps,
+  PrivateCloudGatewayWithHostProps,
+  NutanixMachineProps,
+  EntityReference,
+  GpuDevice,
+  NodeTaint,
+} from "./constructs";
+export { ValidationError, type ValidationIssue } from "./schema/validation";
+export type { Plan } from "./schema/plan";
 export { PlanTemplate, Match } from "./testing";
-export * from "./render";
-export * from "./pcg";
 export {
   applyPlan,
   planDiff,
@@ -21,6 +66,4 @@ export {
   type RunResult,
   type ResourceResult,
   type ResourceDiff,
-} from "./handler";
-export { startEmulator, type EmulatorOptions, type RunningEmulator } from "./emulator";
-export { PrismClient, type PrismClientOptions } from "./prism";
+} from "./handler-api";

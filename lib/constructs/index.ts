@@ -1,5 +1,8 @@
-export { NutanixStack, isSynthFileProducer } from "./nutanix-stack";
-export type { NutanixStackProps, SynthFile, SynthFileProducer, ISynthFileProducer } from "./nutanix-stack";
+// NutanixStack lives in the stack layer (lib/stack); it is re-exported here so every construct is in one list.
+export { NutanixStack } from "../stack/nutanix-stack";
+export type { NutanixStackProps } from "../stack/nutanix-stack";
+export { isSynthFileProducer } from "./synth-file";
+export type { SynthFile, SynthFileProducer, ISynthFileProducer } from "./synth-file";
 export { NutanixResource } from "./resource";
 export { PrismCentralAccount } from "./prism-central-account";
 export type { PrismCentralAccountProps } from "./prism-central-account";

@@ -14,7 +14,7 @@ import type { PrismCentralAccount } from "./prism-central-account";
 import { NutanixResource, resourceProp } from "./resource";
 import { capxManifests, capxManifestsYaml, type KubeObject } from "../render/capx";
 import type { Plan } from "../schema/plan";
-import type { SynthFile } from "./nutanix-stack";
+import type { SynthFile } from "./synth-file";
 import { findStack } from "./internal";
 
 /** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`): a node pool without autoscaling. */

@@ -1,7 +1,11 @@
+/**
+ * The plan layer: plan data only. Canonical JSON and generations, loading and checking a plan file,
+ * and the cross-resource rule engine (rules are registered by their owners; this layer's own rules are
+ * in ./validate.ts). Nothing here imports constructs, the stack, render, pcg or the handler.
+ */
 export { canonicalJson, generationOf, sortDeep, stableStringify } from "./canonical";
 export type { JsonValue } from "./canonical";
 export { parsePlan, loadPlanFile, checkPlanIntegrity, findCycle } from "./load";
-export { collectPlan } from "./collect";
-export type { CollectedPlan } from "./collect";
-export { validateResources, CROSS_RESOURCE_RULES, MAX_HOSTNAME_LENGTH } from "./validate";
-export { APPLY_COMMAND, DESTROY_COMMAND, HANDLER_ENV, TRIGGER_KEYS, logicalIds } from "./bridge";
+export { PlanIndex } from "./plan-index";
+export { planRules, registerPlanRule, runPlanRules, type PlanRule } from "./rules";
+export { validateResources, PLAN_RULES, MAX_HOSTNAME_LENGTH } from "./validate";

@@ -1,35 +1,22 @@
 /**
- * Cross-resource rules of a plan, checked at synth (and usable on any plan): names unique per
- * account and cluster, one kube-vip address per cluster, the VIP on its node subnet, PCG account and
- * host sizing, VM host name length, one control plane and one endpoint per cluster, no cycles.
- * Pure functions over plan resources; every problem is returned, none thrown.
+ * The plan layer's own cross-resource rules, checked at synth (and usable on any plan): names unique
+ * per account and cluster, one kube-vip address per cluster, the VIP on its node subnet, VM host name
+ * length, one control plane and one endpoint per cluster, no cycles. They are registered in the rule
+ * engine (./rules.ts) on load; rules owned by other layers (Palette's PCG requirements) are registered
+ * by their owners. Pure functions over plan resources; every problem is returned, none thrown.
  */
 import { checkVipInNodeNetwork } from "../schema/cluster";
 import type { NodePoolSpec } from "../schema/node-pool";
-import { PLAN_API_VERSION, type Plan, type PlanResource, type ResourceKind, type ResourceOfKind } from "../schema/plan";
-import { pcgRules } from "../pcg/rules";
+import type { PlanResource, ResourceOfKind } from "../schema/plan";
 import type { ValidationIssue } from "../schema/validation";
 import { findCycle } from "./load";
+import type { PlanIndex } from "./plan-index";
+import { planRules, registerPlanRule, runPlanRules, type PlanRule } from "./rules";
 
 /** Longest VM host name (an RFC 1123 label). */
 export const MAX_HOSTNAME_LENGTH = 63;
 
-type Rule = (ix: PlanIndex) => ValidationIssue[];
-
-/** Resources of a plan indexed by id and kind. */
-class PlanIndex {
-  readonly byId = new Map<string, PlanResource>();
-  constructor(readonly resources: readonly PlanResource[]) {
-    for (const r of resources) this.byId.set(r.id, r);
-  }
-  all<K extends ResourceKind>(kind: K): ResourceOfKind<K>[] {
-    return this.resources.filter((r): r is ResourceOfKind<K> => r.kind === kind);
-  }
-  get<K extends ResourceKind>(kind: K, id: string): ResourceOfKind<K> | undefined {
-    const r = this.byId.get(id);
-    return r && r.kind === kind ? (r as ResourceOfKind<K>) : undefined;
-  }
-}
+type Rule = PlanRule["check"];
 
 /** Groups items by a key, keeping order. */
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -137,33 +124,25 @@ const hostnameLength: Rule = (ix) =>
       : [];
   });
 
-/** Palette's PCG requirements (lib/pcg/rules.ts) for every gateway of the plan. */
-const gatewayRequirements: Rule = (ix) => {
-  const plan: Plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: "" }, resources: [...ix.resources] };
-  return ix.all("PrivateCloudGateway").flatMap((g) => pcgRules(plan, g.id));
-};
-
 const noCycles: Rule = (ix) => {
   const cycle = findCycle(ix.resources);
   return cycle ? [{ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` }] : [];
 };
 
-/** Every cross-resource rule, in the order their issues are reported. */
-export const CROSS_RESOURCE_RULES: readonly Rule[] = [
-  uniqueClusterNames,
-  uniquePoolNames,
-  uniqueGatewayNames,
-  uniqueVips,
-  oneEndpointAndControlPlanePerCluster,
-  vipOnNodeNetwork,
-  hostnameLength,
-  gatewayRequirements,
-  noCycles,
+/** The plan layer's rules, in the order their issues are reported (`noCycles` runs after every other rule). */
+export const PLAN_RULES: readonly PlanRule[] = [
+  { name: "uniqueClusterNames", check: uniqueClusterNames },
+  { name: "uniquePoolNames", check: uniquePoolNames },
+  { name: "uniqueGatewayNames", check: uniqueGatewayNames },
+  { name: "uniqueVips", check: uniqueVips },
+  { name: "oneEndpointAndControlPlanePerCluster", check: oneEndpointAndControlPlanePerCluster },
+  { name: "vipOnNodeNetwork", check: vipOnNodeNetwork },
+  { name: "hostnameLength", check: hostnameLength },
+  { name: "noCycles", check: noCycles, phase: "last" },
 ];
+PLAN_RULES.forEach(registerPlanRule);
 
-/** Runs every cross-resource rule on the resources of a plan; returns all issues. */
+/** Runs every registered cross-resource rule on the resources of a plan; returns all issues. */
 export function validateResources(resources: readonly PlanResource[]): ValidationIssue[] {
-  const ix = new PlanIndex(resources);
-  return CROSS_RESOURCE_RULES.flatMap((rule) => rule(ix));
+  return runPlanRules(resources, planRules());
 }
-

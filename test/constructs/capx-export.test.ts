@@ -8,7 +8,8 @@ import * as path from "node:path";
 import { parseAllDocuments } from "yaml";
 import { buildApp } from "../../examples/pcg-on-nutanix/main";
 import { buildApp as buildWorkloads } from "../../examples/workload-clusters/main";
-import { capxManifestsYaml, NutanixCluster } from "../../lib";
+import { NutanixCluster } from "../../lib";
+import { capxManifestsYaml } from "../../lib/render";
 import { tempDir } from "../helpers/nutanix-fixtures";
 
 function hostCluster(outdir: string): NutanixCluster {

@@ -12,7 +12,7 @@ import { App } from "cdktf";
 import { Credentials, NutanixCluster, NutanixStack, PrismCentralAccount } from "../../lib";
 import { applyPlan } from "../../lib/handler";
 import { main } from "../../lib/handler/cli";
-import { collectPlan } from "../../lib/plan/collect";
+import { collectPlan } from "../../lib/stack/collect";
 import type { Plan } from "../../lib/schema/plan";
 import { tempDir } from "../helpers/emulator";
 import { makePlan, withTarget } from "./fixtures";

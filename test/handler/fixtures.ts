@@ -4,7 +4,7 @@
  */
 import { App } from "cdktf";
 import { Credentials, NutanixCluster, NutanixStack, PrismCentralAccount } from "../../lib";
-import { collectPlan } from "../../lib/plan/collect";
+import { collectPlan } from "../../lib/stack/collect";
 import type { Plan } from "../../lib/schema/plan";
 import { withEmulator, type EmulatorHarness } from "../helpers/emulator";
 import type { EmulatorOptions } from "../../lib/emulator";

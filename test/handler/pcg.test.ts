@@ -13,7 +13,7 @@ import * as path from "node:path";
 import { App } from "cdktf";
 import { Credentials, NutanixCluster, NutanixStack, PrismCentralAccount, PrivateCloudGateway, Secret } from "../../lib";
 import { applyPlan, destroyPlan } from "../../lib/handler";
-import { collectPlan } from "../../lib/plan/collect";
+import { collectPlan } from "../../lib/stack/collect";
 import { pcgInstallBundle } from "../../lib/pcg";
 import type { Plan } from "../../lib/schema/plan";
 import { SMALL_SEED, tempDir } from "../helpers/emulator";

@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { KubeVipEndpoint, NodePool, NutanixCluster, ValidationError, validateResources, type NutanixStack } from "../../lib";
+import { KubeVipEndpoint, NodePool, NutanixCluster, ValidationError, type NutanixStack } from "../../lib";
+import { validateResources } from "../../lib/plan";
 import { addCluster, addGateway, clusterProps, listFiles, MACHINE, stackWithAccount, tempDir } from "../helpers/nutanix-fixtures";
 
 /** The issues of a stack's plan as lines. */

@@ -9,7 +9,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { Construct } from "constructs";
-import { APPLY_COMMAND, Credentials, DESTROY_COMMAND, PrismCentralAccount, logicalIds, NutanixStack, stableStringify, ValidationError, type ISynthFileProducer, type Plan, type SynthFile } from "../../lib";
+import { Credentials, PrismCentralAccount, NutanixStack, ValidationError, type ISynthFileProducer, type Plan, type SynthFile } from "../../lib";
+import { stableStringify } from "../../lib/plan";
+import { APPLY_COMMAND, DESTROY_COMMAND, logicalIds } from "../../lib/stack";
 import { addCluster, addGateway, listFiles, stackWithAccount, tempDir } from "../helpers/nutanix-fixtures";
 
 interface NullResource {

@@ -2,15 +2,20 @@
  * Building the plan of a stack from its construct tree: one resource per NutanixResource, ids are
  * construct paths, dependencies come from props and `node.addDependency()`, everything sorted, each
  * spec hashed into its generation; then every cross-resource rule runs and all issues are returned.
+ * The PCG rule is registered here, where the tree is collected (the plan layer does not know the PCG).
  */
 import type { IConstruct } from "constructs";
-import { NutanixResource } from "../constructs/resource";
 import { findStack } from "../constructs/internal";
+import { NutanixResource } from "../constructs/resource";
+import { generationOf, sortDeep } from "../plan/canonical";
+import { checkPlanIntegrity } from "../plan/load";
+import { registerPlanRule } from "../plan/rules";
+import { validateResources } from "../plan/validate";
 import { Plan, PLAN_API_VERSION, type PlanResource } from "../schema/plan";
 import { issuesFromZod, type ValidationIssue } from "../schema/validation";
-import { generationOf, sortDeep } from "./canonical";
-import { checkPlanIntegrity } from "./load";
-import { validateResources } from "./validate";
+import { PCG_PLAN_RULE } from "./pcg-rule";
+
+registerPlanRule(PCG_PLAN_RULE);
 
 /** The result of collecting a stack: the plan, and every problem found (the plan is unusable if any). */
 export interface CollectedPlan {

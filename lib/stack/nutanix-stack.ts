@@ -7,12 +7,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { TerraformStack, type ISynthesisSession, type IStackSynthesizer } from "cdktf";
 import type { Construct, IConstruct } from "constructs";
-import { collectPlan } from "../plan/collect";
+import { describeValue, isPropsObject, STACK_MARKER } from "../constructs/internal";
+import { isSynthFileProducer, type SynthFile, type SynthFileProducer } from "../constructs/synth-file";
 import { stableStringify } from "../plan/canonical";
-import { configureStack, defaultHandlerPath, emitBridge, stackOutdir } from "../plan/bridge";
 import { PLAN_FILE_NAME, type Plan } from "../schema/plan";
 import { formatIssue, ValidationError, type ValidationIssue } from "../schema/validation";
-import { describeValue, isPropsObject, STACK_MARKER } from "./internal";
+import { configureStack, defaultHandlerPath, emitBridge, stackOutdir } from "./bridge";
+import { collectPlan } from "./collect";
 
 /** Props of a {@link NutanixStack}. */
 export interface NutanixStackProps {
@@ -22,30 +23,6 @@ export interface NutanixStackProps {
    * @default - this package's bin/nutanix-handler.js, relative to `<outdir>/stacks/<stack>`
    */
   readonly handlerCommand?: string;
-}
-
-/** A file written beside the plan at synth. */
-export interface SynthFile {
-  /** Path relative to the stack's synth directory, `/`-separated, e.g. `manifests/pcg-host.yaml`. */
-  readonly path: string;
-  /** The file's contents. */
-  readonly contents: string;
-}
-
-/** Produces the contents of one synth file from the validated plan. */
-export type SynthFileProducer = (plan: Plan) => string;
-
-/**
- * A construct anywhere in a NutanixStack that contributes files to the stack's synth output.
- * The stack calls `synthFiles(plan)` after the plan validated, before anything is written.
- */
-export interface ISynthFileProducer extends IConstruct {
-  synthFiles(plan: Plan): readonly SynthFile[];
-}
-
-/** Whether a construct implements ISynthFileProducer. */
-export function isSynthFileProducer(c: IConstruct): c is ISynthFileProducer {
-  return typeof (c as Partial<ISynthFileProducer>).synthFiles === "function";
 }
 
 /** Files the stack writes itself; synth files may not take these names. */
