@@ -14,8 +14,22 @@ export interface ValidationIssue {
   readonly message: string;
 }
 
+/**
+ * The brand of every ValidationError, shared by every copy of this package in a process (`Symbol.for`
+ * is process-wide): as aws-cdk-lib brands its errors (aws-cdk-lib, core/lib/errors.ts,
+ * `Symbol.for('@aws-cdk/core.ValidationError')`), because `instanceof` fails across two copies.
+ */
+const VALIDATION_ERROR_BRAND = Symbol.for("nutanix-palette-cdk.ValidationError");
+
 /** Thrown when props, a plan or a program break a rule. Lists every issue. */
 export class ValidationError extends Error {
+  /**
+   * Whether `x` is a ValidationError of any copy of this package (`instanceof` sees only this copy's).
+   */
+  public static isValidationError(x: unknown): x is ValidationError {
+    return typeof x === "object" && x !== null && VALIDATION_ERROR_BRAND in x;
+  }
+
   /** Every issue found. */
   public readonly issues: readonly ValidationIssue[];
 
@@ -23,6 +37,7 @@ export class ValidationError extends Error {
     super(`${heading}:\n${issues.map((i) => `  ${formatIssue(i)}`).join("\n")}`);
     this.name = "ValidationError";
     this.issues = issues;
+    Object.defineProperty(this, VALIDATION_ERROR_BRAND, { value: true });
   }
 }
 
