@@ -3,7 +3,8 @@
  * host cluster node sizing and node counts, IP addresses against the node subnet's IPAM pool,
  * supported Kubernetes versions, the gateway's account, and the proxy's no-proxy list.
  *
- * Source: Palette's "Deploy a PCG to an Existing Kubernetes Cluster" (see capx-palette.md §6, §8 #16).
+ * Source: Palette's "Deploy a PCG to an Existing Kubernetes Cluster" (spectrocloud/librarium,
+ * docs/docs-content/clusters/pcg/deploy-pcg-k8s.md).
  * Pure functions; every problem is returned, none thrown.
  */
 import { cidrRange, ipv4ToInt } from "../schema/net";

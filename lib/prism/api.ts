@@ -95,7 +95,7 @@ export class PrismApi {
 
   /**
    * One API call with retries. `path` is relative to /api/nutanix/v3. The body is serialized anew on
-   * every attempt (pitfall 7: a retried request must carry its body again).
+   * every attempt (a retried request must carry its body again: nutanix-cloud-native/cluster-api-provider-nutanix issue #722).
    */
   async call<T>(method: Method, path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
     const { stats, retry, log } = this.hooks;

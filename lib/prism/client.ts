@@ -95,7 +95,7 @@ export class PrismClient {
 
   /**
    * One API call with retries. `path` is relative to /api/nutanix/v3. The body is serialized anew on
-   * every attempt (pitfall 7: a retried request must carry its body again).
+   * every attempt (a retried request must carry its body again: nutanix-cloud-native/cluster-api-provider-nutanix issue #722).
    */
   call<T>(method: Method, path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
     return this.api.call<T>(method, path, body, opts);
@@ -138,7 +138,7 @@ export class PrismClient {
    * Every entity of a kind, paging with offset/length until total_matches. Stops also on an empty
    * page or a page of only already-seen entities (a server that ignores offset), and on a short page
    * when total_matches is missing. A page shorter than asked is not the end when total_matches says
-   * more remain (servers cap length at 500 silently, pitfall 1).
+   * more remain (servers cap length at 500 silently: nutanix/terraform-provider-nutanix issue #255).
    */
   async listAll<K extends ListableKind>(kind: K, options: { filter?: string; pageSize?: number } = {}): Promise<Array<KindEntityMap[K]>> {
     const pageSize = Math.min(MAX_PAGE_LENGTH, Math.max(1, options.pageSize ?? MAX_PAGE_LENGTH));

@@ -2,7 +2,7 @@
 import { isObject } from "./json";
 import type { ListResponse } from "./types";
 
-/** Prism caps a page at 500 entities, silently (pitfall 1). */
+/** Prism caps a page at 500 entities, silently (nutanix/terraform-provider-nutanix issue #255). */
 export const MAX_PAGE_LENGTH = 500;
 const MAX_PAGES = 100_000;
 

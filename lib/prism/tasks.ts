@@ -8,7 +8,7 @@ import { sleep } from "./retry";
 import type { TaskEntity } from "./types";
 
 export interface WaitOptions {
-  /** @default 1800000 (30 min; an image import can take 22 min, pitfall 4) */
+  /** @default 1800000 (30 min; an image import can take 22 min: nutanix/terraform-provider-nutanix issue #20) */
   timeoutMs?: number;
   /** @default 250 */
   initialDelayMs?: number;

@@ -1,6 +1,7 @@
 /**
  * Wire types of the Prism Central v3 "intentful" API, as real clients send and receive them
- * (see /work/shared/reference/prism-v3.md). Field names are the wire names. Every object is open:
+ * (nutanix-cloud-native/prism-go-client, v3/v3_structs.go and v3/swagger.json; nutanix/terraform-provider-nutanix,
+ * client/v3). Field names are the wire names. Every object is open:
  * Prism adds fields between releases, so unknown fields are kept as `unknown`.
  */
 
