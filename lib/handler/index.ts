@@ -17,6 +17,7 @@ import { ValidationError } from "../schema/validation";
 import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
+import { PlanIndex } from "./plan-index";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
@@ -116,7 +117,7 @@ export function loadPlan(plan: Plan | string): Plan {
 
 function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
   if (resource === undefined) return plan.resources;
-  const r = plan.resources.find((x) => x.id === resource);
+  const r = new PlanIndex(plan).get(resource);
   if (!r) {
     throw new HandlerInputError(`--resource ${resource}: no such resource in the plan of stack ${plan.metadata.stack}; known: ${plan.resources.map((x) => x.id).join(", ")}`);
   }
@@ -252,7 +253,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
 /** The result of destroying a superseded generation: nothing to do, no API call. */
 function supersededNoop(opts: DestroyOptions, plan: Plan, t0: number): RunResult | undefined {
   if (opts.resource === undefined || opts.generation === undefined) return undefined;
-  const current = plan.resources.find((r) => r.id === opts.resource);
+  const current = new PlanIndex(plan).get(opts.resource);
   if (!current || opts.generation === current.generation) return undefined;
   const noop = `${opts.resource}: generation ${opts.generation.slice(0, 12)} is superseded by ${current.generation.slice(0, 12)}; the current generation keeps everything it owns, nothing to delete`;
   opts.log?.(noop);
@@ -312,7 +313,8 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
     rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
-  destroyLocalSteps(s, opts.resource === undefined ? plan.resources : plan.resources.filter((r) => r.id === opts.resource), rows);
+  const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
+  destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;

@@ -42,7 +42,8 @@ export class PlanIndex {
   /** A resource by id when it is of this kind. */
   find<K extends ResourceKind>(id: string, kind: K): ResourceOfKind<K> | undefined {
     const r = this.byId.get(id);
-    return r !== undefined && r.kind === kind ? (r as ResourceOfKind<K>) : undefined;
+    const ofKind = (x: PlanResource | undefined): x is ResourceOfKind<K> => x !== undefined && x.kind === kind;
+    return ofKind(r) ? r : undefined;
   }
 
   /** A resource by id and kind, or a PlanReferenceError naming who refers to it. */
