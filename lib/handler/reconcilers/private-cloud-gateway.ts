@@ -18,7 +18,7 @@ import { bundleDiffers, bundleDirOf, removeBundle, writeBundle } from "../bundle
 import { errorMessage, PlanReferenceError, ResourceApplyError } from "../errors";
 import { categoryValue } from "../ownership";
 import type { Services } from "../services";
-import type { FieldChange } from "../types";
+import type { FieldChange, ResourceAction, ResourceDiff } from "../types";
 import type { DestroyedLocally, Planned, Reconciler } from "./types";
 
 type PcgResource = ResourceOfKind<"PrivateCloudGateway">;
@@ -65,7 +65,8 @@ async function planPcg(s: Services, res: PcgResource): Promise<Planned> {
     else notes.push(`install bundle up to date at ${dir}`);
   }
   if (s.features.checkReachability) notes.push("apply will check that Palette and Prism Central are reachable (--check-reachability)");
-  const diff = { id: res.id, kind: res.kind, action: changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update", changes, vms: [], notes, errors: [] } as const;
+  const action: ResourceAction = changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update";
+  const diff: ResourceDiff = { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors: [] };
   return { diff };
 }
 

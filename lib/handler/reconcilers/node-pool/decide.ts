@@ -21,8 +21,10 @@
  * - Control-plane pools change one machine at a time, as KCP does: creates/updates first, then each
  *   replacement (new VM up before the old one goes), then each deletion, each stage only after the
  *   previous one fully succeeded, stopping at the first failure. So the number of running members never
- *   falls below min(current, replicas), hence never below floor(replicas/2)+1 (etcd's quorum). The first
- *   VM of a new control plane runs `kubeadm init`; every other one joins.
+ *   falls below min(current, replicas), hence never below floor(replicas/2)+1 (etcd's quorum). These are
+ *   running VMs, not etcd members: KCP also removes the old machine's etcd member before deleting it, which
+ *   needs the cluster's API (not reached yet), so today a deleted member stays in etcd's member list. The
+ *   first VM of a new control plane runs `kubeadm init`; every other one joins.
  * - Worker pools change in parallel (bounded by `--parallelism`), each replacement still create-then-delete.
  *
  * Extending the model: a step is one action on one VM, and a sequence runs its steps in order, so the
