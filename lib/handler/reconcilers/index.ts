@@ -22,9 +22,9 @@ interface PlannedByKind {
   PrivateCloudGateway: Planned;
 }
 
-type Registry = { readonly [K in ResourceKind]: Reconciler<ResourceOfKind<K>, PlannedByKind[K]> };
+export type ReconcilerRegistry = { readonly [K in ResourceKind]: Reconciler<ResourceOfKind<K>, PlannedByKind[K]> };
 
-export const reconcilers: Registry = {
+export const reconcilers: ReconcilerRegistry = {
   PrismCentralAccount: accountReconciler,
   KubeVipEndpoint: endpointReconciler,
   NodePool: nodePoolReconciler,
