@@ -6,9 +6,11 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PLAN_FILE_NAME } from "../schema/plan";
-import { applyPlan, destroyPlan, HandlerInputError, planDiff, validatePlan, type HandlerOptions } from "./index";
+import { applyPlan, destroyPlan, planDiff, validatePlan, type ApplyOptions, type DestroyOptions } from "./index";
+import { errorMessage, HandlerInputError } from "./errors";
+import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
-import { DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES, type EndpointReadinessMode } from "./endpoints";
+import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoints";
 import type { RunResult } from "./types";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
@@ -122,115 +124,146 @@ const defaultIo = (): Io => ({
   tty: process.stderr,
 });
 
-/** Runs the CLI; resolves to the exit code. */
+/** The programmatic options a command line stands for (run settings still to be checked by RunSettingsSchema). */
+export type CliOptions = Omit<ApplyOptions & DestroyOptions, "plan" | "log" | "tty">;
+
+/** A parsed command line: help, or one command with its options. */
+export type ParsedCli =
+  | { readonly help: true }
+  | {
+      readonly help: false;
+      readonly command: Command;
+      readonly json: boolean;
+      readonly quiet: boolean;
+      /** `--plan`, or undefined to look for the nearest plan file. */
+      readonly planFile: string | undefined;
+      readonly options: CliOptions;
+    };
+
+/** A number flag's syntax (its range is the schema's business). */
+function numberFlag(flag: string, text: string | undefined, re: RegExp, expected: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!re.test(text)) throw new HandlerInputError(`--${flag}: expected ${expected}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof CLI_OPTIONS }>>["values"];
+
+/** Which flags go with which command; throws HandlerInputError. */
+function checkFlagCombinations(cmd: Command, v: Values): void {
+  if (v.generation !== undefined && cmd !== "destroy") throw new HandlerInputError("--generation is for destroy only");
+  if (v.yes && cmd !== "destroy") throw new HandlerInputError("--yes is for destroy only");
+  for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes"] as const) {
+    if (v[flag] !== undefined && cmd !== "apply") throw new HandlerInputError(`--${flag} is for apply only`);
+  }
+  if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
+    throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
+  }
+  if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
+}
+
+/**
+ * Parses the command line (pure: no file, no network). Throws HandlerInputError for a bad command
+ * line; node:util's own errors (unknown flag, missing value) pass through as they are.
+ */
+export function parseCli(argv: readonly string[]): ParsedCli {
+  const parsed = parseArgs({ args: [...argv], allowPositionals: true, strict: true, options: CLI_OPTIONS });
+  const v = parsed.values;
+  if (v.help) return { help: true };
+  const [command, ...extra] = parsed.positionals;
+  if (!command || !(COMMANDS as readonly string[]).includes(command) || extra.length > 0) {
+    throw new CliUsageError(`expected one command (${COMMANDS.join(", ")})${command ? `, got ${[command, ...extra].join(" ")}` : ""}`);
+  }
+  const cmd = command as Command;
+  checkFlagCombinations(cmd, v);
+  const parallelism = numberFlag("parallelism", v.parallelism, /^\d+$/, "a whole number");
+  const seconds = numberFlag("endpoint-timeout", v["endpoint-timeout"], /^\d+(\.\d+)?$/, "a positive number of seconds");
+  const options: CliOptions = {
+    ...(v.resource !== undefined ? { resource: v.resource } : {}),
+    ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+    ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
+    ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
+    ...(v.insecure ? { insecure: true } : {}),
+    ...(parallelism !== undefined ? { parallelism } : {}),
+    ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
+    ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : {}),
+    ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
+    ...(seconds !== undefined ? { endpointTimeoutMs: Math.round(seconds * 1000) } : {}),
+    ...(v["endpoint-readiness"] !== undefined ? { endpointReadiness: v["endpoint-readiness"] as EndpointReadinessMode } : {}),
+    ...(v["check-reachability"] ? { checkReachability: true } : {}),
+    ...(v["allow-external-probes"] ? { allowExternalProbes: true } : {}),
+    ...(v.generation !== undefined ? { generation: v.generation } : {}),
+    ...(v.yes ? { yes: true } : {}),
+  };
+  return { help: false, command: cmd, json: v.json === true, quiet: v.quiet === true, planFile: v.plan, options };
+}
+
+/** A command line that is not one command: the usage text follows the message. */
+class CliUsageError extends Error {}
+
+/** Runs one parsed command; resolves to the exit code. */
+async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promise<number> {
+  const log = p.quiet ? undefined : (line: string): void => io.stderr(`${line}\n`);
+  // The run settings go through the one schema the API uses, before the plan is read.
+  parseRunSettings(p.options);
+  const planFile = p.planFile ?? defaultPlanFile();
+  const print = (r: unknown): void => io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+  if (p.command === "validate") {
+    const r = validatePlan(planFile);
+    if (p.json) print(r);
+    else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n`);
+    return 0;
+  }
+  const opts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
+  let result: RunResult;
+  if (p.command === "plan") {
+    const r = await planDiff(opts);
+    if (p.json) print(r);
+    else io.stdout(`${r.text}\n`);
+    result = r;
+  } else if (p.command === "apply") {
+    result = await applyPlan(opts);
+    if (p.json) print(result);
+    else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
+  } else {
+    result = await destroyPlan(opts);
+    if (p.json) print(result);
+    else if (!log) io.stderr(`${result.noop ?? summaryTable(result.resources)}\n`);
+  }
+  if (!result.ok) {
+    for (const r of result.resources.filter((x) => x.result === "failed")) io.stderr(`error: ${r.id}: ${r.error ?? "failed"}\n`);
+  }
+  return result.exitCode;
+}
+
+/** Runs the CLI: parse (pure) → validated options → run. Resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
-  let parsed;
+  let parsed: ParsedCli;
+  const json = argv.includes("--json");
   try {
-    parsed = parseArgs({
-      args: applyFlagsFromEnv(argv),
-      allowPositionals: true,
-      strict: true,
-      options: CLI_OPTIONS,
-    });
+    parsed = parseCli(applyFlagsFromEnv(argv));
   } catch (e) {
-    io.stderr(`nutanix-handler: ${(e as Error).message}\n\n${USAGE}\n`);
+    if (e instanceof HandlerInputError) return reportInputError(e, json, io);
+    io.stderr(`nutanix-handler: ${errorMessage(e)}\n\n${USAGE}\n`);
     return 2;
   }
-  const v = parsed.values;
-  if (v.help) {
+  if (parsed.help) {
     io.stdout(`${USAGE}\n`);
     return 0;
   }
-  const [command, ...extra] = parsed.positionals;
-  if (!command || !(COMMANDS as readonly string[]).includes(command) || extra.length > 0) {
-    io.stderr(`nutanix-handler: expected one command (${COMMANDS.join(", ")})${command ? `, got ${[command, ...extra].join(" ")}` : ""}\n\n${USAGE}\n`);
-    return 2;
-  }
-  const cmd = command as Command;
-  const log = v.quiet ? undefined : (line: string): void => io.stderr(`${line}\n`);
   try {
-    if (v.generation !== undefined && cmd !== "destroy") throw new HandlerInputError("--generation is for destroy only");
-    if (v.yes && cmd !== "destroy") throw new HandlerInputError("--yes is for destroy only");
-    let parallelism: number | undefined;
-    if (v.parallelism !== undefined) {
-      if (!/^\d+$/.test(v.parallelism)) throw new HandlerInputError(`--parallelism: expected a whole number, got ${JSON.stringify(v.parallelism)}`);
-      parallelism = Number(v.parallelism);
-    }
-    for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes"] as const) {
-      if (v[flag] !== undefined && cmd !== "apply") throw new HandlerInputError(`--${flag} is for apply only`);
-    }
-    if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
-      throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
-    }
-    if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
-    let endpointTimeoutMs: number | undefined;
-    if (v["endpoint-timeout"] !== undefined) {
-      const t = v["endpoint-timeout"];
-      if (!/^\d+(\.\d+)?$/.test(t) || Number(t) <= 0) throw new HandlerInputError(`--endpoint-timeout: expected a positive number of seconds, got ${JSON.stringify(t)}`);
-      endpointTimeoutMs = Math.round(Number(t) * 1000);
-    }
-    let endpointReadiness: EndpointReadinessMode | undefined;
-    if (v["endpoint-readiness"] !== undefined) {
-      if (!(ENDPOINT_READINESS_MODES as readonly string[]).includes(v["endpoint-readiness"])) {
-        throw new HandlerInputError(`--endpoint-readiness: expected one of ${ENDPOINT_READINESS_MODES.join(", ")}, got ${JSON.stringify(v["endpoint-readiness"])}`);
-      }
-      endpointReadiness = v["endpoint-readiness"] as EndpointReadinessMode;
-    }
-    const planFile = v.plan ?? defaultPlanFile();
-    if (cmd === "validate") {
-      const r = validatePlan(planFile);
-      if (v.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
-      else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n`);
-      return 0;
-    }
-    const opts: HandlerOptions = {
-      plan: planFile,
-      ...(v.resource !== undefined ? { resource: v.resource } : {}),
-      ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
-      ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
-      ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
-      ...(v.insecure ? { insecure: true } : {}),
-      ...(parallelism !== undefined ? { parallelism } : {}),
-      ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
-      ...(log ? { log } : {}),
-      ...(io.isTty && io.tty && !v.json ? { tty: io.tty } : {}),
-    };
-    let result: RunResult;
-    if (cmd === "plan") {
-      const r = await planDiff({ ...opts, prune: !v["no-prune"] });
-      if (v.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
-      else io.stdout(`${r.text}\n`);
-      result = r;
-    } else if (cmd === "apply") {
-      result = await applyPlan({
-        ...opts,
-        prune: !v["no-prune"],
-        ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
-        ...(endpointTimeoutMs !== undefined ? { endpointTimeoutMs } : {}),
-        ...(endpointReadiness !== undefined ? { endpointReadiness } : {}),
-        ...(v["check-reachability"] ? { checkReachability: true } : {}),
-        ...(v["allow-external-probes"] ? { allowExternalProbes: true } : {}),
-      });
-      if (v.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
-    } else {
-      result = await destroyPlan({ ...opts, ...(v.generation !== undefined ? { generation: v.generation } : {}), ...(v.yes ? { yes: true } : {}) });
-      if (v.json) io.stdout(`${JSON.stringify(result, null, 2)}\n`);
-      else if (!log) io.stderr(`${result.noop ?? summaryTable(result.resources)}\n`);
-    }
-    if (!result.ok) {
-      for (const r of result.resources.filter((x) => x.result === "failed")) io.stderr(`error: ${r.id}: ${r.error ?? "failed"}\n`);
-    }
-    return result.exitCode;
+    return await runCommand(parsed, io);
   } catch (e) {
-    if (e instanceof HandlerInputError) {
-      if (v.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 2, error: e.message }, null, 2)}\n`);
-      io.stderr(`nutanix-handler: ${e.message}\n`);
-      return 2;
-    }
-    const msg = e instanceof Error ? e.message : String(e);
-    if (v.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 1, error: msg }, null, 2)}\n`);
+    if (e instanceof HandlerInputError) return reportInputError(e, parsed.json, io);
+    const msg = errorMessage(e);
+    if (parsed.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 1, error: msg }, null, 2)}\n`);
     io.stderr(`nutanix-handler: ${msg}\n`);
     return 1;
   }
+}
+
+function reportInputError(e: HandlerInputError, json: boolean, io: Io): number {
+  if (json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 2, error: e.message }, null, 2)}\n`);
+  io.stderr(`nutanix-handler: ${e.message}\n`);
+  return 2;
 }

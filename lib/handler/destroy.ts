@@ -4,7 +4,8 @@
  * categories are ever deleted; ownership is re-checked on a fresh GET right before each DELETE.
  */
 import type { VmEntity } from "../prism/types";
-import { isDeleting, nameOf, type RunContext } from "./context";
+import { errorMessage, OwnershipError } from "./errors";
+import { isDeleting, nameOf, type Services } from "./services";
 import { CATEGORY_KEYS, categoryValue, categoriesOf, ownedByStack, resourceHash, resourceIdFromDescription, resourceHashOf } from "./ownership";
 import { settleLimit } from "./scheduler";
 import type { ResourceResult, VmChange } from "./types";
@@ -19,13 +20,13 @@ export interface OwnedGroup {
 
 /**
  * VMs of this stack whose creation is still running (not listed yet), found through the running
- * VM_CREATE tasks (`RunContext.pendingCreates`). Best effort: a Prism Central without POST /tasks/list
+ * VM_CREATE tasks (`RunningTasks.pendingCreates`). Best effort: a Prism Central without POST /tasks/list
  * just yields none.
  */
-async function pendingCreates(ctx: RunContext): Promise<VmEntity[]> {
+async function pendingCreates(s: Services): Promise<VmEntity[]> {
   try {
-    const inv = await ctx.inventory();
-    const mine = ((await ctx.pendingCreates()) ?? []).filter((vm) => ownedByStack(vm, ctx.stack));
+    const inv = await s.inventory();
+    const mine = ((await s.runningTasks.pendingCreates()) ?? []).filter((vm) => ownedByStack(vm, s.stack));
     for (const vm of mine) inv.add(vm);
     return mine;
   } catch {
@@ -34,12 +35,12 @@ async function pendingCreates(ctx: RunContext): Promise<VmEntity[]> {
 }
 
 /** The stack's VMs grouped by owning resource. `includePending` also looks for creates still running. */
-export async function ownedGroups(ctx: RunContext, includePending: boolean): Promise<OwnedGroup[]> {
-  const inv = await ctx.inventory();
-  if (includePending) await pendingCreates(ctx);
+export async function ownedGroups(s: Services, includePending: boolean): Promise<OwnedGroup[]> {
+  const inv = await s.inventory();
+  if (includePending) await pendingCreates(s);
   const byHash = new Map<string, OwnedGroup>();
-  const planIds = new Map(ctx.plan.resources.map((r) => [resourceHash(r.id), r.id]));
-  for (const vm of inv.ownedByStack(ctx.stack)) {
+  const planIds = new Map(s.plan.resources.map((r) => [resourceHash(r.id), r.id]));
+  for (const vm of inv.ownedByStack(s.stack)) {
     const hash = resourceHashOf(vm)!;
     let g = byHash.get(hash);
     if (!g) {
@@ -52,9 +53,9 @@ export async function ownedGroups(ctx: RunContext, includePending: boolean): Pro
 }
 
 /** Groups whose resource id is not in the plan (prune candidates). */
-export async function orphanGroups(ctx: RunContext): Promise<OwnedGroup[]> {
-  const inPlan = new Set(ctx.plan.resources.map((r) => resourceHash(r.id)));
-  return (await ownedGroups(ctx, false)).filter((g) => !inPlan.has(g.hash));
+export async function orphanGroups(s: Services): Promise<OwnedGroup[]> {
+  const inPlan = new Set(s.plan.resources.map((r) => resourceHash(r.id)));
+  return (await ownedGroups(s, false)).filter((g) => !inPlan.has(g.hash));
 }
 
 /** The delete steps of a group, for `plan` output. */
@@ -63,37 +64,37 @@ export function deleteSteps(g: OwnedGroup, reason: string): VmChange[] {
 }
 
 /** Deletes every VM of a group (bounded by the write semaphore); one result row. */
-export async function deleteGroup(ctx: RunContext, g: OwnedGroup, action: ResourceResult["action"], kind: string): Promise<ResourceResult> {
+export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceResult["action"], kind: string): Promise<ResourceResult> {
   const t0 = Date.now();
-  ctx.progress.start(g.id);
+  s.progress.start(g.id);
   const deleted: string[] = [];
   const failures: string[] = [];
-  const results = await settleLimit(g.vms, Math.max(1, ctx.writes.size * 2), async (vm) => {
+  const results = await settleLimit(g.vms, Math.max(1, s.writes.size * 2), async (vm) => {
     const uuid = vm.metadata.uuid!;
-    const s = Date.now();
-    const fresh = await ctx.client.getVm(uuid);
+    const started = Date.now();
+    const fresh = await s.client.getVm(uuid);
     if (!fresh) return;
     const c = categoriesOf(fresh);
-    if (c[CATEGORY_KEYS.stack] !== categoryValue(ctx.stack) || c[CATEGORY_KEYS.resource] !== g.hash) {
-      throw new Error(`VM ${nameOf(vm)} (${uuid}) no longer carries the ownership categories; not deleting it`);
+    if (c[CATEGORY_KEYS.stack] !== categoryValue(s.stack) || c[CATEGORY_KEYS.resource] !== g.hash) {
+      throw new OwnershipError(`VM ${nameOf(vm)} (${uuid}) no longer carries the ownership categories; not deleting it`);
     }
     if (isDeleting(fresh)) {
       // A delete already running (a previous run was interrupted): wait for it.
-      await ctx.writes.run(async () => {
+      await s.writes.run(async () => {
         const t = fresh.status?.execution_context?.task_uuid;
         const last = Array.isArray(t) ? t[t.length - 1] : t;
-        if (last) await ctx.waitTask(last);
+        if (last) await s.writes.waitTask(last);
       });
     } else {
-      await ctx.deleteVmAndWait(uuid);
+      await s.writes.deleteVmAndWait(uuid);
     }
     deleted.push(nameOf(vm));
-    ctx.progress.action(g.id, `deleted ${nameOf(vm)} (${uuid})`, Date.now() - s);
+    s.progress.action(g.id, `deleted ${nameOf(vm)} (${uuid})`, Date.now() - started);
   });
   results.forEach((r, i) => {
-    if (r.status === "rejected") failures.push(`delete ${nameOf(g.vms[i]!)}: ${r.reason instanceof Error ? r.reason.message : String(r.reason)}`);
+    if (r.status === "rejected") failures.push(`delete ${nameOf(g.vms[i]!)}: ${errorMessage(r.reason)}`);
   });
-  ctx.progress.finish(g.id);
+  s.progress.finish(g.id);
   const base = { id: g.id, kind, action, ms: Date.now() - t0, deleted };
   if (failures.length > 0) return { ...base, result: "failed", error: failures.join("\n") };
   return { ...base, result: "ok", detail: g.vms.length === 0 ? "nothing to delete" : `deleted ${deleted.length} VM(s)` };

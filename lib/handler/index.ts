@@ -3,29 +3,35 @@
  * (nutanix-handler) is a thin layer over these; tests call them directly.
  *
  * Bad input (a plan that fails the schema or its integrity checks, an unknown --resource, missing
- * credentials) throws HandlerInputError before any API call. Everything else resolves to a RunResult
- * whose `exitCode` is 0 (everything ok) or 1 (something failed; the rows say what and why).
+ * credentials, a setting outside the options schema) throws HandlerInputError before any API call.
+ * Everything else resolves to a RunResult whose `exitCode` is 0 (everything ok) or 1 (something failed;
+ * the rows say what and why).
+ *
+ * The orchestrator never asks which kind a resource is: each kind's reconciler (reconcilers/index.ts)
+ * plans, applies, destroys locally and explains a skip.
  */
-import { PrismClient, type RetryOptions } from "../prism/client";
+import type { RetryOptions } from "../prism/client";
 import { loadPlanFile, parsePlan } from "../plan/load";
-import type { Plan, PlanResource, ResourceOfKind } from "../schema/plan";
+import type { Plan, PlanResource } from "../schema/plan";
 import { ValidationError } from "../schema/validation";
-import * as path from "node:path";
-import { RunContext, defaultFeatures, type PollOptions, type RunFeatures } from "./context";
-import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
-import { removeBundle } from "./bundle-files";
-import { paletteLeftovers, pcgBundleDir } from "./reconcilers/private-cloud-gateway";
-import type { NodeOutcome } from "./scheduler";
+import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
+import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
+import { parseRunSettings } from "./options";
+import { PlanIndex } from "./plan-index";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
-import { Progress, summaryTable } from "./progress";
-import { applyResource, diffResource, type PlannedResource } from "./reconcilers";
-import { runGraph } from "./scheduler";
-import { HandlerInputError, resolveTarget, type Target, type TargetOptions } from "./target";
-import type { ResourceDiff, ResourceResult, RunResult } from "./types";
-import { resourceHash } from "./ownership";
 import { formatPlan } from "./diff/format";
+import { resourceHash } from "./ownership";
+import { summaryTable } from "./progress";
+import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
+import { runGraph, type NodeOutcome } from "./scheduler";
+import type { PollOptions } from "./services";
+import { finishSession, openSession, type Session } from "./session";
+import type { TargetOptions } from "./target";
+import type { ResourceDiff, ResourceResult, RunResult } from "./types";
 
-export { HandlerInputError, resolveTarget, type Credentials, type Target, type TargetOptions } from "./target";
+export { HandlerInputError, OwnershipError, PlanReferenceError, ResourceApplyError, type VmOutcome } from "./errors";
+export { resolveTarget, type PrismLogin, type Target, type TargetOptions } from "./target";
+export { RunSettingsSchema, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 export type { FieldChange, ResourceAction, ResourceDiff, ResourceResult, RunResult, VmChange } from "./types";
 export { formatPlan, formatResourceDiff } from "./diff/format";
 export { summaryTable, formatMs, formatTable } from "./progress";
@@ -40,7 +46,7 @@ export interface HandlerOptions extends TargetOptions {
   plan: Plan | string;
   /** One resource id (as the Terraform bridge calls it); all resources when absent. */
   resource?: string;
-  /** Concurrent VM writes (create/update/delete including their task waits). @default 10 */
+  /** Concurrent VM writes (create/update/delete including their task waits); checked by RunSettingsSchema. @default 10 */
   parallelism?: number;
   /** Progress lines (stderr in the CLI). Nothing is logged when absent. */
   log?: (line: string) => void;
@@ -109,109 +115,13 @@ export function loadPlan(plan: Plan | string): Plan {
   }
 }
 
-function checkParallelism(n: number | undefined): number {
-  const v = n ?? 10;
-  if (!Number.isInteger(v) || v < 1 || v > 1000) throw new HandlerInputError(`--parallelism: expected a whole number from 1 to 1000, got ${String(n)}`);
-  return v;
-}
-
 function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
   if (resource === undefined) return plan.resources;
-  const r = plan.resources.find((x) => x.id === resource);
+  const r = new PlanIndex(plan).get(resource);
   if (!r) {
     throw new HandlerInputError(`--resource ${resource}: no such resource in the plan of stack ${plan.metadata.stack}; known: ${plan.resources.map((x) => x.id).join(", ")}`);
   }
   return [r];
-}
-
-interface Session {
-  plan: Plan;
-  target: Target;
-  client: PrismClient;
-  ctx: RunContext;
-  progress: Progress;
-  t0: number;
-}
-
-function featuresOf(opts: ApplyOptions, target: Target): RunFeatures {
-  const admin = { endpoint: target.endpoint, credentials: target.credentials, insecure: target.insecure, ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}) };
-  const f = defaultFeatures(admin);
-  if (opts.endpointTimeoutMs !== undefined && !(Number.isFinite(opts.endpointTimeoutMs) && opts.endpointTimeoutMs > 0)) {
-    throw new HandlerInputError(`--endpoint-timeout: expected a positive number of seconds, got ${String(opts.endpointTimeoutMs / 1000)}`);
-  }
-  if (opts.endpointReadiness !== undefined && !ENDPOINT_READINESS_MODES.includes(opts.endpointReadiness)) {
-    throw new HandlerInputError(`--endpoint-readiness: expected one of ${ENDPOINT_READINESS_MODES.join(", ")}, got ${JSON.stringify(opts.endpointReadiness)}`);
-  }
-  const outputDir = opts.outputDir !== undefined ? path.resolve(opts.outputDir) : typeof opts.plan === "string" ? path.dirname(path.resolve(opts.plan)) : undefined;
-  return {
-    ...f,
-    waitEndpoints: opts.waitEndpoints === true,
-    endpointTimeoutMs: opts.endpointTimeoutMs ?? DEFAULT_ENDPOINT_TIMEOUT_S * 1000,
-    endpointReadiness: opts.endpointReadiness ?? "auto",
-    endpointPoll: { ...DEFAULT_ENDPOINT_POLL, ...(opts.endpointPoll ?? {}) },
-    checkReachability: opts.checkReachability === true,
-    allowExternalProbes: opts.allowExternalProbes === true,
-    probeTimeoutMs: opts.probeTimeoutMs ?? f.probeTimeoutMs,
-    ...(outputDir !== undefined ? { outputDir } : {}),
-  };
-}
-
-function open(opts: ApplyOptions, plan: Plan, writable: boolean): Session {
-  const t0 = Date.now();
-  const parallelism = checkParallelism(opts.parallelism);
-  const target = resolveTarget(plan, opts);
-  const features = featuresOf(opts, target);
-  const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
-  for (const w of target.warnings) progress.note(`warning: ${w}`);
-  let client: PrismClient;
-  try {
-    client = new PrismClient({
-      endpoint: target.endpoint,
-      username: target.credentials.username,
-      password: target.credentials.password,
-      insecure: target.insecure,
-      ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
-      ...(opts.retries ? { retries: opts.retries } : {}),
-      ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
-      logger: (line) => progress.note(`  ${line}`),
-    });
-  } catch (e) {
-    throw new HandlerInputError((e as Error).message);
-  }
-  const ctx = new RunContext({
-    plan,
-    client,
-    credentials: target.credentials,
-    env: opts.env ?? process.env,
-    parallelism,
-    progress,
-    writable,
-    features,
-    ...(opts.poll ? { poll: opts.poll } : {}),
-  });
-  return { plan, target, client, ctx, progress, t0 };
-}
-
-function finish(s: Session, command: RunResult["command"], resources: ResourceResult[], extra: { noop?: string } = {}): RunResult {
-  s.progress.close();
-  s.client.close();
-  const ok = resources.every((r) => r.result === "ok");
-  return {
-    command,
-    stack: s.plan.metadata.stack,
-    ok,
-    exitCode: ok ? 0 : 1,
-    resources,
-    ms: Date.now() - s.t0,
-    api: { requests: s.client.stats.requests, writes: s.client.stats.writes, retries: s.client.stats.retries },
-    endpoint: s.target.endpoint,
-    warnings: s.target.warnings,
-    ...(extra.noop ? { noop: extra.noop } : {}),
-  };
-}
-
-function message(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
 }
 
 /** Validates a plan file or object (no API call). */
@@ -230,16 +140,29 @@ export function validatePlan(plan: Plan | string): RunResult {
   };
 }
 
+/** The rows (and diffs) of what prune would delete, for `plan`. */
+async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResult[]): Promise<void> {
+  try {
+    for (const g of await orphanGroups(s.services)) {
+      const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, "prune: resource no longer in the plan"), notes: [], errors: [] };
+      diffs.push(d);
+      rows.push({ id: g.id, kind: d.kind, action: "prune", result: "ok", ms: 0, diff: d });
+    }
+  } catch (e) {
+    rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
+  }
+}
+
 /** Compares the plan (or one resource) with Prism Central. Reads only: zero writes. */
 export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
-  const s = open(opts, plan, false);
+  const s = openSession(opts, plan, false);
   const diffs: ResourceDiff[] = [];
   const rows: ResourceResult[] = [];
   const outcomes = await runGraph(
     scope.map((r) => ({ id: r.id, dependsOn: [] as string[], r })),
-    async (n) => (await diffResource(s.ctx, n.r)).diff,
+    async (n) => (await planResource(s.services, n.r)).diff,
   );
   for (const r of scope) {
     const o = outcomes.get(r.id)!;
@@ -247,23 +170,13 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
       diffs.push(o.value);
       rows.push({ id: r.id, kind: r.kind, action: o.value.action, result: o.value.errors.length ? "failed" : "ok", ms: o.ms, diff: o.value, ...(o.value.errors.length ? { error: o.value.errors.join("\n") } : {}) });
     } else {
-      const error = o.status === "failed" ? message(o.error) : o.reason;
+      const error = o.status === "failed" ? errorMessage(o.error) : o.reason;
       diffs.push({ id: r.id, kind: r.kind, action: "no-change", changes: [], vms: [], notes: [], errors: [error] });
       rows.push({ id: r.id, kind: r.kind, action: "no-change", result: "failed", ms: o.ms, error });
     }
   }
-  if (opts.prune !== false) {
-    try {
-      for (const g of await orphanGroups(s.ctx)) {
-        const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, "prune: resource no longer in the plan"), notes: [], errors: [] };
-        diffs.push(d);
-        rows.push({ id: g.id, kind: d.kind, action: "prune", result: "ok", ms: 0, diff: d });
-      }
-    } catch (e) {
-      rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: message(e) });
-    }
-  }
-  const result = finish(s, "plan", rows);
+  if (s.settings.prune) await pruneDiffs(s, diffs, rows);
+  const result = finishSession(s, "plan", rows);
   return { ...result, diffs, text: formatPlan(diffs) };
 }
 
@@ -271,7 +184,7 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
 function rootCause(outcomes: Map<string, NodeOutcome<unknown>>, id: string, depth = 0): string {
   const o = outcomes.get(id);
   if (!o) return `${id} was not applied`;
-  if (o.status === "failed") return `${id} failed: ${message(o.error).split("\n").map((l) => l.trim()).filter(Boolean).join("; ")}`;
+  if (o.status === "failed") return `${id} failed: ${errorMessage(o.error).split("\n").map((l) => l.trim()).filter(Boolean).join("; ")}`;
   if (o.status === "skipped") {
     const m = /^dependency (.+) (?:failed|was skipped)$/.exec(o.reason);
     return m && depth < 50 ? rootCause(outcomes, m[1]!, depth + 1) : o.reason;
@@ -279,83 +192,95 @@ function rootCause(outcomes: Map<string, NodeOutcome<unknown>>, id: string, dept
   return `${id} is ok`;
 }
 
-/** Removes the install bundle of a PCG being destroyed; what to add to its row. */
-function destroyPcgBundle(ctx: RunContext, res: ResourceOfKind<"PrivateCloudGateway">): { ok: boolean; text: string } {
-  const dir = pcgBundleDir(ctx, res);
-  const leftovers = paletteLeftovers(res.spec.name);
-  ctx.progress.action(res.id, leftovers);
-  if (dir === undefined) return { ok: true, text: `no install bundle to remove (no plan file and no outputDir). ${leftovers}` };
-  try {
-    const r = removeBundle(dir);
-    const what = !r.existed
-      ? `no install bundle at ${dir}`
-      : r.kept.length > 0
-        ? `install bundle files removed from ${dir} (kept ${r.kept.join(", ")}, not bundle files, and the directory)`
-        : `install bundle removed: ${dir}`;
-    ctx.progress.action(res.id, what);
-    return { ok: true, text: `${what}. ${leftovers}` };
-  } catch (e) {
-    return { ok: false, text: `cannot remove the install bundle ${dir}: ${message(e)}` };
+/** One summary row of an applied resource. */
+function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Planned | undefined, outcomes: Map<string, NodeOutcome<Applied>>): ResourceResult {
+  const action = p?.diff.action ?? "no-change";
+  const diff = p ? { diff: p.diff } : {};
+  if (o.status === "ok") {
+    const out = o.value.outcome;
+    s.progress.action(r.id, `ok: ${o.value.detail}`, o.ms);
+    return { id: r.id, kind: r.kind, action, result: "ok", ms: o.ms, detail: o.value.detail, ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
   }
+  if (o.status === "failed") {
+    const out = o.error instanceof ResourceApplyError ? o.error.outcome : undefined;
+    s.progress.action(r.id, `FAILED: ${errorMessage(o.error).split("\n").join("; ")}`, o.ms);
+    return { id: r.id, kind: r.kind, action, result: "failed", ms: o.ms, error: errorMessage(o.error), ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
+  }
+  const reason = skipReason(r, o.reason, () => rootCause(outcomes, r.id));
+  s.progress.action(r.id, `skipped: ${reason}`);
+  return { id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason };
 }
 
 /** Makes Prism Central match the plan (or one resource), then prunes removed resources. */
 export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
-  const s = open(opts, plan, true);
-  const { ctx, progress } = s;
+  const s = openSession(opts, plan, true);
+  const { services, progress } = s;
   // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
-  if (opts.prune !== false || scope.some((r) => r.kind === "NodePool")) ctx.inventory().catch(() => undefined);
-  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${ctx.writes.size})`);
-  const planned = new Map<string, PlannedResource>();
+  if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
+  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
+  const planned = new Map<string, Planned>();
   const outcomes = await runGraph(scope, async (r) => {
     progress.start(r.id);
     try {
-      const p = await diffResource(ctx, r);
+      const p = await planResource(services, r);
       planned.set(r.id, p);
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
-      const applied = await applyResource(ctx, r, p);
-      ctx.applied.add(r.id);
+      const applied = await applyResource(services, r, p);
+      services.readiness.markApplied(r.id);
       return applied;
     } finally {
       progress.finish(r.id);
     }
   });
-  const rows: ResourceResult[] = [];
-  for (const r of scope) {
-    const o = outcomes.get(r.id)!;
-    const p = planned.get(r.id);
-    const action = p?.diff.action ?? "no-change";
-    if (o.status === "ok") {
-      const out = o.value.outcome;
-      rows.push({ id: r.id, kind: r.kind, action, result: "ok", ms: o.ms, detail: o.value.detail, ...(out ? { created: out.created, updated: out.updated, deleted: out.deleted } : {}), ...(p ? { diff: p.diff } : {}) });
-      progress.action(r.id, `ok: ${o.value.detail}`, o.ms);
-    } else if (o.status === "failed") {
-      const out = (o.error as { outcome?: { created: string[]; updated: string[]; deleted: string[] } }).outcome;
-      rows.push({ id: r.id, kind: r.kind, action, result: "failed", ms: o.ms, error: message(o.error), ...(out ? { created: out.created, updated: out.updated, deleted: out.deleted } : {}), ...(p ? { diff: p.diff } : {}) });
-      progress.action(r.id, `FAILED: ${message(o.error).split("\n").join("; ")}`, o.ms);
-    } else {
-      const reason = r.kind === "PrivateCloudGateway"
-        ? `waiting for host cluster ${r.spec.hostCluster}: ${rootCause(outcomes, r.id)}; nothing written (no install bundle) until it is ready`
-        : o.reason;
-      rows.push({ id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason });
-      progress.action(r.id, `skipped: ${reason}`);
-    }
-  }
-  if (opts.prune !== false) {
+  const rows = scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes));
+  if (s.settings.prune) {
     try {
-      for (const g of await orphanGroups(ctx)) {
+      for (const g of await orphanGroups(services)) {
         progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
-        rows.push(await deleteGroup(ctx, g, "prune", "(removed from the plan)"));
+        rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));
       }
     } catch (e) {
-      rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: message(e) });
+      rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
   }
-  const result = finish(s, "apply", rows);
+  const result = finishSession(s, "apply", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\napply ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes, ${result.api.retries} retries`);
   return result;
+}
+
+/** The result of destroying a superseded generation: nothing to do, no API call. */
+function supersededNoop(opts: DestroyOptions, plan: Plan, t0: number): RunResult | undefined {
+  if (opts.resource === undefined || opts.generation === undefined) return undefined;
+  const current = new PlanIndex(plan).get(opts.resource);
+  if (!current || opts.generation === current.generation) return undefined;
+  const noop = `${opts.resource}: generation ${opts.generation.slice(0, 12)} is superseded by ${current.generation.slice(0, 12)}; the current generation keeps everything it owns, nothing to delete`;
+  opts.log?.(noop);
+  return {
+    command: "destroy",
+    stack: plan.metadata.stack,
+    ok: true,
+    exitCode: 0,
+    resources: [{ id: opts.resource, kind: current.kind, action: "destroy", result: "ok", ms: 0, detail: "superseded generation: no-op" }],
+    ms: Date.now() - t0,
+    api: { requests: 0, writes: 0, retries: 0 },
+    warnings: [],
+    noop,
+  };
+}
+
+/** Each destroyed resource's local step (its reconciler's `destroy`), merged into its row. */
+function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): void {
+  for (const p of scope) {
+    const b = destroyLocally(s.services, p);
+    if (!b) continue;
+    const i = rows.findIndex((x) => x.id === p.id);
+    const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
+    const row: ResourceResult = b.ok ? { ...base, detail: `${base.detail ?? ""}; ${b.text}` } : { ...base, result: "failed", error: [base.error, b.text].filter(Boolean).join("\n") };
+    if (i >= 0) rows[i] = row;
+    else rows.push(row);
+  }
 }
 
 /**
@@ -371,54 +296,26 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   if (opts.resource === undefined && opts.yes !== true) {
     throw new HandlerInputError(`destroy without --resource deletes every VM of stack ${plan.metadata.stack}: pass --yes to confirm`);
   }
-  if (opts.generation !== undefined && !/^[0-9a-f]{64}$/.test(opts.generation)) {
-    throw new HandlerInputError(`--generation: expected 64 hex characters (a plan generation), got ${JSON.stringify(opts.generation)}`);
-  }
-  if (opts.resource !== undefined) {
-    const current = plan.resources.find((r) => r.id === opts.resource);
-    if (current && opts.generation !== undefined && opts.generation !== current.generation) {
-      const noop = `${opts.resource}: generation ${opts.generation.slice(0, 12)} is superseded by ${current.generation.slice(0, 12)}; the current generation keeps everything it owns, nothing to delete`;
-      opts.log?.(noop);
-      return {
-        command: "destroy",
-        stack: plan.metadata.stack,
-        ok: true,
-        exitCode: 0,
-        resources: [{ id: opts.resource, kind: current.kind, action: "destroy", result: "ok", ms: 0, detail: "superseded generation: no-op" }],
-        ms: Date.now() - t0,
-        api: { requests: 0, writes: 0, retries: 0 },
-        warnings: [],
-        noop,
-      };
-    }
-  }
-  const s = open(opts, plan, true);
+  parseRunSettings(opts);
+  const noop = supersededNoop(opts, plan, t0);
+  if (noop) return noop;
+  const s = openSession(opts, plan, true);
   const rows: ResourceResult[] = [];
-  const groups = await ownedGroups(s.ctx, true);
+  const groups = await ownedGroups(s.services, true);
+  const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
   if (opts.resource !== undefined) {
     const hash = resourceHash(opts.resource);
     const g = groups.find((x) => x.hash === hash) ?? { hash, id: opts.resource, vms: [] };
     g.id = opts.resource;
-    const kind = plan.resources.find((r) => r.id === opts.resource)?.kind ?? "(not in the plan)";
     s.progress.note(`destroy ${opts.resource}: ${g.vms.length} VM(s)`);
-    rows.push(await deleteGroup(s.ctx, g, "destroy", kind));
+    rows.push(await deleteGroup(s.services, g, "destroy", kindOf(hash)));
   } else {
     s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
-    const results = await Promise.all(groups.map((g) => deleteGroup(s.ctx, g, "destroy", plan.resources.find((r) => resourceHash(r.id) === g.hash)?.kind ?? "(not in the plan)")));
-    rows.push(...results);
+    rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
-  for (const p of plan.resources) {
-    if (p.kind !== "PrivateCloudGateway" || (opts.resource !== undefined && p.id !== opts.resource)) continue;
-    const i = rows.findIndex((x) => x.id === p.id);
-    const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
-    const b = destroyPcgBundle(s.ctx, p);
-    const row: ResourceResult = b.ok
-      ? { ...base, detail: `${base.detail ?? ""}; ${b.text}` }
-      : { ...base, result: "failed", error: [base.error, b.text].filter(Boolean).join("\n") };
-    if (i >= 0) rows[i] = row;
-    else rows.push(row);
-  }
-  const result = finish(s, "destroy", rows);
+  const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
+  destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;
 }

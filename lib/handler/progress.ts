@@ -105,8 +105,3 @@ export class Progress {
     this.clearLive();
   }
 }
-
-/** A Progress that drops everything (programmatic use without a logger). */
-export function silentProgress(): Progress {
-  return new Progress({ line: () => undefined });
-}

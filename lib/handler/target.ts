@@ -6,17 +6,14 @@ import { readFileSync } from "node:fs";
 import type { Plan } from "../schema/plan";
 import type { PrismCentralAccountSpec } from "../schema/account";
 import type { CredentialsRef, SecretRef } from "../schema/refs";
+import { HandlerInputError } from "./errors";
+import { PlanIndex } from "./plan-index";
 
-/** Bad input: a plan, a flag, a missing variable or file. The CLI exits 2. */
-export class HandlerInputError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "HandlerInputError";
-  }
-}
-
-/** Username and password for Prism Central. */
-export interface Credentials {
+/**
+ * The username and password the handler logs in to Prism Central with (values, read at run time). Not
+ * to be confused with the `Credentials` construct reference, which names where they come from.
+ */
+export interface PrismLogin {
   readonly username: string;
   readonly password: string;
 }
@@ -26,7 +23,7 @@ export interface TargetOptions {
   /** `--endpoint`: wins over NUTANIX_ENDPOINT and the plan account's endpoint. */
   endpoint?: string;
   /** Credentials given directly (programmatic use). */
-  credentials?: Credentials;
+  credentials?: PrismLogin;
   /** `--credentials-file`: JSON `{ "username": …, "password": … }`. */
   credentialsFile?: string;
   /** `--ca-bundle`: a PEM file (also NUTANIX_CA_BUNDLE). */
@@ -43,7 +40,7 @@ export interface TargetOptions {
 export interface Target {
   readonly endpoint: string;
   readonly endpointSource: "flag" | "env" | "plan";
-  readonly credentials: Credentials;
+  readonly credentials: PrismLogin;
   readonly caBundle?: string;
   readonly insecure: boolean;
   readonly warnings: string[];
@@ -51,10 +48,10 @@ export interface Target {
 
 /** The plan's Prism Central accounts. */
 export function planAccounts(plan: Plan): Array<{ id: string; spec: PrismCentralAccountSpec }> {
-  return plan.resources.flatMap((r) => (r.kind === "PrismCentralAccount" ? [{ id: r.id, spec: r.spec }] : []));
+  return new PlanIndex(plan).ofKind("PrismCentralAccount").map((r) => ({ id: r.id, spec: r.spec }));
 }
 
-function readCredentialsFile(file: string): Credentials {
+function readCredentialsFile(file: string): PrismLogin {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -74,7 +71,7 @@ function readCredentialsFile(file: string): Credentials {
   return { username: d.username, password: d.password };
 }
 
-function credentialsFromRef(ref: CredentialsRef, env: NodeJS.ProcessEnv, accountId: string): Credentials {
+function credentialsFromRef(ref: CredentialsRef, env: NodeJS.ProcessEnv, accountId: string): PrismLogin {
   if (ref.source === "file") return readCredentialsFile(ref.path);
   const missing = [ref.usernameEnv, ref.passwordEnv].filter((v) => env[v] === undefined || env[v] === "");
   if (missing.length > 0) {
@@ -116,7 +113,7 @@ export function resolveTarget(plan: Plan, options: TargetOptions): Target {
     throw new HandlerInputError("no Prism Central endpoint: the plan has no PrismCentralAccount; pass --endpoint or set NUTANIX_ENDPOINT");
   }
 
-  let credentials: Credentials;
+  let credentials: PrismLogin;
   if (options.credentials) credentials = options.credentials;
   else if (options.credentialsFile) credentials = readCredentialsFile(options.credentialsFile);
   else if (account) credentials = credentialsFromRef(account.spec.credentials, env, account.id);

@@ -17,7 +17,7 @@ import type { KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { NodePoolSpec } from "../schema/node-pool";
 import { canonicalJson } from "../plan/canonical";
 import { sha256 } from "./ownership";
-import type { Credentials } from "./target";
+import type { PrismLogin } from "./target";
 
 /** Everything the renderer needs for one VM. */
 export type UserDataInput = NodeUserDataInput;
@@ -80,7 +80,7 @@ export function secretsFromVms(vms: readonly VmEntity[]): Partial<Pick<NodeSecre
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
 
 /** Secrets derived from the credentials for a new cluster (see the module comment). */
-export function deriveSecrets(credentials: Credentials, stack: string, clusterId: string): Pick<NodeSecrets, "bootstrapToken" | "certificateKey"> {
+export function deriveSecrets(credentials: PrismLogin, stack: string, clusterId: string): Pick<NodeSecrets, "bootstrapToken" | "certificateKey"> {
   const mac = (purpose: string): Buffer =>
     createHmac("sha256", `${credentials.username}\u0000${credentials.password}`).update(`nutanix-palette-cdk\u0000${purpose}\u0000${stack}\u0000${clusterId}`).digest();
   const t = mac("bootstrap-token");

@@ -1,62 +1,63 @@
 /**
- * Dispatch by kind: `diffResource` (reads only) and `applyResource` (carries a diff out).
+ * The reconcilers, one per kind, in a registry whose type makes a missing (or mistyped) kind a compile
+ * error, and the three calls the orchestrator makes through it. Nothing here asks which kind it runs.
  */
-import type { PlanResource } from "../../schema/plan";
-import type { RunContext } from "../context";
-import type { ResourceDiff } from "../types";
-import { applyEndpoint, planEndpoint } from "./kube-vip-endpoint";
-import { applyNodePool, planNodePool, type PoolOutcome, type PoolPlan } from "./node-pool";
-import { applyCluster, planCluster } from "./nutanix-cluster";
-import { applyPcg, planPcg } from "./private-cloud-gateway";
-import { applyAccount, planAccount } from "./prism-central-account";
+import type { PlanResource, ResourceKind, ResourceOfKind } from "../../schema/plan";
+import type { Services } from "../services";
+import { endpointReconciler } from "./kube-vip-endpoint";
+import { nodePoolReconciler, type PoolPlanned } from "./node-pool";
+import { clusterReconciler } from "./nutanix-cluster";
+import { pcgReconciler } from "./private-cloud-gateway";
+import { accountReconciler } from "./prism-central-account";
+import type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
 
-/** A resource's diff plus what apply needs (node pools carry their step list). */
-export interface PlannedResource {
-  diff: ResourceDiff;
-  pool?: PoolPlan;
+export type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
+
+/** What each kind's `plan` hands to its `apply`. */
+interface PlannedByKind {
+  PrismCentralAccount: Planned;
+  KubeVipEndpoint: Planned;
+  NodePool: PoolPlanned;
+  NutanixCluster: Planned;
+  PrivateCloudGateway: Planned;
 }
 
-/** What applying a resource did. */
-export interface AppliedResource {
-  detail: string;
-  outcome?: PoolOutcome;
+export type ReconcilerRegistry = { readonly [K in ResourceKind]: Reconciler<ResourceOfKind<K>, PlannedByKind[K]> };
+
+export const reconcilers: ReconcilerRegistry = {
+  PrismCentralAccount: accountReconciler,
+  KubeVipEndpoint: endpointReconciler,
+  NodePool: nodePoolReconciler,
+  NutanixCluster: clusterReconciler,
+  PrivateCloudGateway: pcgReconciler,
+};
+
+/**
+ * The reconciler of a resource, typed for that resource. TypeScript cannot relate `res.kind` to the
+ * registry entry of a union-typed `res`, so this one cast stands for the registry's mapped type, which
+ * guarantees that `reconcilers[k]` reconciles `ResourceOfKind<k>`.
+ */
+function reconcilerOf(res: PlanResource): Reconciler<PlanResource, Planned> {
+  return reconcilers[res.kind] as unknown as Reconciler<PlanResource, Planned>;
 }
 
-export async function diffResource(ctx: RunContext, res: PlanResource): Promise<PlannedResource> {
-  switch (res.kind) {
-    case "PrismCentralAccount":
-      return { diff: await planAccount(ctx, res) };
-    case "KubeVipEndpoint":
-      return { diff: await planEndpoint(ctx, res) };
-    case "NodePool": {
-      const pool = await planNodePool(ctx, res);
-      return { diff: pool.diff, pool };
-    }
-    case "NutanixCluster":
-      return { diff: await planCluster(ctx, res) };
-    case "PrivateCloudGateway":
-      return { diff: await planPcg(ctx, res) };
-  }
+/** Plans one resource (reads only). */
+export function planResource(s: Services, res: PlanResource): Promise<Planned> {
+  return reconcilerOf(res).plan(s, res);
 }
 
-export async function applyResource(ctx: RunContext, res: PlanResource, planned: PlannedResource): Promise<AppliedResource> {
-  switch (res.kind) {
-    case "PrismCentralAccount":
-      return { detail: applyAccount(planned.diff) };
-    case "KubeVipEndpoint":
-      return { detail: applyEndpoint(planned.diff, res) };
-    case "NodePool": {
-      const outcome = await applyNodePool(ctx, res, planned.pool!);
-      const parts = [
-        outcome.created.length ? `created ${outcome.created.length}` : "",
-        outcome.updated.length ? `updated ${outcome.updated.length}` : "",
-        outcome.deleted.length ? `deleted ${outcome.deleted.length}` : "",
-      ].filter(Boolean);
-      return { detail: parts.length ? `${parts.join(", ")} VM(s); ${res.spec.replicas} running` : `${res.spec.replicas} VM(s), no change`, outcome };
-    }
-    case "NutanixCluster":
-      return { detail: await applyCluster(ctx, res, planned.diff) };
-    case "PrivateCloudGateway":
-      return { detail: await applyPcg(ctx, res, planned.diff) };
-  }
+/** Applies what `planResource` found. */
+export function applyResource(s: Services, res: PlanResource, planned: Planned): Promise<Applied> {
+  return reconcilerOf(res).apply(s, res, planned);
+}
+
+/** A resource's local destroy step, when its kind has one. */
+export function destroyLocally(s: Services, res: PlanResource): DestroyedLocally | undefined {
+  return reconcilerOf(res).destroy?.(s, res);
+}
+
+/** Why a resource was skipped, in its kind's words when it has them. */
+export function skipReason(res: PlanResource, schedulerReason: string, cause: () => string): string {
+  const r = reconcilerOf(res);
+  return r.skipReason ? r.skipReason(res, cause()) : schedulerReason;
 }

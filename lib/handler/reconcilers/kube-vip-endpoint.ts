@@ -7,9 +7,10 @@ import { PrismLookupError } from "../../prism/errors";
 import type { SubnetEntity } from "../../prism/types";
 import type { ResourceOfKind } from "../../schema/plan";
 import { cidrContains, intToIpv4, ipv4ToInt } from "../../schema/net";
-import { nameOf, type RunContext } from "../context";
+import { ResourceApplyError } from "../errors";
+import { nameOf, type Services } from "../services";
 import { CATEGORY_KEYS, categoriesOf, categoryValue, ownedByStack } from "../ownership";
-import type { ResourceDiff } from "../types";
+import type { Planned, Reconciler } from "./types";
 
 type EndpointResource = ResourceOfKind<"KubeVipEndpoint">;
 
@@ -35,15 +36,15 @@ export function checkVipAgainstSubnet(vip: string, subnet: SubnetEntity): string
   return out;
 }
 
-export async function planEndpoint(ctx: RunContext, res: EndpointResource): Promise<ResourceDiff> {
+async function planEndpoint(s: Services, res: EndpointResource): Promise<Planned> {
   const spec = res.spec;
   const errors: string[] = [];
   const notes: string[] = [];
   if (spec.subnet) {
     try {
       let peUuid: string | undefined;
-      if (spec.peCluster) peUuid = (await ctx.resolveCluster(spec.peCluster)).uuid;
-      const subnet = await ctx.resolveSubnet(spec.subnet, peUuid);
+      if (spec.peCluster) peUuid = (await s.lookups.resolveCluster(spec.peCluster)).uuid;
+      const subnet = await s.lookups.resolveSubnet(spec.subnet, peUuid);
       errors.push(...checkVipAgainstSubnet(spec.address, subnet.entity));
       const cfg = subnet.entity.status?.resources?.ip_config ?? subnet.entity.spec?.resources?.ip_config;
       notes.push(`subnet ${subnet.name} ${cfg?.subnet_ip ?? "?"}/${cfg?.prefix_length ?? "?"}`);
@@ -54,10 +55,10 @@ export async function planEndpoint(ctx: RunContext, res: EndpointResource): Prom
   } else {
     notes.push("no subnet named: only the NIC check runs");
   }
-  const inv = await ctx.inventory();
+  const inv = await s.inventory();
   const clusterValue = categoryValue(spec.clusterName);
   for (const vm of inv.all) {
-    const ours = ownedByStack(vm, ctx.stack) && categoriesOf(vm)[CATEGORY_KEYS.cluster] === clusterValue;
+    const ours = ownedByStack(vm, s.stack) && categoriesOf(vm)[CATEGORY_KEYS.cluster] === clusterValue;
     if (ours) continue;
     const nics = vm.status?.resources?.nic_list ?? vm.spec?.resources?.nic_list ?? [];
     if (nics.some((n) => (n.ip_endpoint_list ?? []).some((ip) => ip.ip === spec.address))) {
@@ -65,10 +66,15 @@ export async function planEndpoint(ctx: RunContext, res: EndpointResource): Prom
     }
   }
   notes.push(`VIP ${spec.address}:${spec.port} (${spec.mode})`);
-  return { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors };
+  return { diff: { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors } };
 }
 
-export function applyEndpoint(diff: ResourceDiff, res: EndpointResource): string {
-  if (diff.errors.length > 0) throw new Error(`kube-vip address ${res.spec.address} rejected:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`);
-  return diff.notes.join("; ");
-}
+export const endpointReconciler: Reconciler<EndpointResource> = {
+  plan: planEndpoint,
+  apply(_s, res, { diff }) {
+    if (diff.errors.length > 0) {
+      return Promise.reject(new ResourceApplyError([`kube-vip address ${res.spec.address} rejected:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`]));
+    }
+    return Promise.resolve({ detail: diff.notes.join("; ") });
+  },
+};

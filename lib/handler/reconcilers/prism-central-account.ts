@@ -8,18 +8,21 @@ import { PrismLookupError } from "../../prism/errors";
 import type { EntityRefLike, GpuRef, ResolveAllInput } from "../../prism/client";
 import type { ResourceOfKind } from "../../schema/plan";
 import { canonicalJson } from "../../plan/canonical";
-import type { RunContext } from "../context";
-import type { ResourceDiff } from "../types";
+import { ResourceApplyError } from "../errors";
+import type { PlanIndex } from "../plan-index";
+import type { Services } from "../services";
+import type { Planned, Reconciler } from "./types";
 
 type AccountResource = ResourceOfKind<"PrismCentralAccount">;
 
 /** Every reference the pools (and kube-vip endpoints) of this account name, deduplicated. */
-export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInput {
+export function referencesOf(plan: PlanIndex, accountId: string): ResolveAllInput {
   const clusters = new Map<string, EntityRefLike>();
   const images = new Map<string, EntityRefLike>();
   const subnets = new Map<string, { ref: EntityRefLike; cluster?: EntityRefLike }>();
   const gpus = new Map<string, { cluster: EntityRefLike; gpus: GpuRef[] }>();
-  for (const r of ctx.plan.resources) {
+  // One pass in plan order, so the lookups (and the notes naming them) keep the plan's order.
+  for (const r of plan.ofKinds(["NodePool", "KubeVipEndpoint"])) {
     if (r.kind === "NodePool" && r.spec.account === accountId) {
       const m = r.spec.machine;
       clusters.set(canonicalJson(m.cluster), m.cluster);
@@ -43,13 +46,13 @@ export function referencesOf(ctx: RunContext, accountId: string): ResolveAllInpu
   return { clusters: [...clusters.values()], images: [...images.values()], subnets: [...subnets.values()], gpus: [...gpus.values()] };
 }
 
-export async function planAccount(ctx: RunContext, res: AccountResource): Promise<ResourceDiff> {
+async function planAccount(s: Services, res: AccountResource): Promise<Planned> {
   // The credential check and the lookups go out together; a credential failure is the one reported.
-  const auth = ctx.once("auth", () => ctx.client.checkAuth());
-  const resolving = ctx.client.resolveAll(referencesOf(ctx, res.id));
+  const auth = s.lookups.checkAuth();
+  const resolving = s.client.resolveAll(referencesOf(s.plan, res.id));
   resolving.catch(() => undefined);
   const user = await auth;
-  const notes = [`authenticated to ${ctx.client.endpoint.host} as ${user}`];
+  const notes = [`authenticated to ${s.client.endpoint.host} as ${user}`];
   const errors: string[] = [];
   try {
     const r = await resolving;
@@ -60,10 +63,15 @@ export async function planAccount(ctx: RunContext, res: AccountResource): Promis
     if (!(e instanceof PrismLookupError)) throw e;
     errors.push(...e.issues.map((i) => i.message));
   }
-  return { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors };
+  return { diff: { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors } };
 }
 
-export function applyAccount(diff: ResourceDiff): string {
-  if (diff.errors.length > 0) throw new Error(`${diff.errors.length} reference(s) not found in Prism Central:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`);
-  return diff.notes.join("; ");
-}
+export const accountReconciler: Reconciler<AccountResource> = {
+  plan: planAccount,
+  apply(_s, _res, { diff }) {
+    if (diff.errors.length > 0) {
+      return Promise.reject(new ResourceApplyError([`${diff.errors.length} reference(s) not found in Prism Central:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`]));
+    }
+    return Promise.resolve({ detail: diff.notes.join("; ") });
+  },
+};

@@ -14,11 +14,12 @@ import { resolvePcg, type PcgContext } from "../../pcg/context";
 import { isLoopbackHost, parseProbeUrl, probeReachability, type ProbeProxy, type ProbeTarget } from "../../pcg/probe";
 import { pcgRules } from "../../pcg/rules";
 import type { ResourceOfKind } from "../../schema/plan";
-import type { RunContext } from "../context";
-import { bundleDiffers, bundleDirOf, writeBundle } from "../bundle-files";
+import { bundleDiffers, bundleDirOf, removeBundle, writeBundle } from "../bundle-files";
+import { errorMessage, PlanReferenceError, ResourceApplyError } from "../errors";
 import { categoryValue } from "../ownership";
-import type { FieldChange, ResourceDiff } from "../types";
-import { categoryExists, clusterReadiness } from "./nutanix-cluster";
+import type { Services } from "../services";
+import type { FieldChange, ResourceAction, ResourceDiff } from "../types";
+import type { DestroyedLocally, Planned, Reconciler } from "./types";
 
 type PcgResource = ResourceOfKind<"PrivateCloudGateway">;
 
@@ -35,36 +36,38 @@ export function paletteLeftovers(pcgName: string): string {
 }
 
 /** The bundle directory of a PCG, or undefined when the run has no output directory (a Plan object without outputDir). */
-export function pcgBundleDir(ctx: RunContext, res: PcgResource): string | undefined {
-  return ctx.features.outputDir === undefined ? undefined : bundleDirOf(ctx.features.outputDir, res.spec.name);
+export function pcgBundleDir(s: Services, res: PcgResource): string | undefined {
+  return s.features.outputDir === undefined ? undefined : bundleDirOf(s.features.outputDir, res.spec.name);
 }
 
-function hostOf(ctx: RunContext, res: PcgResource): ResourceOfKind<"NutanixCluster"> {
-  const host = ctx.resource(res.spec.hostCluster);
-  if (!host || host.kind !== "NutanixCluster") throw new Error(`waiting for host cluster ${res.spec.hostCluster}: it is not in the plan`);
+function hostOf(s: Services, res: PcgResource): ResourceOfKind<"NutanixCluster"> {
+  const host = s.plan.find(res.spec.hostCluster, "NutanixCluster");
+  if (!host) throw new ResourceApplyError([`waiting for host cluster ${res.spec.hostCluster}: it is not in the plan`]);
   return host;
 }
 
-export async function planPcg(ctx: RunContext, res: PcgResource): Promise<ResourceDiff> {
+async function planPcg(s: Services, res: PcgResource): Promise<Planned> {
   const value = categoryValue(res.spec.name);
   const changes: FieldChange[] = [];
-  if (!(await categoryExists(ctx, PCG_CATEGORY_KEY, value))) changes.push({ field: `category ${PCG_CATEGORY_KEY}`, to: value });
+  if (!(await s.categories.has(PCG_CATEGORY_KEY, value))) changes.push({ field: `category ${PCG_CATEGORY_KEY}`, to: value });
   const notes: string[] = [];
-  const host = ctx.resource(res.spec.hostCluster);
-  if (host?.kind === "NutanixCluster") {
-    const r = await clusterReadiness(ctx, host);
+  const host = s.plan.find(res.spec.hostCluster, "NutanixCluster");
+  if (host) {
+    const r = await s.readiness.cluster(host);
     notes.push(r.ready ? `host cluster ${host.spec.name} ready` : `waiting for host cluster ${host.id}: ${r.lines.join("; ")}`);
   }
-  const dir = pcgBundleDir(ctx, res);
+  const dir = pcgBundleDir(s, res);
   if (dir === undefined) {
     notes.push("install bundle: not written (no plan file and no outputDir)");
   } else {
-    const files = pcgInstallBundle(ctx.plan, res.id).files;
+    const files = pcgInstallBundle(s.plan.plan, res.id).files;
     if (bundleDiffers(dir, files)) changes.push({ field: "install bundle (local)", to: dir });
     else notes.push(`install bundle up to date at ${dir}`);
   }
-  if (ctx.features.checkReachability) notes.push("apply will check that Palette and Prism Central are reachable (--check-reachability)");
-  return { id: res.id, kind: res.kind, action: changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update", changes, vms: [], notes, errors: [] };
+  if (s.features.checkReachability) notes.push("apply will check that Palette and Prism Central are reachable (--check-reachability)");
+  const action: ResourceAction = changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update";
+  const diff: ResourceDiff = { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors: [] };
+  return { diff };
 }
 
 /**
@@ -72,15 +75,15 @@ export async function planPcg(ctx: RunContext, res: PcgResource): Promise<Resour
  * the subnet's free addresses (status.resources.ip_usage_stats) plus those its own nodes hold on that
  * subnet (the rule counts the nodes against the pool). Undefined when Prism Central reports no usage.
  */
-export async function realFreeIps(ctx: RunContext, pc: PcgContext): Promise<{ free?: number; note: string }> {
+export async function realFreeIps(s: Services, pc: PcgContext): Promise<{ free?: number; note: string }> {
   const cp = pc.pools.find((p) => p.spec.role === "control-plane") ?? pc.pools[0];
   if (!cp) return { note: "no pools: the IP rule used the plan" };
   const subnetOf = async (pool: typeof cp, i: number) => {
-    const pe = await ctx.resolveCluster(pool.spec.machine.cluster);
-    return ctx.resolveSubnet(pool.spec.machine.subnets[i]!, pe.uuid);
+    const pe = await s.lookups.resolveCluster(pool.spec.machine.cluster);
+    return s.lookups.resolveSubnet(pool.spec.machine.subnets[i]!, pe.uuid);
   };
   const subnet = await subnetOf(cp, 0);
-  const fresh = await ctx.client.getSubnet(subnet.uuid);
+  const fresh = await s.client.getSubnet(subnet.uuid);
   const free = fresh.status?.resources?.ip_usage_stats?.num_free_ips;
   if (typeof free !== "number") return { note: `Prism Central reports no IP usage for subnet ${subnet.name}: the IP rule used the plan's pool` };
   let held = 0;
@@ -102,13 +105,13 @@ export function reachabilityTargets(pc: PcgContext): ProbeTarget[] {
   return out;
 }
 
-async function checkReachability(ctx: RunContext, res: PcgResource, pc: PcgContext): Promise<{ ok: boolean; lines: string[] }> {
+async function checkReachability(s: Services, res: PcgResource, pc: PcgContext): Promise<{ ok: boolean; lines: string[] }> {
   const targets = reachabilityTargets(pc);
   const p = res.spec.proxy;
   const proxy: ProbeProxy | undefined = p
     ? { ...(p.httpProxy ? { httpProxy: p.httpProxy } : {}), ...(p.httpsProxy ? { httpsProxy: p.httpsProxy } : {}), noProxy: p.noProxy }
     : undefined;
-  const emulator = await ctx.isEmulator();
+  const emulator = await s.lookups.isEmulator();
   if (emulator) {
     // Against the emulator only loopback is ever dialled, whatever --allow-external-probes says.
     const hosts = [...targets.map((t) => parseProbeUrl(t.url)?.host ?? t.url), ...[p?.httpProxy, p?.httpsProxy].filter((x): x is string => !!x).map((u) => parseProbeUrl(u)?.host ?? u)];
@@ -118,9 +121,9 @@ async function checkReachability(ctx: RunContext, res: PcgResource, pc: PcgConte
     }
   }
   const results = await probeReachability(targets, {
-    timeoutMs: ctx.features.probeTimeoutMs,
+    timeoutMs: s.features.probeTimeoutMs,
     ...(proxy ? { proxy } : {}),
-    ...(!emulator && ctx.features.allowExternalProbes ? { allowNonLoopback: true } : {}),
+    ...(!emulator && s.features.allowExternalProbes ? { allowNonLoopback: true } : {}),
   });
   const lines = results.map((r) => `${r.name} ${r.url}: ${r.ok ? "reachable" : "NOT reachable"} (${r.route}: ${r.detail})`);
   const refused = results.some((r) => !r.ok && r.route === "none" && /not a loopback address/.test(r.detail));
@@ -128,39 +131,67 @@ async function checkReachability(ctx: RunContext, res: PcgResource, pc: PcgConte
   return { ok: results.every((r) => r.ok), lines };
 }
 
-export async function applyPcg(ctx: RunContext, res: PcgResource, diff: ResourceDiff): Promise<string> {
-  const host = hostOf(ctx, res);
-  const readiness = await clusterReadiness(ctx, host);
+async function applyPcg(s: Services, res: PcgResource, { diff }: Planned): Promise<string> {
+  const host = hostOf(s, res);
+  const readiness = await s.readiness.cluster(host);
   if (!readiness.ready) {
-    throw new Error(`waiting for host cluster ${host.id}: ${readiness.lines.join("; ")}; nothing written (no install bundle) until it is ready`);
+    throw new ResourceApplyError([`waiting for host cluster ${host.id}: ${readiness.lines.join("; ")}; nothing written (no install bundle) until it is ready`]);
   }
-  if (diff.changes.some((c) => c.field.startsWith("category"))) await ctx.ensureCategory(PCG_CATEGORY_KEY, categoryValue(res.spec.name));
-  const { ctx: pc } = resolvePcg(ctx.plan, res.id);
-  if (!pc) throw new Error(`${res.id} is not a PrivateCloudGateway of the plan`);
+  if (diff.changes.some((c) => c.field.startsWith("category"))) await s.categories.ensure({ [PCG_CATEGORY_KEY]: categoryValue(res.spec.name) });
+  const { ctx: pc } = resolvePcg(s.plan.plan, res.id);
+  if (!pc) throw new PlanReferenceError(res.id, res.id, "PrivateCloudGateway");
   const parts: string[] = [`host cluster ${host.spec.name} ready`];
 
   // Palette's rules again, with the free addresses Prism Central really has.
-  const real = await realFreeIps(ctx, pc).catch((e: unknown) => ({ free: undefined, note: `cannot read the node subnet's free addresses (${e instanceof Error ? e.message.split("\n")[0] : String(e)}): the IP rule used the plan's pool` }));
-  ctx.progress.action(res.id, `PCG rules: ${real.note}`);
-  const issues = pcgRules(ctx.plan, res.id, real.free);
-  for (const i of issues) ctx.progress.action(res.id, `warning: PCG rule: ${i.path}: ${i.field}: ${i.message}`);
+  const real = await realFreeIps(s, pc).catch((e: unknown) => ({ free: undefined, note: `cannot read the node subnet's free addresses (${errorMessage(e).split("\n")[0]}): the IP rule used the plan's pool` }));
+  s.progress.action(res.id, `PCG rules: ${real.note}`);
+  const issues = pcgRules(s.plan.plan, res.id, real.free);
+  for (const i of issues) s.progress.action(res.id, `warning: PCG rule: ${i.path}: ${i.field}: ${i.message}`);
   if (issues.length > 0) parts.push(`${issues.length} PCG rule warning(s)`);
 
-  const dir = pcgBundleDir(ctx, res);
+  const dir = pcgBundleDir(s, res);
   if (dir === undefined) {
     parts.push("install bundle not written (no plan file and no outputDir)");
   } else {
-    const w = writeBundle(dir, pcgInstallBundle(ctx.plan, res.id).files);
+    const w = writeBundle(dir, pcgInstallBundle(s.plan.plan, res.id).files);
     const what = w.written.length === 0 && w.removed.length === 0 ? "up to date" : `written (${w.written.length} file(s)${w.removed.length ? `, ${w.removed.length} removed` : ""})`;
-    ctx.progress.action(res.id, `install bundle ${what}: ${dir}`);
+    s.progress.action(res.id, `install bundle ${what}: ${dir}`);
     parts.push(`install bundle ${what} at ${dir}`);
   }
 
-  if (ctx.features.checkReachability) {
-    const r = await checkReachability(ctx, res, pc);
-    for (const l of r.lines) ctx.progress.action(res.id, `reachability: ${l}`);
-    if (!r.ok) throw new Error(`reachability check failed:\n${r.lines.map((l) => `  - ${l}`).join("\n")}${dir ? `\n(the install bundle is at ${dir})` : ""}`);
+  if (s.features.checkReachability) {
+    const r = await checkReachability(s, res, pc);
+    for (const l of r.lines) s.progress.action(res.id, `reachability: ${l}`);
+    if (!r.ok) throw new ResourceApplyError([`reachability check failed:\n${r.lines.map((l) => `  - ${l}`).join("\n")}${dir ? `\n(the install bundle is at ${dir})` : ""}`]);
     parts.push("Palette and Prism Central reachable");
   }
   return parts.join("; ");
 }
+
+/** Removes the install bundle of a PCG being destroyed (its host cluster's VMs are the pools' own). */
+function destroyPcgBundle(s: Services, res: PcgResource): DestroyedLocally {
+  const dir = pcgBundleDir(s, res);
+  const leftovers = paletteLeftovers(res.spec.name);
+  s.progress.action(res.id, leftovers);
+  if (dir === undefined) return { ok: true, text: `no install bundle to remove (no plan file and no outputDir). ${leftovers}` };
+  try {
+    const r = removeBundle(dir);
+    const what = !r.existed
+      ? `no install bundle at ${dir}`
+      : r.kept.length > 0
+        ? `install bundle files removed from ${dir} (kept ${r.kept.join(", ")}, not bundle files, and the directory)`
+        : `install bundle removed: ${dir}`;
+    s.progress.action(res.id, what);
+    return { ok: true, text: `${what}. ${leftovers}` };
+  } catch (e) {
+    return { ok: false, text: `cannot remove the install bundle ${dir}: ${errorMessage(e)}` };
+  }
+}
+
+export const pcgReconciler: Reconciler<PcgResource> = {
+  plan: planPcg,
+  apply: async (s, res, planned) => ({ detail: await applyPcg(s, res, planned) }),
+  destroy: destroyPcgBundle,
+  // A host cluster that failed in this run skips the PCG: say what it waits for, and that nothing was written.
+  skipReason: (res, cause) => `waiting for host cluster ${res.spec.hostCluster}: ${cause}; nothing written (no install bundle) until it is ready`,
+};

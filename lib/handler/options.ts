@@ -1,0 +1,73 @@
+/**
+ * The run settings of plan/apply/destroy in ONE zod schema, used by both the programmatic API
+ * (`applyPlan`, `planDiff`, `destroyPlan` parse their options through it) and the CLI (flags are parsed
+ * into the same option object, then through this schema). A violation is a HandlerInputError naming
+ * the flag, what was expected and what was given.
+ */
+import * as z from "zod";
+import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES } from "./endpoints";
+import { HandlerInputError } from "./errors";
+
+const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
+const flagBoolean = (flag: string) => z.boolean({ error: (i) => `${flag}: expected true or false, got ${shown(i.input)}` });
+
+export const RunSettingsSchema = z.strictObject({
+  /** `--parallelism`: concurrent VM writes (create/update/delete including their task waits). */
+  parallelism: z
+    .number({ error: (i) => `--parallelism: expected a whole number from 1 to 1000, got ${shown(i.input)}` })
+    .refine((n) => Number.isInteger(n) && n >= 1 && n <= 1000, { error: (i) => `--parallelism: expected a whole number from 1 to 1000, got ${shown(i.input)}` })
+    .default(10),
+  /** `--no-prune` turns it off: delete what the stack owns under resource ids the plan no longer holds. */
+  prune: flagBoolean("--no-prune").default(true),
+  /** `--wait-endpoints`. */
+  waitEndpoints: flagBoolean("--wait-endpoints").default(false),
+  /** `--endpoint-timeout`, in milliseconds here (seconds on the command line). */
+  endpointTimeoutMs: z
+    .number({ error: (i) => `--endpoint-timeout: expected a positive number of seconds, got ${shown(i.input)}` })
+    .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--endpoint-timeout: expected a positive number of seconds, got ${String(Number(i.input) / 1000)}` })
+    .default(DEFAULT_ENDPOINT_TIMEOUT_S * 1000),
+  /** `--endpoint-readiness`. */
+  endpointReadiness: z
+    .enum(ENDPOINT_READINESS_MODES as ["auto", "emulator", "tcp"], { error: (i) => `--endpoint-readiness: expected one of ${ENDPOINT_READINESS_MODES.join(", ")}, got ${JSON.stringify(i.input)}` })
+    .default("auto"),
+  /** Polling of the endpoint wait. */
+  endpointPoll: z
+    .strictObject({
+      initialDelayMs: z.number().positive().optional(),
+      maxDelayMs: z.number().positive().optional(),
+      reportEveryMs: z.number().positive().optional(),
+    }, { error: "endpointPoll: expected { initialDelayMs?, maxDelayMs?, reportEveryMs? } in milliseconds" })
+    .transform((p) => ({ ...DEFAULT_ENDPOINT_POLL, ...Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined)) }))
+    .default(DEFAULT_ENDPOINT_POLL),
+  /** `--check-reachability`. */
+  checkReachability: flagBoolean("--check-reachability").default(false),
+  /** `--allow-external-probes`. */
+  allowExternalProbes: flagBoolean("--allow-external-probes").default(false),
+  /** Per-target timeout of the reachability probe (ms). */
+  probeTimeoutMs: z.number({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).positive({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).default(5000),
+  /** `--generation` (destroy): a plan generation. */
+  generation: z
+    .string({ error: (i) => `--generation: expected 64 hex characters (a plan generation), got ${shown(i.input)}` })
+    .regex(/^[0-9a-f]{64}$/, { error: (i) => `--generation: expected 64 hex characters (a plan generation), got ${shown(i.input)}` })
+    .optional(),
+  /** `--yes` (destroy): confirm deleting everything of the stack. */
+  yes: flagBoolean("--yes").default(false),
+});
+
+/** The validated settings, defaults filled in. */
+export type RunSettings = z.output<typeof RunSettingsSchema>;
+
+/** The settings as a caller gives them (every field optional). */
+export type RunSettingsInput = z.input<typeof RunSettingsSchema>;
+
+const KEYS = Object.keys(RunSettingsSchema.shape) as Array<keyof RunSettingsInput>;
+
+/** Picks the run settings out of an options object (which also holds the plan, the target, loggers…) and validates them. */
+export function parseRunSettings(options: Partial<Record<keyof RunSettingsInput, unknown>>): RunSettings {
+  const picked: Record<string, unknown> = {};
+  for (const k of KEYS) if (options[k] !== undefined) picked[k] = options[k];
+  const r = RunSettingsSchema.safeParse(picked);
+  if (!r.success) throw new HandlerInputError(r.error.issues.map((i) => i.message).join("\n"));
+  return r.data;
+}

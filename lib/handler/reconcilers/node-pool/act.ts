@@ -1,0 +1,175 @@
+/**
+ * Act (I/O): carries out a pool's decision stage by stage. Every VM write holds one permit of the run's
+ * write semaphore until its task has finished; ownership is re-checked on a fresh read right before
+ * every PUT and DELETE. Steps that succeeded stay done; every failure is reported.
+ */
+import { taskUuidsOf } from "../../../prism/client";
+import type { VmEntity } from "../../../prism/types";
+import type { NodeSecrets } from "../../../render/cloud-init";
+import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
+import { categoriesOf, ownedByResource, vmDescription } from "../../ownership";
+import { settleLimit } from "../../scheduler";
+import { isDeleting, type Services } from "../../services";
+import { vmBody, type CreateStep } from "./body";
+import type { PoolDecision, PoolSequence, PoolStage, PoolStep, VmRef } from "./decide";
+import type { NodePoolResource } from "./machine";
+import type { PoolTarget } from "./observe";
+
+/** What act has everything it needs from. */
+export interface ActInput {
+  readonly res: NodePoolResource;
+  readonly target: PoolTarget;
+  readonly entities: ReadonlyMap<string, VmEntity>;
+  /** Present when the decision creates VMs. */
+  readonly secrets?: NodeSecrets;
+}
+
+interface MutableOutcome {
+  created: string[];
+  updated: string[];
+  deleted: string[];
+}
+
+/** Creates one VM (idempotent by uuid) and waits until its task is done. */
+async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<void> {
+  if (!a.secrets) throw new Error(`internal: no bootstrap secrets for ${step.name}`);
+  const secrets = a.secrets;
+  await s.writes.run(async () => {
+    const t0 = Date.now();
+    const body = vmBody(s, a.res, a.target, step, secrets);
+    for (let attempt = 1; ; attempt++) {
+      const r = await s.client.createVm(body);
+      if (r.existed) {
+        const vm = r.entity;
+        if (vm && !ownedByResource(vm, s.stack, a.res.id)) throw new OwnershipError(`VM ${step.uuid} exists without ${a.res.id}'s categories; not touching it`);
+        if (!vm || isDeleting(vm)) {
+          // The same uuid is being deleted (scale down then up): wait for the delete, then create again.
+          if (vm) await s.client.waitForTasks(taskUuidsOf(vm).slice(-1), { initialDelayMs: s.writes.poll.initialDelayMs, maxDelayMs: s.writes.poll.maxDelayMs });
+          if (attempt < 3) continue;
+          throw new Error(`VM ${step.uuid} was being deleted while ${step.name} was created; run apply again`);
+        }
+      }
+      await s.writes.waitTask(r.taskUuid);
+      s.progress.action(a.res.id, `${r.existed ? "found" : "created"} ${step.name} (${step.uuid})${step.role === "init" ? " [kubeadm init]" : ""}`, Date.now() - t0);
+      return;
+    }
+  });
+}
+
+async function updateVm(s: Services, a: ActInput, step: Extract<PoolStep, { op: "update" }>): Promise<void> {
+  const m = a.res.spec.machine;
+  const { uuid } = step.vm;
+  await s.writes.run(async () => {
+    const t0 = Date.now();
+    await s.client.updateVm(
+      uuid,
+      (spec, metadata) => {
+        const fresh: VmEntity = { metadata, spec };
+        if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
+        spec.resources.num_sockets = m.vcpuSockets;
+        spec.resources.num_vcpus_per_socket = m.vcpusPerSocket;
+        spec.resources.memory_size_mib = m.memoryMiB;
+        spec.resources.power_state = "ON";
+        const disk = spec.resources.disk_list?.[0];
+        if (disk) {
+          const have = disk.disk_size_mib ?? (typeof disk.disk_size_bytes === "number" ? Math.ceil(disk.disk_size_bytes / 1048576) : undefined);
+          if (have === undefined || have < m.systemDiskMiB) {
+            disk.disk_size_mib = m.systemDiskMiB;
+            delete disk.disk_size_bytes;
+          }
+        }
+        metadata.categories = { ...categoriesOf(fresh), ...a.target.categories };
+        delete metadata.categories_mapping;
+        metadata.use_categories_mapping = false;
+        spec.description = vmDescription({ stack: s.stack, resourceId: a.res.id, specHash: a.target.specHash, bootHash: a.target.bootHash });
+      },
+      { wait: s.writes.poll },
+    );
+    s.progress.action(a.res.id, `updated ${step.vm.name} in place: ${step.changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(", ")}`, Date.now() - t0);
+  });
+}
+
+async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Promise<void> {
+  const t0 = Date.now();
+  // Re-check ownership on a fresh read right before deleting.
+  const fresh = await s.client.getVm(vm.uuid);
+  if (!fresh) return;
+  if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
+  const gone = await s.writes.deleteVmAndWait(vm.uuid);
+  s.progress.action(a.res.id, `${gone ? "deleted" : "already gone:"} ${vm.name} (${reason})`, Date.now() - t0);
+}
+
+async function awaitCreate(s: Services, a: ActInput, vm: VmRef): Promise<void> {
+  const t0 = Date.now();
+  const entity = a.entities.get(vm.uuid);
+  await s.writes.run(async () => {
+    const tasks = entity ? taskUuidsOf(entity) : [];
+    if (tasks.length > 0) await s.writes.waitTask(tasks[tasks.length - 1]!);
+  });
+  s.progress.action(a.res.id, `create of ${vm.name} (${vm.uuid}) finished`, Date.now() - t0);
+}
+
+/** Runs one step and records what it wrote. */
+async function runStep(s: Services, a: ActInput, step: PoolStep, out: MutableOutcome): Promise<void> {
+  switch (step.op) {
+    case "create":
+      await createVm(s, a, step);
+      out.created.push(step.name);
+      return;
+    case "await-create":
+      await awaitCreate(s, a, step.vm);
+      out.created.push(step.vm.name);
+      return;
+    case "update":
+      await updateVm(s, a, step);
+      out.updated.push(step.vm.name);
+      return;
+    case "delete":
+      await deleteVm(s, a, step.vm, step.reason);
+      out.deleted.push(step.vm.name);
+      return;
+  }
+}
+
+/** Runs a sequence's steps in order; the first failure stops it. */
+async function runSequence(s: Services, a: ActInput, q: PoolSequence, out: MutableOutcome): Promise<void> {
+  for (const [i, step] of q.steps.entries()) {
+    await runStep(s, a, step, out);
+    if (i === 0 && q.kind === "replace" && step.op === "create") {
+      const old = q.steps.slice(1).map((x) => (x.op === "delete" ? x.vm.name : "")).filter(Boolean);
+      s.progress.action(a.res.id, `replacing ${old.join(", ")} with ${step.name}: ${(q.changes ?? []).map((c) => `${c.field} ${c.from} → ${c.to}`).join(", ")}`);
+    }
+  }
+}
+
+/** Runs a stage; failures are collected as `<label>: <message>`. */
+async function runStage(s: Services, a: ActInput, stage: PoolStage, parallelism: number, out: MutableOutcome, failures: string[]): Promise<void> {
+  const one = (q: PoolSequence): Promise<void> => runSequence(s, a, q, out).catch((e: unknown) => void failures.push(`${q.label}: ${errorMessage(e)}`));
+  if (stage.mode === "parallel") {
+    await Promise.all(stage.sequences.map(one));
+  } else if (stage.mode === "bounded") {
+    await settleLimit(stage.sequences, parallelism, one);
+  } else {
+    for (const q of stage.sequences) {
+      const before = failures.length;
+      await one(q);
+      if (failures.length > before) break;
+    }
+  }
+}
+
+/** Carries out a decision. Throws a ResourceApplyError listing every failed step; steps that succeeded stay done. */
+export async function act(s: Services, a: ActInput, decision: PoolDecision): Promise<VmOutcome> {
+  const out: MutableOutcome = { created: [], updated: [], deleted: [] };
+  const failures: string[] = [];
+  if (decision.gated) {
+    for (const stage of decision.stages) {
+      if (failures.length > 0) break;
+      await runStage(s, a, stage, decision.parallelism, out, failures);
+    }
+  } else {
+    await Promise.all(decision.stages.map((stage) => runStage(s, a, stage, decision.parallelism, out, failures)));
+  }
+  if (failures.length > 0) throw new ResourceApplyError(failures, out);
+  return out;
+}

@@ -1,0 +1,64 @@
+/**
+ * NodePool: exactly `replicas` VMs named `<cluster>-<pool>-<n>`, with the machine spec, owned through
+ * categories. observe (reads) → decide (pure, decide.ts states the rules) → act (writes).
+ */
+import { CATEGORY_KEYS, categoryValue } from "../../ownership";
+import { ResourceApplyError } from "../../errors";
+import type { FieldChange, ResourceDiff } from "../../types";
+import type { Planned, Reconciler } from "../types";
+import { act } from "./act";
+import { clusterSecrets } from "./body";
+import { decide, hasWork, type PoolDecision } from "./decide";
+import type { NodePoolResource } from "./machine";
+import { observe, type PoolObservation } from "./observe";
+
+/** A pool's diff plus the observation and decision apply carries out. */
+export interface PoolPlanned extends Planned {
+  readonly observation: PoolObservation;
+  readonly decision?: PoolDecision;
+}
+
+function collisionErrors(s: { stack: string }, res: NodePoolResource, o: PoolObservation, blocked: readonly string[]): string[] {
+  return blocked.flatMap((name) =>
+    (o.foreign.get(name) ?? []).map(
+      (uuid) =>
+        `VM name ${name} is taken by VM ${uuid} that ${res.id} does not own (it lacks the categories ${CATEGORY_KEYS.stack}=${categoryValue(s.stack)} and ${CATEGORY_KEYS.resource}); refusing to adopt, modify or delete it: rename or remove that VM, or rename the pool`,
+    ),
+  );
+}
+
+export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
+  async plan(s, res) {
+    const o = await observe(s, res);
+    const empty: ResourceDiff = { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes: [], errors: o.errors };
+    if (!o.target) return { diff: empty, observation: o };
+    const t = o.target;
+    const taken = new Set(o.foreign.keys());
+    const decision = decide(t.desired, o.machines, { parallelism: s.writes.size }, taken);
+    const spec = res.spec;
+    const m = spec.machine;
+    const notes = [
+      `${spec.replicas} × ${m.vcpuSockets}×${m.vcpusPerSocket} vCPU, ${m.memoryMiB} MiB, ${m.systemDiskMiB} MiB disk from ${t.resolved.imageName} on ${t.resolved.clusterName}/${t.resolved.subnets.map((x) => x.name).join(",")}; spec ${t.specHash.slice(0, 12)}`,
+    ];
+    const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: String(decision.current), to: String(spec.replicas) }] : [];
+    const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
+    return { diff: { id: res.id, kind: res.kind, action: decision.action, changes, vms: decision.vmChanges, notes, errors }, observation: o, decision };
+  },
+
+  async apply(s, res, planned) {
+    const { diff, observation: o, decision } = planned;
+    if (diff.errors.length > 0) throw new ResourceApplyError([diff.errors.join("\n")]);
+    const none = `${res.spec.replicas} VM(s), no change`;
+    if (!decision || !o.target || !hasWork(decision)) return { detail: none, outcome: { created: [], updated: [], deleted: [] } };
+    const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
+    if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
+    const secrets = steps.some((x) => x.op === "create") ? await clusterSecrets(s, res, o.target) : undefined;
+    const outcome = await act(s, { res, target: o.target, entities: o.entities, ...(secrets ? { secrets } : {}) }, decision);
+    const parts = [
+      outcome.created.length ? `created ${outcome.created.length}` : "",
+      outcome.updated.length ? `updated ${outcome.updated.length}` : "",
+      outcome.deleted.length ? `deleted ${outcome.deleted.length}` : "",
+    ].filter(Boolean);
+    return { detail: parts.length ? `${parts.join(", ")} VM(s); ${res.spec.replicas} running` : none, outcome };
+  },
+};

@@ -1,0 +1,38 @@
+/**
+ * Opt-in behaviours of a run (flags of apply) and where local files go.
+ */
+import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, type AdminTarget, type EndpointPoll, type EndpointReadinessMode } from "../endpoints";
+
+export interface RunFeatures {
+  /** `--wait-endpoints`: the NutanixCluster reconciler waits until the kube-vip address answers. */
+  waitEndpoints: boolean;
+  /** `--endpoint-timeout` (in ms here). */
+  endpointTimeoutMs: number;
+  /** `--endpoint-readiness`. */
+  endpointReadiness: EndpointReadinessMode;
+  endpointPoll: EndpointPoll;
+  /** `--check-reachability`: the PCG reconciler probes Palette and Prism Central. */
+  checkReachability: boolean;
+  /** `--allow-external-probes`: let the probe dial non-loopback addresses (never against the emulator). */
+  allowExternalProbes: boolean;
+  /** Per-target timeout of the reachability probe. */
+  probeTimeoutMs: number;
+  /** Base directory of local output: PCG bundles go to `<outputDir>/pcg/<pcg name>/`. Undefined: not written. */
+  outputDir?: string;
+  /** The target, for the emulator's admin paths. */
+  target: AdminTarget;
+}
+
+/** Features with everything off. */
+export function defaultFeatures(target: AdminTarget): RunFeatures {
+  return {
+    waitEndpoints: false,
+    endpointTimeoutMs: DEFAULT_ENDPOINT_TIMEOUT_S * 1000,
+    endpointReadiness: "auto",
+    endpointPoll: DEFAULT_ENDPOINT_POLL,
+    checkReachability: false,
+    allowExternalProbes: false,
+    probeTimeoutMs: 5000,
+    target,
+  };
+}

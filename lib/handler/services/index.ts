@@ -1,0 +1,90 @@
+/**
+ * The services a reconciler is handed for one run, each small and about one thing: the plan index, the
+ * Prism client, lookups, the VM inventory, running tasks, categories, writes (the semaphore and task
+ * waits), readiness, the login (resolved once), the run's features, progress. All memoized reads share
+ * the run's one cache.
+ */
+import type { PrismClient } from "../../prism/client";
+import type { Plan } from "../../schema/plan";
+import { PlanIndex } from "../plan-index";
+import type { Progress } from "../progress";
+import type { PrismLogin } from "../target";
+import { RunCache } from "./cache";
+import { Categories } from "./categories";
+import { defaultFeatures, type RunFeatures } from "./features";
+import { loadInventory, type Inventory } from "./inventory";
+import { Lookups } from "./lookups";
+import { Readiness } from "./readiness";
+import { RunningTasks } from "./running-tasks";
+import { Writes, type PollOptions } from "./writes";
+
+export { RunCache } from "./cache";
+export { Categories } from "./categories";
+export { defaultFeatures, type RunFeatures } from "./features";
+export { Inventory, isDeleting, nameOf } from "./inventory";
+export { Lookups, type MachineLookups } from "./lookups";
+export { Readiness } from "./readiness";
+export { RUNNING_CREATES_FILTER, RunningTasks } from "./running-tasks";
+export { DEFAULT_POLL, Writes, type PollOptions } from "./writes";
+
+export interface Services {
+  readonly plan: PlanIndex;
+  /** The plan's stack (`metadata.stack`). */
+  readonly stack: string;
+  readonly client: PrismClient;
+  /** The Prism Central login of this run, resolved once. */
+  readonly login: PrismLogin;
+  /** Where secret references (environment variables) are read. */
+  readonly env: NodeJS.ProcessEnv;
+  readonly cache: RunCache;
+  readonly lookups: Lookups;
+  /** The run's one VM list. */
+  inventory(): Promise<Inventory>;
+  readonly runningTasks: RunningTasks;
+  readonly categories: Categories;
+  readonly writes: Writes;
+  readonly readiness: Readiness;
+  readonly features: RunFeatures;
+  readonly progress: Progress;
+  /** False for `plan`: no writes allowed. */
+  readonly writable: boolean;
+}
+
+export interface ServicesInit {
+  plan: Plan;
+  client: PrismClient;
+  login: PrismLogin;
+  env: NodeJS.ProcessEnv;
+  parallelism: number;
+  progress: Progress;
+  /** @default DEFAULT_POLL */
+  poll?: Partial<PollOptions>;
+  writable: boolean;
+  /** @default everything off (defaultFeatures) */
+  features?: RunFeatures;
+}
+
+/** The services of one run. */
+export function createServices(init: ServicesInit): Services {
+  const plan = new PlanIndex(init.plan);
+  const cache = new RunCache();
+  const features = init.features ?? defaultFeatures({ endpoint: init.client.endpoint.toString(), credentials: init.login, insecure: false });
+  const inventory = (): Promise<Inventory> => loadInventory(cache, init.client);
+  return {
+    plan,
+    stack: plan.stack,
+    client: init.client,
+    login: init.login,
+    env: init.env,
+    cache,
+    lookups: new Lookups(cache, init.client, features),
+    inventory,
+    runningTasks: new RunningTasks(cache, init.client, inventory),
+    categories: new Categories(cache, init.client),
+    writes: new Writes(init.client, init.parallelism, init.poll),
+    readiness: new Readiness(plan, inventory),
+    features,
+    progress: init.progress,
+    writable: init.writable,
+  };
+}

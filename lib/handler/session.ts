@@ -1,0 +1,105 @@
+/**
+ * One run of the handler: the validated settings, the target, the Prism client, the services handed to
+ * the reconcilers, progress; and the RunResult it ends with.
+ */
+import * as path from "node:path";
+import { PrismClient, type RetryOptions } from "../prism/client";
+import type { Plan } from "../schema/plan";
+import { errorMessage, HandlerInputError } from "./errors";
+import { parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
+import { Progress } from "./progress";
+import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type Services } from "./services";
+import { resolveTarget, type Target, type TargetOptions } from "./target";
+import type { ResourceResult, RunResult } from "./types";
+
+/** What a session needs from the caller's options. */
+export interface SessionOptions extends TargetOptions, Partial<Record<keyof RunSettingsInput, unknown>> {
+  plan: Plan | string;
+  log?: (line: string) => void;
+  tty?: { write(text: string): void };
+  poll?: Partial<PollOptions>;
+  retries?: RetryOptions;
+  requestTimeoutMs?: number;
+  outputDir?: string;
+}
+
+export interface Session {
+  readonly plan: Plan;
+  readonly settings: RunSettings;
+  readonly target: Target;
+  readonly client: PrismClient;
+  readonly services: Services;
+  readonly progress: Progress;
+  readonly t0: number;
+}
+
+function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target): RunFeatures {
+  const admin = { endpoint: target.endpoint, credentials: target.credentials, insecure: target.insecure, ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}) };
+  const outputDir = opts.outputDir !== undefined ? path.resolve(opts.outputDir) : typeof opts.plan === "string" ? path.dirname(path.resolve(opts.plan)) : undefined;
+  return {
+    ...defaultFeatures(admin),
+    waitEndpoints: settings.waitEndpoints,
+    endpointTimeoutMs: settings.endpointTimeoutMs,
+    endpointReadiness: settings.endpointReadiness,
+    endpointPoll: settings.endpointPoll,
+    checkReachability: settings.checkReachability,
+    allowExternalProbes: settings.allowExternalProbes,
+    probeTimeoutMs: settings.probeTimeoutMs,
+    ...(outputDir !== undefined ? { outputDir } : {}),
+  };
+}
+
+/** Opens a run: settings through the schema, the target, the client, the services. */
+export function openSession(opts: SessionOptions, plan: Plan, writable: boolean): Session {
+  const t0 = Date.now();
+  const settings = parseRunSettings(opts);
+  const target = resolveTarget(plan, opts);
+  const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
+  for (const w of target.warnings) progress.note(`warning: ${w}`);
+  let client: PrismClient;
+  try {
+    client = new PrismClient({
+      endpoint: target.endpoint,
+      username: target.credentials.username,
+      password: target.credentials.password,
+      insecure: target.insecure,
+      ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
+      ...(opts.retries ? { retries: opts.retries } : {}),
+      ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
+      logger: (line) => progress.note(`  ${line}`),
+    });
+  } catch (e) {
+    throw new HandlerInputError(errorMessage(e));
+  }
+  const services = createServices({
+    plan,
+    client,
+    login: target.credentials,
+    env: opts.env ?? process.env,
+    parallelism: settings.parallelism,
+    progress,
+    writable,
+    features: featuresOf(settings, opts, target),
+    ...(opts.poll ? { poll: opts.poll } : {}),
+  });
+  return { plan, settings, target, client, services, progress, t0 };
+}
+
+/** Closes a run and builds its result. */
+export function finishSession(s: Session, command: RunResult["command"], resources: ResourceResult[], extra: { noop?: string } = {}): RunResult {
+  s.progress.close();
+  s.client.close();
+  const ok = resources.every((r) => r.result === "ok");
+  return {
+    command,
+    stack: s.plan.metadata.stack,
+    ok,
+    exitCode: ok ? 0 : 1,
+    resources,
+    ms: Date.now() - s.t0,
+    api: { requests: s.client.stats.requests, writes: s.client.stats.writes, retries: s.client.stats.retries },
+    endpoint: s.target.endpoint,
+    warnings: s.target.warnings,
+    ...(extra.noop ? { noop: extra.noop } : {}),
+  };
+}
