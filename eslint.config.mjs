@@ -69,7 +69,7 @@ export default tseslint.config(
   { files: ["lib/**/*.ts"], rules: { "max-lines-per-function": ["error", { max: 120 }] } },
   {
     // Temporary: these are being split now; removed once split.
-    files: ["lib/emulator/seed.ts", "lib/handler/reconcilers/node-pool.ts", "lib/pcg/bundle.ts", "lib/render/capx.ts"],
+    files: ["lib/emulator/seed.ts", "lib/pcg/bundle.ts", "lib/render/capx.ts"],
     rules: { "max-lines-per-function": "off" },
   },
 );

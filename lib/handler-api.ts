@@ -6,7 +6,7 @@
  */
 import type * as Handler from "./handler";
 
-export { HandlerInputError } from "./handler/target";
+export { HandlerInputError } from "./handler/errors";
 export type { ApplyOptions, DestroyOptions, HandlerOptions, PlanResult, ResourceDiff, ResourceResult, RunResult } from "./handler";
 
 let loaded: typeof Handler | undefined;
