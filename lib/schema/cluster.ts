@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { KubeVipEndpointPropsSchema } from "./kube-vip";
 import { MachinePropsSchema } from "./node-pool";
-import { CidrV4, cidrContains, cidrsOverlap, DnsLabel, IPv4, ipv4ToInt, KubernetesVersion, KubernetesVersionInput } from "./net";
+import { cidrContains, cidrRange, cidrsOverlap, ipv4ToInt } from "../net/ipv4";
+import { CidrV4, DnsLabel, IPv4, KubernetesVersion, KubernetesVersionInput } from "./net";
 import { Labels, Taint } from "./kubernetes";
 
 /** CAPX template default pod network. */
@@ -114,11 +115,9 @@ export const NutanixClusterPropsSchema = z
 export function checkVipInNodeNetwork(vip: string, net: { cidr: string; gateway?: string; ipPool?: readonly { start: string; end: string }[] }): string[] {
   const out: string[] = [];
   if (!cidrContains(net.cidr, vip)) return [`expected the kube-vip address ${vip} inside the node subnet ${net.cidr} (ARP needs one L2 segment)`];
-  const [base, bits] = net.cidr.split("/");
-  const size = 2 ** (32 - Number(bits));
-  const first = Math.floor(ipv4ToInt(base) / size) * size;
+  const { first, last } = cidrRange(net.cidr);
   const v = ipv4ToInt(vip);
-  if (size >= 4 && (v === first || v === first + size - 1)) out.push(`expected the kube-vip address ${vip} not to be the network or broadcast address of ${net.cidr}`);
+  if (last - first >= 3 && (v === first || v === last)) out.push(`expected the kube-vip address ${vip} not to be the network or broadcast address of ${net.cidr}`);
   if (net.gateway && net.gateway === vip) out.push(`expected the kube-vip address ${vip} not to be the subnet gateway`);
   for (const r of net.ipPool ?? []) {
     if (v >= ipv4ToInt(r.start) && v <= ipv4ToInt(r.end)) {

@@ -2,6 +2,7 @@
  * NutanixCluster: ensures its `NpcCluster` category value exists and reports readiness from its parts:
  * every pool has exactly `replicas` VMs of this stack (pools applied in this run count by their outcome).
  */
+import { hostPort } from "../../net/host-port";
 import type { ResourceOfKind } from "../../schema/plan";
 import { isDeleting, type RunContext } from "../context";
 import { CATEGORY_KEYS, categoryValue } from "../ownership";
@@ -63,7 +64,7 @@ export async function waitForKubeVip(ctx: RunContext, res: ClusterResource): Pro
   const ep = ctx.resourceOfKind(res.spec.endpoint, "KubeVipEndpoint", res.id);
   const { address, port } = ep.spec;
   const f = ctx.features;
-  const where = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const where = hostPort(address, port);
   // Every mode asks: auto to choose, emulator to insist, tcp to refuse dialling an emulator's VIP.
   const isEmulator = await ctx.isEmulator();
   const how = chooseReadiness(f.endpointReadiness, isEmulator, address, f.target.endpoint);
