@@ -44,9 +44,23 @@ export interface Facts {
   readonly kubeconfigPath?: string;
 }
 
+/** The gateway's Palette endpoint as a URL; a plan that bypassed the schema gets a ValidationError, not a TypeError. */
+function paletteUrl(pcg: ResourceOfKind<"PrivateCloudGateway">): URL {
+  const raw = pcg.spec.palette.endpoint;
+  try {
+    const url = new URL(raw);
+    if (url.protocol === "https:") return url;
+  } catch {
+    // reported below
+  }
+  const message = `expected an https:// URL such as https://api.spectrocloud.com, got ${JSON.stringify(raw)}`;
+  throw new ValidationError([{ path: pcg.id, field: "palette.endpoint", message }], `cannot build the install bundle of ${pcg.id}`);
+}
+
 /**
  * Resolves the facts of the PCG `pcgId`.
- * @throws ValidationError when the plan lacks the PCG, its account, its host cluster or its endpoint.
+ * @throws ValidationError when the plan lacks the PCG, its account, its host cluster or its endpoint, or
+ *   the gateway's Palette endpoint is not an https:// URL.
  * @throws RangeError when `opts.kubeconfigPath` is absolute.
  */
 export function factsOf(plan: Plan, pcgId: string, opts: PcgInstallBundleOptions): Facts {
@@ -58,7 +72,7 @@ export function factsOf(plan: Plan, pcgId: string, opts: PcgInstallBundleOptions
   if (opts.kubeconfigPath !== undefined && (opts.kubeconfigPath.startsWith("/") || /^[A-Za-z]:[\\/]/.test(opts.kubeconfigPath))) {
     throw new RangeError(`kubeconfigPath must be relative to the bundle directory, got ${JSON.stringify(opts.kubeconfigPath)}`);
   }
-  const url = new URL(c.pcg.spec.palette.endpoint);
+  const url = paletteUrl(c.pcg);
   const apiKey = c.pcg.spec.palette.apiKey;
   const creds = c.account.spec.credentials;
   const requiredEnv = [...(apiKey.source === "env" ? [apiKey.env] : []), ...(creds.source === "env" ? [creds.usernameEnv, creds.passwordEnv] : [])];

@@ -46,7 +46,7 @@ export interface PcgInstallBundle {
  * lists them.
  *
  * @throws ValidationError when the plan lacks the PCG, its account, its host cluster or that
- *   cluster's kube-vip endpoint.
+ *   cluster's kube-vip endpoint, or the gateway's Palette endpoint is not an https:// URL.
  * @throws RangeError when `opts.kubeconfigPath` is absolute.
  */
 export function pcgInstallBundle(plan: Plan, pcgId: string, opts: PcgInstallBundleOptions = {}): PcgInstallBundle {
