@@ -2,6 +2,7 @@
  * README.md of the install bundle: the gateway at a glance, the files, a prerequisites checklist
  * computed from the plan, the plan's problems, and the steps in Palette and on the host cluster. Pure.
  */
+import { hostPort, hostPortUrl } from "../../net/host-port";
 import { PCG_MIN_NODE_DISK_GIB, PCG_MIN_NODE_MEMORY_MIB, PCG_MIN_NODE_VCPUS } from "../../schema/pcg";
 import { ipPoolSize, PCG_REPAVE_ADDRESSES } from "../rules";
 import { NUTANIX_CLOUD_TYPE, type Facts } from "./facts";
@@ -28,8 +29,8 @@ export function readme(f: Facts, files: readonly string[]): string {
   L.push(`| Palette project | ${p.palette.project} |`);
   L.push(`| Palette API key | ${p.palette.apiKey.source === "env" ? `environment variable \`${p.palette.apiKey.env}\`` : `file \`${p.palette.apiKey.path}\``} |`);
   L.push(`| Cloud type | \`${NUTANIX_CLOUD_TYPE}\` |`);
-  L.push(`| Prism Central | ${a.endpoint.host}:${a.endpoint.port}${a.insecure ? " (TLS not verified: insecure)" : ""} |`);
-  L.push(`| Host cluster | \`${f.host.spec.name}\`, Kubernetes ${f.host.spec.kubernetesVersion}, API https://${e.address}:${e.port} |`);
+  L.push(`| Prism Central | ${hostPort(a.endpoint.host, a.endpoint.port)}${a.insecure ? " (TLS not verified: insecure)" : ""} |`);
+  L.push(`| Host cluster | \`${f.host.spec.name}\`, Kubernetes ${f.host.spec.kubernetesVersion}, API ${hostPortUrl("https", e.address, e.port)} |`);
   L.push(`| Nodes | ${n.controlPlane} control-plane + ${n.workers} worker node${n.controlPlane + n.workers === 1 ? "" : "s"}${n.workersMax !== n.workers ? ` (up to ${n.workersMax} workers with autoscaling)` : ""} |`);
   L.push(`| Proxy | ${p.proxy ? [p.proxy.httpsProxy && `HTTPS ${redactUrl(p.proxy.httpsProxy)}`, p.proxy.httpProxy && `HTTP ${redactUrl(p.proxy.httpProxy)}`].filter(Boolean).join(", ") || "settings without a proxy URL" : "none"} |`);
   L.push("", "## Files", "");

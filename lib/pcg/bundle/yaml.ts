@@ -2,6 +2,7 @@
  * pcg.yaml (the gateway as Palette needs it) and cloud-account.yaml (the five NUTANIX_* keys) of the
  * install bundle: sorted keys, a comment header, no secret value. Pure.
  */
+import { hostPort } from "../../net/host-port";
 import { sortDeep } from "../../plan/canonical";
 import { toYaml } from "../../render/yaml";
 import { PLAN_API_VERSION } from "../../schema/plan";
@@ -35,7 +36,7 @@ export function pcgYaml(f: Facts): string {
     hostCluster: {
       name: f.host.spec.name,
       kubernetesVersion: f.host.spec.kubernetesVersion,
-      controlPlaneEndpoint: `${f.endpoint.spec.address}:${f.endpoint.spec.port}`,
+      controlPlaneEndpoint: hostPort(f.endpoint.spec.address, f.endpoint.spec.port),
       nodes: n.controlPlane + n.workers,
       controlPlaneNodes: n.controlPlane,
       workerNodes: n.workers,
@@ -80,7 +81,7 @@ export function cloudAccountYaml(f: Facts): string {
     source: { stack: f.stack, resource: f.account.id, generation: f.account.generation },
   };
   return yamlFile([
-    `Palette cloud account for Prism Central ${a.endpoint.host}:${a.endpoint.port}, bound to Private Cloud Gateway '${f.pcg.spec.name}'.`,
+    `Palette cloud account for Prism Central ${hostPort(a.endpoint.host, a.endpoint.port)}, bound to Private Cloud Gateway '${f.pcg.spec.name}'.`,
     "The five keys Palette's nutanix cloud type defines. NUTANIX_USER and NUTANIX_PASSWORD are placeholders:",
     "credentialSources says where each value comes from. Never commit this file with the values filled in.",
   ], doc);
