@@ -1,7 +1,8 @@
 /**
- * Text assets shipped beside the compiled modules (lib/pcg/assets/*, copied to dist/lib/pcg/assets by
- * the build). Read relative to this module's directory, so the same code works from the TypeScript
- * sources (tsx, tests) and from dist; read once and cached. Imports only Node's fs and path.
+ * Text assets shipped beside the compiled modules (lib/pcg/bundle/assets/*, copied to
+ * dist/lib/pcg/bundle/assets by the build). Read relative to this module's directory, so the same code
+ * works from the TypeScript sources (tsx, tests) and from dist; read once and cached. Imports only
+ * Node's fs and path.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";

@@ -1,9 +1,9 @@
 # shellcheck shell=bash
-# The body of a Private Cloud Gateway bundle's install.sh. lib/pcg/install-sh.ts writes the header above
-# it (shebang, usage, `set -euo pipefail`, the KUBECONFIG default and these readonly variables: PCG_NAME
-# PALETTE_ENDPOINT PALETTE_HOST PALETTE_PROJECT PC_HOST PC_PORT VIP VIP_PORT PLANNED_NODES MIN_VCPUS
-# MIN_MEMORY_MIB MIN_DISK_GIB REQUIRED_ENV REQUIRED_FILES) and copies this file from the line after the
-# marker below; the lines down to the marker are not copied.
+# The body of a Private Cloud Gateway bundle's install.sh. lib/pcg/bundle/install-sh.ts writes the
+# header above it (shebang, usage, `set -euo pipefail`, the KUBECONFIG default and these readonly
+# variables: PCG_NAME PALETTE_ENDPOINT PALETTE_HOST PALETTE_PROJECT PC_HOST PC_PORT VIP VIP_PORT
+# PLANNED_NODES MIN_VCPUS MIN_MEMORY_MIB MIN_DISK_GIB REQUIRED_ENV REQUIRED_FILES) and copies this file
+# from the line after the marker below; the lines down to the marker are not copied.
 # ---- end of preamble ----
 failures=0
 ok()   { printf '  ok    %s\n' "$*"; }
