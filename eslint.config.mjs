@@ -7,21 +7,23 @@ import tseslint from "typescript-eslint";
  * import of any other folder of lib/ (or of the root index) fails lint. The root files (lib/index.ts,
  * lib/handler-api.ts) may import anything.
  *
- *   schema ← plan ← render ← pcg          prism (nothing of ours)
- *     plan ← constructs ← stack           emulator (prism types only)
+ *   net (IPv4/CIDR, host:port: a leaf every layer may import)
+ *   schema ← plan ← render ← pcg          prism (net only)
+ *     plan ← constructs ← stack           emulator (net; prism types only)
  *   handler: schema, plan, render, pcg, prism
  *   testing: schema, plan, stack
  */
 const LAYERS = {
-  schema: { may: [] },
-  plan: { may: ["schema"] },
-  render: { may: ["schema", "plan"] },
-  pcg: { may: ["schema", "plan", "render"] },
-  constructs: { may: ["schema", "plan", "render"] },
-  stack: { may: ["schema", "plan", "render", "pcg", "constructs"] },
-  prism: { may: [] },
-  emulator: { may: [], types: ["prism"] },
-  handler: { may: ["schema", "plan", "render", "pcg", "prism"] },
+  net: { may: [] },
+  schema: { may: ["net"] },
+  plan: { may: ["net", "schema"] },
+  render: { may: ["net", "schema", "plan"] },
+  pcg: { may: ["net", "schema", "plan", "render"] },
+  constructs: { may: ["net", "schema", "plan", "render"] },
+  stack: { may: ["net", "schema", "plan", "render", "pcg", "constructs"] },
+  prism: { may: ["net"] },
+  emulator: { may: ["net"], types: ["prism"] },
+  handler: { may: ["net", "schema", "plan", "render", "pcg", "prism"] },
   testing: { may: ["schema", "plan", "stack"] },
 };
 
@@ -69,7 +71,7 @@ export default tseslint.config(
   { files: ["lib/**/*.ts"], rules: { "max-lines-per-function": ["error", { max: 120 }] } },
   {
     // Temporary: these are being split now; removed once split.
-    files: ["lib/emulator/seed.ts", "lib/pcg/bundle.ts", "lib/render/capx.ts"],
+    files: ["lib/emulator/seed.ts"],
     rules: { "max-lines-per-function": "off" },
   },
 );

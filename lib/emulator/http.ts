@@ -1,5 +1,6 @@
 /** HTTP plumbing: the reply record every handler returns, reading request bodies, sending replies. */
 import type * as http from "node:http";
+import { hostPortUrl } from "../net/host-port";
 
 /** Largest request body read; a larger one is answered 413. */
 export const MAX_BODY = 16 * 1024 * 1024;
@@ -51,5 +52,5 @@ export function send(res: http.ServerResponse, r: Reply): void {
 }
 
 export function formatUrl(scheme: string, host: string, port: number): string {
-  return `${scheme}://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  return hostPortUrl(scheme, host, port);
 }

@@ -1,9 +1,9 @@
 /** IPAM: the addresses in use on a subnet and the allocation of free ones from its pools. */
 import type { EmulatorState, StoredSubnet } from "./state";
-import { inCidr, intToIp, ipToInt, isIpv4 } from "./util";
+import { inSubnet, intToIpv4, ipv4ToInt, isIpv4 } from "../net/ipv4";
 
 export function poolAddresses(s: StoredSubnet): Array<{ range: string; first: number; last: number }> {
-  return s.pools.map((p) => ({ range: `${p.start} ${p.end}`, first: ipToInt(p.start), last: ipToInt(p.end) }));
+  return s.pools.map((p) => ({ range: `${p.start} ${p.end}`, first: ipv4ToInt(p.start), last: ipv4ToInt(p.end) }));
 }
 
 /** Every address in use on a subnet, with the VM holding it. */
@@ -24,13 +24,13 @@ export function allocateIp(state: EmulatorState, s: StoredSubnet, requested?: st
   const used = usedIps(state, s.uuid, exceptVm);
   if (requested !== undefined) {
     if (!isIpv4(requested)) return { error: `${requested} is not an IPv4 address` };
-    if (!inCidr(requested, s.subnetIp, s.prefixLength)) return { error: `${requested} is outside subnet ${s.name} (${s.subnetIp}/${s.prefixLength})` };
+    if (!inSubnet(requested, s.subnetIp, s.prefixLength)) return { error: `${requested} is outside subnet ${s.name} (${s.subnetIp}/${s.prefixLength})` };
     if (used.has(requested) || reserved.has(requested)) return { error: `${requested} is already in use on subnet ${s.name}` };
     return requested;
   }
   for (const p of poolAddresses(s)) {
     for (let n = p.first; n <= p.last; n++) {
-      const ip = intToIp(n);
+      const ip = intToIpv4(n);
       if (!used.has(ip) && !reserved.has(ip)) return ip;
     }
   }

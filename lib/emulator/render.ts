@@ -3,7 +3,8 @@ import { API_VERSION } from "./api";
 import { poolAddresses, usedIps } from "./ipam";
 import { isFinal, taskPhase, vmState } from "./lifecycle";
 import type { EmulatorState, JsonObject, StoredHost, StoredImage, StoredNic, StoredSubnet, StoredTask, StoredVm } from "./state";
-import { deterministicUuid, ipToInt, isoTime } from "./util";
+import { ipv4ToInt } from "../net/ipv4";
+import { deterministicUuid, isoTime } from "./util";
 
 function usecs(ms: number): number {
   return ms * 1000;
@@ -147,7 +148,7 @@ function subnetResources(state: EmulatorState, s: StoredSubnet, withStats: boole
       const total = p.last - p.first + 1;
       let inUse = 0;
       for (const ip of used.keys()) {
-        const n = ipToInt(ip);
+        const n = ipv4ToInt(ip);
         if (n >= p.first && n <= p.last) inUse++;
       }
       return { range: p.range, num_total_ips: total, num_free_ips: total - inUse };

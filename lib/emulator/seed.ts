@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { z } from "zod";
 import type { EmulatorState, StoredCluster, StoredHost, StoredSubnet, StoredVm } from "./state";
 import { allocateIp } from "./ipam";
-import { deterministicUuid, inCidr, ipToInt, isIpv4, isoTime, macFor } from "./util";
+import { inSubnet, ipv4ToInt, isIpv4 } from "../net/ipv4";
+import { deterministicUuid, isoTime, macFor } from "./util";
 
 const Name = z.string({ error: "expected a name (string)" }).min(1, { error: "expected a non-empty name" }).max(256, { error: "expected at most 256 characters" });
 const Uuid = z.uuid({ error: "expected a UUID such as 00000000-0000-4000-8000-000000000000" });
@@ -172,13 +173,13 @@ export function parseSeed(data: unknown, source = "(object)"): Seed {
       issues.push(`${at}.cluster: an OVERLAY subnet belongs to no cluster; remove cluster`);
     }
     const [net, pfx] = s.cidr.split("/") as [string, string];
-    if (!inCidr(s.gateway, net, Number(pfx))) issues.push(`${at}.gateway: ${s.gateway} is outside ${s.cidr}`);
+    if (!inSubnet(s.gateway, net, Number(pfx))) issues.push(`${at}.gateway: ${s.gateway} is outside ${s.cidr}`);
     s.pools.forEach((p, j) => {
       const { start, end } = poolOf(p);
       if (!isIpv4(start) || !isIpv4(end)) issues.push(`${at}.pools[${j}]: expected two IPv4 addresses, got ${show(p)}`);
       else {
-        if (!inCidr(start, net, Number(pfx)) || !inCidr(end, net, Number(pfx))) issues.push(`${at}.pools[${j}]: ${start}-${end} is not inside ${s.cidr}`);
-        if (ipToInt(start) > ipToInt(end)) issues.push(`${at}.pools[${j}]: start ${start} is after end ${end}`);
+        if (!inSubnet(start, net, Number(pfx)) || !inSubnet(end, net, Number(pfx))) issues.push(`${at}.pools[${j}]: ${start}-${end} is not inside ${s.cidr}`);
+        if (ipv4ToInt(start) > ipv4ToInt(end)) issues.push(`${at}.pools[${j}]: start ${start} is after end ${end}`);
       }
     });
   });

@@ -1,4 +1,4 @@
-/** Small helpers of the emulator: deterministic UUIDs and MACs, IPv4 arithmetic, a PRNG, a mutex. */
+/** Small helpers of the emulator: deterministic UUIDs and MACs, a PRNG, a mutex (IPv4 arithmetic is in lib/net). */
 import { createHash } from "node:crypto";
 
 /** Namespace of the emulator's UUIDv5-style name-derived UUIDs. */
@@ -20,26 +20,6 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 export function macFor(nicUuid: string): string {
   const h = createHash("sha1").update(nicUuid).digest();
   return ["50", "6b", "8d", ...[0, 1, 2].map((i) => h[i]!.toString(16).padStart(2, "0"))].join(":");
-}
-
-export function ipToInt(ip: string): number {
-  const parts = ip.split(".").map(Number);
-  return (((parts[0]! << 24) >>> 0) + (parts[1]! << 16) + (parts[2]! << 8) + parts[3]!) >>> 0;
-}
-
-export function intToIp(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join(".");
-}
-
-export function isIpv4(s: string): boolean {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
-  return !!m && m.slice(1).every((p) => Number(p) <= 255 && String(Number(p)) === p);
-}
-
-/** True when `ip` is inside `network/prefix`. */
-export function inCidr(ip: string, network: string, prefix: number): boolean {
-  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-  return ((ipToInt(ip) & mask) >>> 0) === ((ipToInt(network) & mask) >>> 0);
 }
 
 /** mulberry32: a small seeded PRNG giving floats in [0, 1). */

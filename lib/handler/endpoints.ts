@@ -15,6 +15,7 @@
  * VIPs are data, not machines.
  */
 import * as net from "node:net";
+import { hostPort } from "../net/host-port";
 import { makeAgent, parseCaBundle, sendRequest } from "../prism/transport";
 import { isLoopbackHost } from "../pcg/probe";
 
@@ -79,7 +80,7 @@ export async function detectEmulator(target: AdminTarget): Promise<boolean> {
 
 /** The emulator's simulated readiness of `address:port`. */
 export async function emulatorEndpointReady(target: AdminTarget, address: string, port: number): Promise<boolean> {
-  const key = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const key = hostPort(address, port);
   const r = await emulatorAdminGet(target, `/endpoints/${encodeURIComponent(key).replace(/%3A/gi, ":")}`);
   if (r.status !== 200 || typeof r.json !== "object" || r.json === null) throw new Error(`GET /_emulator/endpoints/${key}: HTTP ${r.status}`);
   return (r.json as { ready?: unknown }).ready === true;

@@ -3,6 +3,7 @@
  * the environment or files at run time and never logged; errors name variables and files, not values.
  */
 import { readFileSync } from "node:fs";
+import { hostPortUrl } from "../net/host-port";
 import type { Plan } from "../schema/plan";
 import type { PrismCentralAccountSpec } from "../schema/account";
 import type { CredentialsRef, SecretRef } from "../schema/refs";
@@ -107,7 +108,7 @@ export function resolveTarget(plan: Plan, options: TargetOptions): Target {
     endpointSource = "env";
   } else if (account) {
     const h = account.spec.endpoint.host;
-    endpoint = `https://${h.includes(":") ? `[${h}]` : h}:${account.spec.endpoint.port}`;
+    endpoint = hostPortUrl("https", h, account.spec.endpoint.port);
     endpointSource = "plan";
   } else {
     throw new HandlerInputError("no Prism Central endpoint: the plan has no PrismCentralAccount; pass --endpoint or set NUTANIX_ENDPOINT");

@@ -5,11 +5,10 @@
  * only part that does I/O).
  */
 export { hostNodeCounts, resolvePcg, type HostNodeCounts, type PcgContext } from "./context";
+export { isCidrV4, isIpv4 } from "../net/ipv4";
 export {
   entryCovers,
   hostTarget,
-  isCidrV4,
-  isIpv4,
   noProxyCovers,
   noProxyCoversEntry,
   parseNoProxyEntry,

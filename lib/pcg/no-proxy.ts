@@ -11,21 +11,9 @@
  *
  * Pure functions; no I/O.
  */
-import { cidrRange, ipv4ToInt } from "../schema/net";
+import { cidrRange, ipv4ToInt, isCidrV4, isIpv4 } from "../net/ipv4";
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 const DOMAIN = /^[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?(\.[a-z0-9_]([-a-z0-9_]*[a-z0-9_])?)*$/;
-
-/** Whether `s` is a dotted-quad IPv4 address. */
-export function isIpv4(s: string): boolean {
-  return IPV4.test(s);
-}
-
-/** Whether `s` is an IPv4 CIDR block such as `10.0.0.0/8`. */
-export function isCidrV4(s: string): boolean {
-  const [ip, bits, ...rest] = s.split("/");
-  return rest.length === 0 && bits !== undefined && isIpv4(ip) && /^(3[0-2]|[12]?\d)$/.test(bits);
-}
 
 /** One parsed `NO_PROXY` entry. */
 export type NoProxyEntry =

@@ -9,7 +9,9 @@
  */
 import * as http from "node:http";
 import * as net from "node:net";
-import { hostTarget, isIpv4, noProxyCovers } from "./no-proxy";
+import { hostPort } from "../net/host-port";
+import { isIpv4 } from "../net/ipv4";
+import { hostTarget, noProxyCovers } from "./no-proxy";
 
 /** One endpoint to probe: a name for reports and a URL (`https://h[:p]`, `http://h[:p]`, `tcp://h:p` or `h:p`). */
 export interface ProbeTarget {
@@ -88,10 +90,6 @@ export function isLoopbackHost(host: string): boolean {
   return h === "::1" || h === "0:0:0:0:0:0:0:1";
 }
 
-function authority(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
 function errorCode(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err.code ?? err.message ?? String(e);
@@ -99,7 +97,7 @@ function errorCode(e: unknown): string {
 
 function connectDirect(t: HostPort, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
-    const where = authority(t.host, t.port);
+    const where = hostPort(t.host, t.port);
     const socket = net.connect({ host: t.host, port: t.port });
     let done = false;
     const finish = (r: { ok: boolean; detail: string }) => {
@@ -117,10 +115,10 @@ function connectDirect(t: HostPort, timeoutMs: number): Promise<{ ok: boolean; d
 
 function connectViaProxy(t: HostPort, proxy: URL, timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
   return new Promise((resolve) => {
-    const where = authority(t.host, t.port);
+    const where = hostPort(t.host, t.port);
     const proxyHost = proxy.hostname.replace(/^\[(.*)\]$/, "$1");
     const proxyPort = proxy.port ? Number(proxy.port) : 80;
-    const via = `proxy ${authority(proxyHost, proxyPort)}`;
+    const via = `proxy ${hostPort(proxyHost, proxyPort)}`;
     const headers: Record<string, string> = { host: where };
     if (proxy.username || proxy.password) {
       const basic = Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString("base64");

@@ -7,7 +7,7 @@
  * docs/docs-content/clusters/pcg/deploy-pcg-k8s.md).
  * Pure functions; every problem is returned, none thrown.
  */
-import { cidrRange, ipv4ToInt } from "../schema/net";
+import { cidrRange, ipv4ToInt } from "../net/ipv4";
 import { PCG_MIN_NODE_DISK_GIB, PCG_MIN_NODE_MEMORY_MIB, PCG_MIN_NODE_VCPUS } from "../schema/pcg";
 import type { Plan, ResourceOfKind } from "../schema/plan";
 import type { ValidationIssue } from "../schema/validation";

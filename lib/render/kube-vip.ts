@@ -5,6 +5,7 @@
  */
 import { KUBE_VIP_IMAGE, type KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { SecretRef } from "../schema/refs";
+import { ValidationError } from "../schema/validation";
 import { toYaml } from "./yaml";
 
 /** Where kubeadm writes the static pod manifests; kube-vip's file lives here on control-plane nodes. */
@@ -60,6 +61,17 @@ export interface KubeVipPodOptions {
    * which `clusterctl generate` or Palette's macros replace: a password value never comes from the plan.
    */
   bgpPeerPasswords?: readonly (string | undefined)[];
+  /**
+   * The plan resource id of the endpoint, named in the ValidationError of a plan problem.
+   * @default - "kube-vip endpoint <address>"
+   */
+  resourceId?: string;
+}
+
+const HEADING = "cannot render kube-vip";
+
+function endpointPath(endpoint: KubeVipEndpointSpec, resourceId: string | undefined): string {
+  return resourceId ?? `kube-vip endpoint ${endpoint.address}`;
 }
 
 /** The envsubst placeholder rendered for the password of BGP peer `index` when no value is given. */
@@ -70,8 +82,9 @@ export function bgpPeerPasswordPlaceholder(ref: SecretRef, index: number): strin
 /**
  * kube-vip's `bgp_peers` value: `addr:AS:password:multihop`, comma-separated (kube-vip v0.9.2).
  * A password may not contain `:` or `,`, which the format cannot escape.
+ * @throws ValidationError naming `resourceId` and `bgp.peers[i].password` for such a password (never its value).
  */
-export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonly (string | undefined)[]): string {
+export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonly (string | undefined)[], resourceId?: string): string {
   const peers = endpoint.bgp?.peers ?? [];
   return peers
     .map((p, i) => {
@@ -79,7 +92,10 @@ export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonl
       if (p.password) {
         const given = passwords?.[i];
         if (given !== undefined) {
-          if (/[:,\s]/.test(given)) throw new Error(`BGP peer ${p.address}: the password may not contain ':', ',' or whitespace (kube-vip's bgp_peers format cannot escape them)`);
+          if (/[:,\s]/.test(given)) {
+            const message = `expected the password of BGP peer ${p.address} without ':', ',' or whitespace: it may not contain them (kube-vip's bgp_peers format cannot escape them)`;
+            throw new ValidationError([{ path: endpointPath(endpoint, resourceId), field: `bgp.peers[${i}].password`, message }], HEADING);
+          }
           pass = given;
         } else {
           pass = bgpPeerPasswordPlaceholder(p.password, i);
@@ -96,17 +112,21 @@ export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonl
  * `vip_subnet` "32" (kube-vip v0.9 removed `vip_cidr`), `vip_interface`, control-plane and
  * leader-election settings from the spec, `svc_enable` false, `lb_enable` from the spec.
  * CAPX's `enableServicesElection` is left out: kube-vip v0.9.2 does not read it from the environment.
+ * @throws ValidationError naming the endpoint and `bgp` when mode is `bgp` without bgp settings.
  */
 export function kubeVipEnv(endpoint: KubeVipEndpointSpec, opts: KubeVipPodOptions = {}): EnvVar[] {
   const env: EnvVar[] = [];
   const add = (name: string, value: string | number | boolean) => env.push({ name, value: String(value) });
   if (endpoint.mode === "bgp") {
-    if (!endpoint.bgp) throw new Error(`kube-vip endpoint ${endpoint.address}: mode is 'bgp' but no bgp settings are given`);
+    if (!endpoint.bgp) {
+      const message = "expected bgp settings (routerId, localAsn, peers) when mode is 'bgp', got none";
+      throw new ValidationError([{ path: endpointPath(endpoint, opts.resourceId), field: "bgp", message }], HEADING);
+    }
     add("vip_arp", false);
     add("bgp_enable", true);
     add("bgp_routerid", endpoint.bgp.routerId);
     add("bgp_as", endpoint.bgp.localAsn);
-    add("bgp_peers", bgpPeersValue(endpoint, opts.bgpPeerPasswords));
+    add("bgp_peers", bgpPeersValue(endpoint, opts.bgpPeerPasswords, opts.resourceId));
   } else {
     add("vip_arp", true);
   }

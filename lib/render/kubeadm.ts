@@ -4,6 +4,7 @@
  * `extraArgs` (a map in kubeadm v1beta3 / CAPI v1beta1, a `[{name, value}]` list in kubeadm
  * v1beta4 / CAPI v1beta2).
  */
+import { hostPort } from "../net/host-port";
 import type { KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { Taint } from "../schema/kubernetes";
 import type { NodePoolSpec } from "../schema/node-pool";
@@ -77,7 +78,7 @@ export function nodeTaints(pool: NodePoolSpec): KubeadmTaint[] | undefined {
 
 /** `address:port` of the kube-vip endpoint, the cluster's `controlPlaneEndpoint`. */
 export function controlPlaneEndpoint(endpoint: KubeVipEndpointSpec): string {
-  return `${endpoint.address}:${endpoint.port}`;
+  return hostPort(endpoint.address, endpoint.port);
 }
 
 /** API server certificate SANs: loopback names (kube-vip reaches the API as `kubernetes` via /etc/hosts) and the VIP. */

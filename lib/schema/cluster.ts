@@ -5,8 +5,10 @@
 import { z } from "zod";
 import { KubeVipEndpointPropsSchema } from "./kube-vip";
 import { MachinePropsSchema } from "./node-pool";
-import { CidrV4, cidrContains, cidrsOverlap, DnsLabel, IPv4, ipv4ToInt, KubernetesVersion, KubernetesVersionInput } from "./net";
+import { cidrContains, cidrRange, cidrsOverlap, ipv4ToInt } from "../net/ipv4";
+import { CidrV4, DnsLabel, IPv4, KubernetesVersion, KubernetesVersionInput } from "./net";
 import { Labels, Taint } from "./kubernetes";
+import { Autoscaling, ControlPlaneReplicas, refineReplicas, Replicas } from "./replicas";
 
 /** CAPX template default pod network. */
 export const DEFAULT_POD_CIDR = "172.20.0.0/16";
@@ -28,25 +30,21 @@ export const NodeNetwork = z.strictObject({
 });
 export type NodeNetwork = z.infer<typeof NodeNetwork>;
 
-const Replicas = z.number({ error: "expected replicas as a whole number" }).int({ error: "expected replicas as a whole number" }).min(0, { error: "expected replicas ≥ 0" });
-
-/** A worker pool as written in cluster props. */
-export const WorkerPoolPropsSchema = z.strictObject({
-  name: DnsLabel.refine((n) => !RESERVED_POOL_NAMES.includes(n), { error: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}` }),
-  replicas: Replicas,
-  autoscaling: z.strictObject({ minReplicas: Replicas, maxReplicas: Replicas }).optional(),
-  machine: MachinePropsSchema,
-  labels: Labels.default({}),
-  taints: z.array(Taint).default([]),
-});
+/** A worker pool as written in cluster props (the replica rules are those of a NodePool). */
+export const WorkerPoolPropsSchema = z
+  .strictObject({
+    name: DnsLabel.refine((n) => !RESERVED_POOL_NAMES.includes(n), { error: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}` }),
+    replicas: Replicas,
+    autoscaling: Autoscaling.optional(),
+    machine: MachinePropsSchema,
+    labels: Labels.default({}),
+    taints: z.array(Taint).default([]),
+  })
+  .superRefine(refineReplicas);
 
 /** The control-plane pool as written in cluster props. */
 export const ControlPlanePropsSchema = z.strictObject({
-  replicas: z
-    .number({ error: "expected replicas as a whole number" })
-    .int({ error: "expected replicas as a whole number" })
-    .refine((n) => [1, 3, 5].includes(n), { error: "expected 1, 3 or 5 control-plane replicas (stacked etcd needs an odd quorum)" })
-    .default(1),
+  replicas: ControlPlaneReplicas.default(1),
   machine: MachinePropsSchema,
   labels: Labels.default({}),
   taints: z.array(Taint).default([]),
@@ -114,11 +112,9 @@ export const NutanixClusterPropsSchema = z
 export function checkVipInNodeNetwork(vip: string, net: { cidr: string; gateway?: string; ipPool?: readonly { start: string; end: string }[] }): string[] {
   const out: string[] = [];
   if (!cidrContains(net.cidr, vip)) return [`expected the kube-vip address ${vip} inside the node subnet ${net.cidr} (ARP needs one L2 segment)`];
-  const [base, bits] = net.cidr.split("/");
-  const size = 2 ** (32 - Number(bits));
-  const first = Math.floor(ipv4ToInt(base) / size) * size;
+  const { first, last } = cidrRange(net.cidr);
   const v = ipv4ToInt(vip);
-  if (size >= 4 && (v === first || v === first + size - 1)) out.push(`expected the kube-vip address ${vip} not to be the network or broadcast address of ${net.cidr}`);
+  if (last - first >= 3 && (v === first || v === last)) out.push(`expected the kube-vip address ${vip} not to be the network or broadcast address of ${net.cidr}`);
   if (net.gateway && net.gateway === vip) out.push(`expected the kube-vip address ${vip} not to be the subnet gateway`);
   for (const r of net.ipPool ?? []) {
     if (v >= ipv4ToInt(r.start) && v <= ipv4ToInt(r.end)) {

@@ -107,43 +107,6 @@ export const PemCertificates = z.string({ error: "expected PEM text" }).superRef
   if (rest.length > 0) ctx.addIssue({ code: "custom", message: "expected only PEM blocks; found other text around them" });
 });
 
-// ---------------------------------------------------------------------------------------------
-// Address arithmetic used by the cross-field rules (pure functions, no zod).
-
-/** The 32-bit value of a dotted-quad IPv4 address. */
-export function ipv4ToInt(ip: string): number {
-  return ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
-}
-
-/** The dotted-quad form of a 32-bit value. */
-export function intToIpv4(n: number): string {
-  return [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-}
-
-/** A CIDR block as a numeric range. */
-export interface Ipv4Range {
-  readonly first: number;
-  readonly last: number;
-}
-
-/** The address range of a CIDR block, network and broadcast included. */
-export function cidrRange(cidr: string): Ipv4Range {
-  const [ip, bits] = cidr.split("/");
-  const size = 2 ** (32 - Number(bits));
-  const first = Math.floor(ipv4ToInt(ip) / size) * size;
-  return { first, last: first + size - 1 };
-}
-
-/** Whether `ip` lies inside `cidr`. */
-export function cidrContains(cidr: string, ip: string): boolean {
-  const r = cidrRange(cidr);
-  const v = ipv4ToInt(ip);
-  return v >= r.first && v <= r.last;
-}
-
-/** Whether two CIDR blocks share any address. */
-export function cidrsOverlap(a: string, b: string): boolean {
-  const x = cidrRange(a);
-  const y = cidrRange(b);
-  return x.first <= y.last && y.first <= x.last;
-}
+// Address arithmetic used by the cross-field rules lives in lib/net (one home for every layer);
+// re-exported here for the schema's users.
+export { cidrContains, cidrRange, cidrsOverlap, intToIpv4, ipv4ToInt, type Ipv4Range } from "../net/ipv4";

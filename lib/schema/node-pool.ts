@@ -5,6 +5,7 @@ import { z } from "zod";
 import { EntityRef, EntityRefInput } from "./refs";
 import { DnsLabel, KubernetesVersion } from "./net";
 import { Labels, Taint } from "./kubernetes";
+import { Autoscaling, refineReplicas, Replicas } from "./replicas";
 
 /** CAPX rejects machines with less memory than this (`memorySize` ≥ 2Gi). */
 export const MIN_MEMORY_MIB = 2048;
@@ -120,35 +121,18 @@ export type MachineProps = z.input<typeof MachinePropsSchema>;
 export const NodePoolRole = z.enum(["control-plane", "worker"], { error: "expected role 'control-plane' or 'worker'" });
 export type NodePoolRole = z.infer<typeof NodePoolRole>;
 
-const Replicas = z.number({ error: "expected replicas as a whole number" }).int({ error: "expected replicas as a whole number" }).min(0, { error: "expected replicas ≥ 0" });
-
 /** The data props of a node pool. */
 export const NodePoolPropsSchema = z
   .strictObject({
     name: DnsLabel,
     role: NodePoolRole.default("worker"),
     replicas: Replicas,
-    autoscaling: z.strictObject({ minReplicas: Replicas, maxReplicas: Replicas }).optional(),
+    autoscaling: Autoscaling.optional(),
     machine: MachinePropsSchema,
     labels: Labels.default({}),
     taints: z.array(Taint).default([]),
   })
-  .superRefine((p, ctx) => {
-    if (p.role === "control-plane") {
-      if (![1, 3, 5].includes(p.replicas)) {
-        ctx.addIssue({ code: "custom", path: ["replicas"], message: `expected 1, 3 or 5 control-plane replicas (stacked etcd needs an odd quorum), got ${p.replicas}` });
-      }
-      if (p.autoscaling) {
-        ctx.addIssue({ code: "custom", path: ["autoscaling"], message: "expected no autoscaling on a control-plane pool (KubeadmControlPlane replicas are fixed)" });
-      }
-    }
-    if (p.autoscaling) {
-      const { minReplicas, maxReplicas } = p.autoscaling;
-      if (!(minReplicas <= p.replicas && p.replicas <= maxReplicas)) {
-        ctx.addIssue({ code: "custom", path: ["autoscaling"], message: `expected minReplicas ≤ replicas ≤ maxReplicas, got ${minReplicas} ≤ ${p.replicas} ≤ ${maxReplicas}` });
-      }
-    }
-  });
+  .superRefine(refineReplicas);
 
 /** A node pool in a plan. */
 export const NodePoolSpec = z.strictObject({

@@ -116,6 +116,20 @@ describe("pcgInstallBundle: content", () => {
     assert.throws(() => pcgInstallBundle(pcgPlan(), PCG_ID, { kubeconfigPath: "/root/.kube/config" }), RangeError);
     assert.ok(ENDPOINT_ID);
   });
+
+  it("refuses a hand-made plan whose Palette endpoint is not an https:// URL, naming the gateway and the field", () => {
+    for (const endpoint of ["not a url", "http://palette.example.com"]) {
+      const plan = pcgPlan();
+      const pcg = plan.resources.find((r) => r.id === PCG_ID);
+      assert.ok(pcg && pcg.kind === "PrivateCloudGateway");
+      pcg.spec.palette.endpoint = endpoint;
+      assert.throws(
+        () => pcgInstallBundle(plan, PCG_ID),
+        (e: unknown) => e instanceof ValidationError && e.issues.length === 1 && e.issues[0]?.path === PCG_ID && e.issues[0]?.field === "palette.endpoint" && e.message.includes(JSON.stringify(endpoint)),
+        endpoint,
+      );
+    }
+  });
 });
 
 describe("pcgInstallBundle: determinism and secrets", () => {

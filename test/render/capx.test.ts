@@ -5,6 +5,7 @@ import { capxManifests, capxManifestsYaml, redactUserData, type CapxOptions, typ
 import { crdSchemaErrors, identifierProblems } from "./crd-schema";
 import { EDGE_PLAN, PLAN, SECRETS, TRUST_BUNDLE } from "./fixtures";
 import { assertGolden } from "./golden";
+import { ValidationError } from "../../lib/schema/validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
 type Obj = KubeObject & { spec: any; stringData?: any; binaryData?: any };
@@ -234,5 +235,43 @@ describe("capxManifestsYaml", () => {
       assertGolden(`capx-pcg-host-${mode}.yaml`, text);
     }
     assertGolden("capx-edge-v1beta1.yaml", capxManifestsYaml(capxManifests(EDGE_PLAN, "dc2/edge")));
+  });
+});
+
+describe("capxManifests: plan problems", () => {
+  const withCluster = (change: (spec: Record<string, unknown>) => void) => {
+    const plan = structuredClone(PLAN);
+    const cluster = plan.resources.find((r) => r.id === "dc1/pcg-host");
+    assert.ok(cluster);
+    change(cluster.spec as unknown as Record<string, unknown>);
+    return plan;
+  };
+
+  it("throws one ValidationError listing every broken reference with the cluster id and the field", () => {
+    const plan = withCluster((s) => {
+      s.account = "dc1/gone";
+      s.workers = ["dc1/pcg-host/cp", "dc1/pcg-host/default"];
+    });
+    assert.throws(
+      () => capxManifests(plan, "dc1/pcg-host"),
+      (e: unknown) => {
+        assert.ok(e instanceof ValidationError);
+        assert.deepEqual(e.issues, [
+          { path: "dc1/pcg-host", field: "account", message: 'expected the id of a PrismCentralAccount, got "dc1/gone", which is not in the plan' },
+        ]);
+        return true;
+      },
+    );
+    const wrongKind = withCluster((s) => (s.endpoint = "dc1/pc"));
+    assert.throws(() => capxManifests(wrongKind, "dc1/pcg-host"), (e: unknown) => e instanceof ValidationError && e.issues.length === 1 && e.issues[0]?.field === "endpoint" && /expected "dc1\/pc" to be a KubeVipEndpoint, it is a PrismCentralAccount/.test(e.message));
+    const both = withCluster((s) => {
+      s.controlPlane = "dc1/nope";
+      s.workers = ["dc1/pc"];
+    });
+    assert.throws(() => capxManifests(both, "dc1/pcg-host"), (e: unknown) => e instanceof ValidationError && e.issues.map((i) => `${i.path} ${i.field}`).join(",") === "dc1/pcg-host controlPlane,dc1/pcg-host workers[0]");
+  });
+
+  it("names the id itself when it is not a cluster", () => {
+    assert.throws(() => capxManifests(PLAN, "dc1/pcg-host/cp"), (e: unknown) => e instanceof ValidationError && e.issues[0]?.path === "dc1/pcg-host/cp" && e.issues[0]?.field === "");
   });
 });

@@ -13,6 +13,7 @@ import {
 } from "../../lib/render";
 import { BGP_ENDPOINT, ENDPOINT } from "./fixtures";
 import { assertGolden } from "./golden";
+import { ValidationError } from "../../lib/schema/validation";
 
 const envOf = (pod: KubeVipPod) => Object.fromEntries(pod.spec.containers[0].env.map((e) => [e.name, e.value]));
 
@@ -141,5 +142,23 @@ describe("super-admin.conf swap", () => {
       ].join("\n"),
     );
     assert.match(post, /sed -i 's#path: \/etc\/kubernetes\/super-admin\.conf#path: \/etc\/kubernetes\/admin\.conf#'/);
+  });
+});
+
+describe("kube-vip: plan problems throw ValidationError", () => {
+  it("names the endpoint and `bgp` for BGP mode without settings", () => {
+    const noBgp = { ...BGP_ENDPOINT, bgp: undefined };
+    assert.throws(
+      () => kubeVipPod(noBgp, { resourceId: "dc1/edge/endpoint" }),
+      (e: unknown) => e instanceof ValidationError && e.issues.length === 1 && e.issues[0]?.path === "dc1/edge/endpoint" && e.issues[0]?.field === "bgp" && /expected bgp settings/.test(e.message),
+    );
+    assert.throws(() => kubeVipPod(noBgp), (e: unknown) => e instanceof ValidationError && e.issues[0]?.path === `kube-vip endpoint ${BGP_ENDPOINT.address}`);
+  });
+
+  it("names the peer's password field and never shows the password", () => {
+    assert.throws(
+      () => bgpPeersValue(BGP_ENDPOINT, ["s3:cret"], "dc1/edge/endpoint"),
+      (e: unknown) => e instanceof ValidationError && e.issues[0]?.path === "dc1/edge/endpoint" && e.issues[0]?.field === "bgp.peers[0].password" && !e.message.includes("s3:cret"),
+    );
   });
 });

@@ -6,7 +6,7 @@
 import { PrismLookupError } from "../../prism/errors";
 import type { SubnetEntity } from "../../prism/types";
 import type { ResourceOfKind } from "../../schema/plan";
-import { cidrContains, intToIpv4, ipv4ToInt } from "../../schema/net";
+import { cidrContains, intToIpv4, ipv4ToInt } from "../../net/ipv4";
 import { ResourceApplyError } from "../errors";
 import { nameOf, type Services } from "../services";
 import { CATEGORY_KEYS, categoriesOf, categoryValue, ownedByStack } from "../ownership";

@@ -2,6 +2,7 @@
  * NutanixCluster: ensures its `NpcCluster` category value exists and reports readiness from its parts
  * (see services/readiness.ts); with `--wait-endpoints`, waits until its kube-vip address answers.
  */
+import { hostPort } from "../../net/host-port";
 import type { ResourceOfKind } from "../../schema/plan";
 import { ResourceApplyError } from "../errors";
 import type { Services } from "../services";
@@ -48,7 +49,7 @@ export async function waitForKubeVip(s: Services, res: ClusterResource): Promise
   const ep = s.plan.require(res.spec.endpoint, "KubeVipEndpoint", res.id);
   const { address, port } = ep.spec;
   const f = s.features;
-  const where = `${address.includes(":") ? `[${address}]` : address}:${port}`;
+  const where = hostPort(address, port);
   // Every mode asks: auto to choose, emulator to insist, tcp to refuse dialling an emulator's VIP.
   const isEmulator = await s.lookups.isEmulator();
   const how = chooseReadiness(f.endpointReadiness, isEmulator, address, f.target.endpoint);

@@ -9,6 +9,7 @@
  * identical bundle is not rewritten. Palette's own records (the gateway, its cloud account) are Palette's:
  * this handler never calls Palette.
  */
+import { hostPortUrl } from "../../net/host-port";
 import { pcgInstallBundle } from "../../pcg/bundle";
 import { resolvePcg, type PcgContext } from "../../pcg/context";
 import { isLoopbackHost, parseProbeUrl, probeReachability, type ProbeProxy, type ProbeTarget } from "../../pcg/probe";
@@ -100,7 +101,7 @@ export function reachabilityTargets(pc: PcgContext): ProbeTarget[] {
   const out: ProbeTarget[] = [{ name: "palette", url: pc.pcg.spec.palette.endpoint }];
   if (pc.account) {
     const { host, port } = pc.account.spec.endpoint;
-    out.push({ name: "prism-central", url: `https://${host.includes(":") ? `[${host}]` : host}:${port}` });
+    out.push({ name: "prism-central", url: hostPortUrl("https", host, port) });
   }
   return out;
 }

@@ -1,0 +1,26 @@
+/** The KubeadmConfigTemplate of a worker pool: CAPX `templates/base/md.yaml` (the bootstrap part) + `ccm-patch.yaml`. */
+import type { NodePoolSpec } from "../../schema/node-pool";
+import { extraArgs, kubeletArgs, nodeTaints } from "../kubeadm";
+import { BOOTSTRAP_API_GROUP, CAPX_HOSTNAME } from "./api";
+import type { CapxContext } from "./context";
+import type { KubeObject } from "./types";
+
+/** The KubeadmConfigTemplate of worker pool `w`: its kubelet arguments, labels and taints. */
+export function kubeadmConfigTemplate(c: CapxContext, w: NodePoolSpec): KubeObject {
+  const reg: Record<string, unknown> = { kubeletExtraArgs: extraArgs(kubeletArgs(w, { "cloud-provider": "external" }), c.style) };
+  const taints = nodeTaints(w);
+  if (taints) reg.taints = taints;
+  return {
+    apiVersion: `${BOOTSTRAP_API_GROUP}/${c.capi}`,
+    kind: "KubeadmConfigTemplate",
+    metadata: c.meta(c.names.kubeadmConfigTemplate(w.name)),
+    spec: {
+      template: {
+        spec: {
+          joinConfiguration: { nodeRegistration: reg },
+          preKubeadmCommands: [`hostnamectl set-hostname "${CAPX_HOSTNAME}"`, "systemctl enable --now iscsid"],
+        },
+      },
+    },
+  };
+}
