@@ -169,7 +169,7 @@ export class PaletteEmulator {
         body = text;
       }
     }
-    this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: maskValue(body, this.opts.apiKey) });
+    this.requests.push({ method: req.method ?? "GET", path: url.pathname, query: Object.fromEntries(url.searchParams), headers, body: maskValue(body ?? null, this.opts.apiKey) });
   }
 
   private rateLimited(req: http.IncomingMessage, p: string): boolean {

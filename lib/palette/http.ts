@@ -134,7 +134,12 @@ export class PaletteHttp {
     const items = (a.json as { items?: { metadata?: { name?: string; uid?: string } }[] } | undefined)?.items ?? [];
     const hits = items.filter((i) => i.metadata?.name === name && i.metadata.uid);
     if (hits.length === 1) return hits[0]!.metadata!.uid!;
-    const known = items.map((i) => i.metadata?.name).filter((n): n is string => !!n).sort();
+    let known: string[] = [];
+    if (hits.length === 0) {
+      // Name the projects the key can see, to make a typo obvious.
+      const all = await this.request<never>({ method: "GET", path: "/v1/dashboard/projects/metadata", scope: "tenant" });
+      known = ((all.json as { items?: { metadata?: { name?: string } }[] } | undefined)?.items ?? []).map((i) => i.metadata?.name).filter((n): n is string => !!n).sort();
+    }
     const message =
       hits.length === 0
         ? `Palette project "${name}" not found${known.length ? ` (visible: ${known.map((n) => JSON.stringify(n)).join(", ")})` : ""}: check the project name and that the API key's user belongs to it`
