@@ -19,6 +19,7 @@ interface Param {
   required?: boolean;
   type?: string;
   maximum?: number;
+  description?: string;
   schema?: Json;
 }
 
@@ -148,7 +149,9 @@ export class PaletteSpec {
       }
       if (p.type === "integer" && !/^-?\d+$/.test(v)) e(`query ${k}=${v}: expected an integer`);
       if (p.type === "boolean" && v !== "true" && v !== "false") e(`query ${k}=${v}: expected true or false`);
-      if (p.maximum !== undefined && Number(v) > p.maximum) e(`query ${k}=${v}: above the maximum ${p.maximum}`);
+      // the maximum, declared or only written in the description ("Default and maximum value of the limit is 50")
+      const max = p.maximum ?? Number(/maximum value of the limit is (\d+)/i.exec(p.description ?? "")?.[1] ?? NaN);
+      if (!Number.isNaN(max) && Number(v) > max) e(`query ${k}=${v}: above the maximum ${max}`);
     }
     for (const p of query) if (p.required && r.query[p.name] === undefined) e(`query parameter ${p.name} is required`);
     const contentType = Object.entries(r.headers).find(([h]) => h.toLowerCase() === "content-type")?.[1] ?? "";
