@@ -53,7 +53,7 @@ export const accountRoutes: Route[] = [
     handler: (c) => {
       const all = Object.values(c.state.accounts)
         .filter((a) => visible(c, a.scope))
-        .sort((a, b) => a.createdAt - b.createdAt || a.uid.localeCompare(b.uid))
+        .sort((a, b) => a.createdAt - b.createdAt)
         .map((a) => accountJson(c, a));
       const p = page(all, c.query);
       return isReply(p) ? p : ok(p);

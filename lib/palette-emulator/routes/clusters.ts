@@ -278,7 +278,7 @@ export const clusterRoutes: Route[] = [
       const filters = (b?.filter?.filterGroups ?? []).flatMap((g) => g.filters ?? []);
       const all = Object.values(c.state.clusters)
         .filter((cl) => visible(c, cl.scope) && !clusterHidden(clusterView(cl, c.now, c.timings.stepMs)) && matches(cl, filters))
-        .sort((a, b2) => a.createdAt - b2.createdAt || a.uid.localeCompare(b2.uid))
+        .sort((a, b2) => a.createdAt - b2.createdAt)
         .map((cl) => {
           const v = clusterView(cl, c.now, c.timings.stepMs);
           const status: Record<string, unknown> = {};

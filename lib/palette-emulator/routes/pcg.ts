@@ -99,7 +99,7 @@ export const pcgRoutes: Route[] = [
       const name = c.query.get("name");
       const items = Object.values(c.state.overlords)
         .filter((o) => !name || o.name === name)
-        .sort((a, b) => a.createdAt - b.createdAt || a.uid.localeCompare(b.uid))
+        .sort((a, b) => a.createdAt - b.createdAt)
         .map((o) => overlordJson(c, o));
       return ok({ items });
     },
