@@ -3,7 +3,7 @@
  * delete (204). `spec.credentials` is required (the spec); the PCG binding is `metadata.annotations.overlordUid`
  * (palette-sdk-go `client/constants.go`) and must name an existing PCG (404 otherwise: guess). Whether Palette
  * masks passwords on GET is not documented: the emulator masks every credential whose key names a secret (guess,
- * and the safe choice).
+ * and the safe choice), and does not even store those values.
  */
 import { MASK, SECRET_KEY } from "../../palette/redact";
 import { findAccount, scopeAnnotations, visible, type Ctx, type Route } from "../context";
@@ -43,7 +43,9 @@ function parse(c: Ctx): Parsed | Reply {
   const overlordUid = b?.metadata?.annotations?.overlordUid;
   if (typeof overlordUid !== "string" || overlordUid === "") return invalid("metadata.annotations.overlordUid: required (the private cloud gateway of the account)");
   if (!c.state.overlords[overlordUid]) return notFound(`private cloud gateway ${overlordUid}`);
-  return { name, overlordUid, credentials: creds as Record<string, string> };
+  // Secret values are not kept (the emulator never uses them), so the state file holds no password.
+  const kept = Object.fromEntries(Object.entries(creds as Record<string, string>).map(([k, v]) => [k, SECRET_KEY.test(k) ? MASK : v]));
+  return { name, overlordUid, credentials: kept };
 }
 
 export const accountRoutes: Route[] = [
