@@ -292,3 +292,14 @@ test("register-cloud calls: register (idempotent), multipart uploads under field
     assert.deepEqual((await h.requests()).flatMap((x) => spec.validateRequest(x)), []);
   });
 });
+
+test("timeouts: a slow answer is abandoned and retried; the last error names the timeout", async () => {
+  await withPalette(async (h) => {
+    const logs: string[] = [];
+    const client = h.client({ timeoutMs: 80, retry: { maxAttempts: 2, baseDelayMs: 1 }, log: (l) => logs.push(l) });
+    await h.raw("PUT", "/_emulator/faults", { body: { latencyMs: 300 } });
+    await assert.rejects(client.cloudTypes.list(), (e: unknown) => e instanceof PaletteError && e.code === "ETIMEDOUT" && /no answer within 80 ms.*gave up after 2 attempts/.test(e.message));
+    assert.equal(logs.length, 1);
+    assert.match(logs[0]!, /retry 1\/1 of GET \/v1\/clouds\/cloudTypes in \d+ ms \(ETIMEDOUT\)/);
+  });
+});
