@@ -22,6 +22,8 @@ export interface PaletteFaultConfig {
   rateLimitNext: number;
   /** The next N requests are answered 503 (deterministic, for tests). */
   failNext: number;
+  /** The connections of the next N requests are reset before they are handled (deterministic, for tests). */
+  resetNext: number;
   /** After this many API requests every request gets 429; null = unlimited. */
   requestBudget: number | null;
   /** Retry-After seconds sent with a 429; null = no header (librarium documents none). */
@@ -38,6 +40,7 @@ export const DEFAULT_PALETTE_FAULTS: PaletteFaultConfig = {
   resetNextWrites: 0,
   rateLimitNext: 0,
   failNext: 0,
+  resetNext: 0,
   requestBudget: null,
   retryAfterSeconds: null,
   seed: 1,
@@ -56,6 +59,7 @@ export const PaletteFaultPatch = z.strictObject({
   resetNextWrites: Count.optional(),
   rateLimitNext: Count.optional(),
   failNext: Count.optional(),
+  resetNext: Count.optional(),
   requestBudget: Count.nullable().optional(),
   retryAfterSeconds: Count.nullable().optional(),
   seed: z.number().int().optional(),
@@ -103,6 +107,10 @@ export class PaletteFaults {
     if (this.cfg.failNext > 0) {
       this.cfg.failNext--;
       return { kind: "status", status: 503 };
+    }
+    if (this.cfg.resetNext > 0) {
+      this.cfg.resetNext--;
+      return { kind: "reset-before" };
     }
     if (isWrite && this.cfg.resetNextWrites > 0) {
       this.cfg.resetNextWrites--;

@@ -303,3 +303,32 @@ test("timeouts: a slow answer is abandoned and retried; the last error names the
     assert.match(logs[0]!, /retry 1\/1 of GET \/v1\/clouds\/cloudTypes in \d+ ms \(ETIMEDOUT\)/);
   });
 });
+
+test("connection resets: a read is retried; a create reset before it was handled is looked up, not found, and sent again", async () => {
+  await withPalette(async (h) => {
+    const logs: string[] = [];
+    const client = h.client({ log: (l) => logs.push(l) });
+    await h.raw("PUT", "/_emulator/faults", { body: { resetNext: 2 } });
+    assert.deepEqual(await client.pcg.list(), []);
+    assert.equal(logs.filter((l) => /retry \d\/4 of GET \/v1\/overlords .*\(ECONNRESET\)/.test(l)).length, 2);
+    await h.clearRequests();
+    // the GET by name passes, then the POST's connection is reset before handling
+    await client.pcg.list("pcg-reset");
+    await h.raw("PUT", "/_emulator/faults", { body: { resetNext: 1 } });
+    const r = await client.http.request<string>({
+      method: "POST",
+      path: "/v1/pcg/selfHosted",
+      body: { name: "pcg-reset", cloudType: "nutanix" },
+      scope: "tenant",
+      recover: async () => (await client.pcg.findByName("pcg-reset"))?.metadata?.uid,
+    });
+    assert.equal(r.recovered, undefined);
+    assert.equal(r.status, 200);
+    const reqs = await h.requests();
+    assert.deepEqual(
+      reqs.map((x) => `${x.method} ${x.path}${x.query.name ? `?name=${x.query.name}` : ""}`),
+      ["GET /v1/overlords?name=pcg-reset", "POST /v1/pcg/selfHosted", "GET /v1/overlords?name=pcg-reset", "POST /v1/pcg/selfHosted"],
+    );
+    assert.equal((await client.pcg.list("pcg-reset")).length, 1);
+  });
+});
