@@ -49,10 +49,11 @@ export interface RequestSpec<T> {
   method: HttpMethod;
   /** Path with parameters already encoded, e.g. `/v1/overlords/abc`. */
   path: string;
+  /** Query parameters; undefined values are left out. @default none */
   query?: Record<string, string | number | boolean | undefined>;
-  /** A JSON body. */
+  /** A JSON body. @default no body */
   body?: unknown;
-  /** A multipart/form-data body with one file field (the spec's `formData` parameters of `type: file`). */
+  /** A multipart/form-data body with one file field (the spec's `formData` parameters of `type: file`). @default no body */
   multipart?: { field: string; filename: string; content: string };
   /** Scope: `project` sends the ProjectUid header when the client has a project. */
   scope: "project" | "tenant";
@@ -64,9 +65,10 @@ export interface RequestSpec<T> {
    * For a `create` POST whose outcome is unknown (connection reset after the request was sent, timeout, 5xx):
    * finds out whether it was applied, e.g. by listing by name. Returns the result when it was, undefined when not
    * (then the POST is sent again). Without it such a POST is not repeated and the error is thrown.
+   * @default none
    */
   recover?: () => Promise<T | undefined>;
-  /** What the request is about, for error messages (e.g. `cluster "c1"`). */
+  /** What the request is about, for error messages (e.g. `cluster "c1"`). @default none */
   what?: string;
 }
 

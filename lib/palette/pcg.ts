@@ -8,7 +8,7 @@
 import { isNotFound } from "./errors";
 import type { PaletteHttp } from "./http";
 import { NUTANIX, path } from "./paths";
-import type { V1DeletedMsg, V1Overlord, V1Overlords, V1PcgSelfHostedParams, V1PcgServiceKubectlCommands } from "./types";
+import type { V1Overlord, V1Overlords, V1PcgSelfHostedParams, V1PcgServiceKubectlCommands } from "./types";
 
 /** The outcome of {@link PcgApi.ensureSelfHosted}. */
 export interface SelfHostedPcg {
@@ -93,8 +93,8 @@ export class PcgApi {
   /** `DELETE /v1/overlords/{uid}`; false when it was already gone. */
   async delete(uid: string): Promise<boolean> {
     try {
-      const a = await this.http.request<never>({ method: "DELETE", path: path`/v1/overlords/${uid}`, scope: "tenant", what: `PCG ${uid}` });
-      void (a.json as V1DeletedMsg | undefined);
+      // 200 v1DeletedMsg {msg}
+      await this.http.request<never>({ method: "DELETE", path: path`/v1/overlords/${uid}`, scope: "tenant", what: `PCG ${uid}` });
       return true;
     } catch (e) {
       if (isNotFound(e)) return false;
