@@ -12,6 +12,7 @@ import tseslint from "typescript-eslint";
  *     plan ← constructs ← stack           emulator (net; prism types only)
  *   handler: schema, plan, render, pcg, prism
  *   testing: schema, plan, stack
+ *   palette (net only) ← palette-emulator
  */
 const LAYERS = {
   net: { may: [] },
@@ -23,6 +24,8 @@ const LAYERS = {
   stack: { may: ["net", "schema", "plan", "render", "pcg", "constructs"] },
   prism: { may: ["net"] },
   emulator: { may: ["net"], types: ["prism"] },
+  palette: { may: ["net"] },
+  "palette-emulator": { may: ["net", "palette"] },
   handler: { may: ["net", "schema", "plan", "render", "pcg", "prism"] },
   testing: { may: ["schema", "plan", "stack"] },
 };
