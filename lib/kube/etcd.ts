@@ -123,7 +123,9 @@ export class EtcdClient {
 
   /**
    * `POST /v3/cluster/member/remove` with `{"ID": "<uint64>"}`. etcd itself refuses a removal that would
-   * leave the cluster without quorum of started members (`--strict-reconfig-check`, on by default).
+   * leave the cluster without quorum of started members (`--strict-reconfig-check`, on by default), and
+   * also answers 503 "etcdserver: unhealthy cluster" until the remaining members have been connected to the
+   * leader for its health interval (`server/etcdserver/server.go` mayRemoveMember): retry that one later.
    */
   async memberRemove(id: string): Promise<EtcdMember[]> {
     const res = await this.call<{ members?: RawMember[] }>("POST", "/v3/cluster/member/remove", { ID: parseMemberId(id) });
