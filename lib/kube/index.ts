@@ -11,3 +11,5 @@ export * from "./drain-filter";
 export * from "./api";
 export * from "./drain";
 export * from "./etcd";
+export * from "./version";
+export * from "./decide";
