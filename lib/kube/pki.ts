@@ -61,7 +61,7 @@ export interface GenerateCaOptions {
 
 /** kubeadm's CA validity: `CACertificateValidityPeriod = time.Hour * 24 * 365 * 10` (constants.go). */
 export const DEFAULT_CA_VALIDITY_DAYS = 3650;
-/** Certificates start this long before `now` so that a node whose clock lags a little accepts them (our choice). */
+/** Certificates start this long before `now`, as KubeadmControlPlane's etcd client certificate does (`NotBefore: now.Add(-5 * time.Minute)`), so a lagging clock still accepts them. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
 
 const crypto = webcrypto;
@@ -296,8 +296,9 @@ export function issueAdminCertificate(
 
 /**
  * A short-lived etcd client certificate from the etcd CA, like the one KubeadmControlPlane mints for its own
- * etcd client (`kubernetes-sigs/cluster-api` `controlplane/kubeadm/internal/workload_cluster.go`, which signs
- * a client certificate with the cluster's etcd CA to talk to each member). etcd with `--client-cert-auth`
+ * etcd client (`kubernetes-sigs/cluster-api` `controlplane/kubeadm/internal/cluster.go` generateClientCert /
+ * newClientCert — `workload_cluster.go` in older releases — which signs a clientAuth certificate with the
+ * cluster's etcd CA to talk to each member). etcd with `--client-cert-auth`
  * only checks that the CA signed it.
  */
 export function issueEtcdClientCertificate(

@@ -11,7 +11,7 @@
  *   never loses quorum (KCP `scaleDownControlPlane`: "etcd member removal, then machine deletion");
  * - an upgrade moves one minor at a time (patch changes free), updates the kubeadm-config ClusterConfiguration
  *   first, then rolls the machines (KCP `upgradeControlPlane`); downgrades and skipped minors are refused;
- * - an even replica count is refused (KCP's webhook: "cannot be an even number when using managed etcd");
+ * - an even replica count is refused (KCP's validating webhook: "cannot be an even number when etcd is stacked");
  * - when the cluster's API or etcd cannot be reached, only steps that need neither are taken.
  */
 import { compareKubeVersions, lowestVersion, parseKubeVersion, versionChange } from "../version";
