@@ -9,6 +9,7 @@ import { parseDocument } from "yaml";
 import { KubeApiError, KubeError, KubeInputError } from "./errors";
 import { checkEndpoint, makeTlsAgent, tlsRequest, type TlsEndpoint } from "./transport";
 import type { BootstrapTokenSecret } from "./bootstrap-token";
+import { kubeletVersion } from "./nodes";
 import type { ConfigMap, ListOf, Node, Pod, Secret, Status } from "./types";
 
 /** Options of {@link KubeClient}. */
@@ -143,6 +144,12 @@ export class KubeClient {
       }
       throw e;
     }
+  }
+
+  /** The kubelet version a node reports; undefined when there is no such Node. */
+  async nodeKubeletVersion(name: string): Promise<string | undefined> {
+    const node = await this.getNode(name);
+    return node ? kubeletVersion(node) : undefined;
   }
 
   /** `DELETE /api/v1/nodes/{name}`; false when it was already gone. */

@@ -56,3 +56,12 @@ export class DrainTimeoutError extends KubeError {
     this.remaining = remaining;
   }
 }
+
+/** A node that did not turn Ready within `--node-ready-timeout`; nothing old may be deleted after it. */
+export class NodeReadyTimeoutError extends KubeError {
+  readonly node: string;
+  constructor(node: string, timeoutMs: number, last: string) {
+    super(`node ${node} not Ready after ${timeoutMs} ms (${last})`);
+    this.node = node;
+  }
+}

@@ -10,6 +10,7 @@ export * from "./nodes";
 export * from "./drain-filter";
 export * from "./api";
 export * from "./drain";
+export * from "./wait";
 export * from "./etcd";
 export * from "./version";
 export * from "./decide";

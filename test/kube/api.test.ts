@@ -20,6 +20,8 @@ import {
   issueCertificate,
   kubeletVersion,
   isCordoned,
+  NodeReadyTimeoutError,
+  waitForNodeReady,
 } from "../../lib/kube";
 import { joinUserData, startCluster } from "../emulator/kube/fixtures";
 
@@ -196,4 +198,27 @@ test("unreachable: a closed loopback port is a KubeUnreachableError naming the e
   await assert.rejects(k.listNodes(), (e: unknown) => e instanceof KubeUnreachableError && e.code === "ECONNREFUSED" && e.message.includes(`https://127.0.0.1:${port}/api/v1/nodes`));
   k.close();
   assert.throws(() => new KubeClient({ endpoint: { host: "127.0.0.1", port: 0, caPem: "x", certPem: "y", keyPem: "z" } }), /endpoint\.port: expected an integer 1-65535, got 0/);
+});
+
+test("waitForNodeReady: returns once Ready; with nodesNeverReady it times out naming the node and its condition", async () => {
+  const slow = await startCluster({ nodeReadyMs: 150 });
+  try {
+    const node = await waitForNodeReady(slow.client(), "cp-0", { timeoutMs: 3000, pollMs: 20 });
+    assert.equal(isNodeReady(node), true);
+    assert.equal(await slow.client().nodeKubeletVersion("cp-0"), "v1.30.2");
+    assert.equal(await slow.client().nodeKubeletVersion("nope"), undefined);
+  } finally {
+    await slow.stop();
+  }
+  const never = await startCluster({ nodesNeverReady: true });
+  try {
+    await assert.rejects(waitForNodeReady(never.client(), "cp-0", { timeoutMs: 100, pollMs: 20 }), (e: unknown) => {
+      assert.ok(e instanceof NodeReadyTimeoutError);
+      assert.match(e.message, /node cp-0 not Ready after 100 ms \(Ready=False \(KubeletNotReady\)\)/);
+      return true;
+    });
+    await assert.rejects(waitForNodeReady(never.client(), "cp-9", { timeoutMs: 60, pollMs: 20 }), /no Node registered/);
+  } finally {
+    await never.stop();
+  }
 });
