@@ -67,7 +67,8 @@ const uint64 = (): string => (BigInt(`0x${randomBytes(8).toString("hex")}`) | 1n
 /** The model. */
 export class KubeClusterModel {
   readonly nodeReadyMs: number;
-  readonly nodesNeverReady: boolean;
+  /** Holds nodes that power on from now on NotReady (a restarted emulator with `--nodes-never-ready`). */
+  nodesNeverReady: boolean;
   private readonly now: () => number;
   private readonly defaultVersion: string;
   private readonly nodeRecords = new Map<string, NodeRecord>();
