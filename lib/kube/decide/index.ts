@@ -1,0 +1,3 @@
+export * from "./types";
+export * from "./control-plane";
+export * from "./workers";
