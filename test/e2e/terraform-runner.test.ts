@@ -98,3 +98,30 @@ test("apply, no-op re-apply, create_before_destroy, removed block, taint, destro
   assert.deepEqual(await log(dir), ["destroy s/b g2", "destroy s/a g3"], "dependents first");
   assert.deepEqual(r.state.resources, {});
 });
+
+test("terraform_data: triggers_replace, self.triggers_replace references and terraform_data.* dependencies", async () => {
+  const dir = await tempDir("npc-tf-");
+  const envReplace = { NPC_RESOURCE_ID: "${self.triggers_replace.resource_id}", NPC_GENERATION: "${self.triggers_replace.generation}" };
+  const data = (id: string, generation: string, deps: string[]) => ({
+    triggers_replace: { resource_id: id, generation },
+    depends_on: deps.map((d) => `terraform_data.${d}`),
+    lifecycle: { create_before_destroy: true },
+    provisioner: [
+      { "local-exec": { command: 'echo "create $NPC_RESOURCE_ID $NPC_GENERATION" >> log.txt', environment: envReplace } },
+      { "local-exec": { command: 'echo "destroy $NPC_RESOURCE_ID $NPC_GENERATION" >> log.txt', environment: envReplace, when: "destroy" } },
+    ],
+  });
+  const write = (resources: Record<string, unknown>) => fsp.writeFile(path.join(dir, "cdk.tf.json"), JSON.stringify({ resource: { terraform_data: resources } }));
+  await write({ a: data("s/a", "g1", []), b: data("s/b", "g1", ["a"]) });
+  let r = await terraformApply({ stackDir: dir });
+  assert.ok(r.ok);
+  assert.deepEqual(await log(dir), ["create s/a g1", "create s/b g1"]);
+  await write({ a: data("s/a", "g2", []), b: data("s/b", "g1", ["a"]) });
+  r = await terraformApply({ stackDir: dir });
+  assert.deepEqual(await log(dir), ["create s/a g2", "destroy s/a g1"]);
+  assert.deepEqual(r.actions, { a: "replaced", b: "unchanged" });
+  r = await terraformDestroy({ stackDir: dir });
+  assert.ok(r.ok);
+  assert.deepEqual(await log(dir), ["destroy s/b g1", "destroy s/a g2"]);
+  assert.equal(resolveSelf("${self.triggers_replace.a}", { a: "1" }), "1");
+});

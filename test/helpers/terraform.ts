@@ -1,6 +1,6 @@
 /**
  * Terraform's path without a terraform binary: reads a synthesized cdk.tf.json, orders its
- * null_resources by depends_on, and runs their local-exec provisioners as real child processes the way
+ * null_resources (or terraform_data resources: `triggers_replace` in place of `triggers`) by depends_on, and runs their local-exec provisioners as real child processes the way
  * `terraform apply` / `terraform destroy` would:
  *
  * - working directory: the stack directory (where cdk.tf.json and nutanix-plan.json are);
@@ -28,7 +28,7 @@ export interface LocalExec {
   when: "create" | "destroy";
 }
 
-/** A null_resource of cdk.tf.json. */
+/** A null_resource (or terraform_data) of cdk.tf.json. */
 export interface NullResource {
   /** The logical name, e.g. `pcg-host_cp`. */
   name: string;
@@ -87,25 +87,27 @@ export interface TfOptions {
 }
 
 interface CdkTfJson {
-  resource?: { null_resource?: Record<string, RawNull> };
+  resource?: { null_resource?: Record<string, RawNull>; terraform_data?: Record<string, RawNull> };
 }
 
 interface RawNull {
   triggers?: Record<string, string>;
+  /** terraform_data's triggers (any value in Terraform; the bridge writes a map of strings). */
+  triggers_replace?: Record<string, string>;
   depends_on?: string[];
   lifecycle?: { create_before_destroy?: boolean };
   provisioner?: Array<{ "local-exec"?: { command: string; environment?: Record<string, string>; when?: string } }>;
 }
 
-/** Reads the null_resources of a stack's cdk.tf.json. */
+/** Reads the null_resources and terraform_data resources of a stack's cdk.tf.json. */
 export async function readNullResources(stackDir: string): Promise<NullResource[]> {
   const doc = JSON.parse(await fsp.readFile(path.join(stackDir, "cdk.tf.json"), "utf8")) as CdkTfJson;
-  const raw = doc.resource?.null_resource ?? {};
+  const raw = { ...(doc.resource?.null_resource ?? {}), ...(doc.resource?.terraform_data ?? {}) };
   return Object.entries(raw).map(([name, r]) => ({
     name,
-    triggers: r.triggers ?? {},
+    triggers: r.triggers ?? r.triggers_replace ?? {},
     dependsOn: (r.depends_on ?? []).map((d) => {
-      const m = /^null_resource\.(.+)$/.exec(d);
+      const m = /^(?:null_resource|terraform_data)\.(.+)$/.exec(d);
       if (!m) throw new Error(`${name}: unsupported depends_on ${d}`);
       return m[1]!;
     }),
@@ -116,10 +118,13 @@ export async function readNullResources(stackDir: string): Promise<NullResource[
   }));
 }
 
-/** Resolves `${self.triggers.<key>}` (the only interpolation a destroy provisioner may use). */
+/**
+ * Resolves `${self.triggers.<key>}` (null_resource) and `${self.triggers_replace.<key>}` (terraform_data),
+ * the only interpolations a destroy provisioner may use.
+ */
 export function resolveSelf(value: string, triggers: Record<string, string>): string {
-  return value.replace(/\$\{self\.triggers\.([A-Za-z0-9_]+)\}/g, (_m, key: string) => {
-    if (!(key in triggers)) throw new Error(`\${self.triggers.${key}}: no such trigger`);
+  return value.replace(/\$\{self\.(triggers|triggers_replace)\.([A-Za-z0-9_]+)\}/g, (_m, attr: string, key: string) => {
+    if (!(key in triggers)) throw new Error(`\${self.${attr}.${key}}: no such trigger`);
     return triggers[key]!;
   });
 }
