@@ -44,6 +44,7 @@ async function main(): Promise<number> {
         resolve();
       }, a.holdMs);
     });
+    process.stdin.destroy(); // the parent's pipe would keep this process alive
     console.log(JSON.stringify({ released: await held.release() }));
     return 0;
   } catch (e) {
