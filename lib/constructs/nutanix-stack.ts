@@ -1,5 +1,6 @@
 /**
- * NutanixStack: a cdktf TerraformStack that owns the null provider and the local backend, collects the
+ * NutanixStack: a cdktf TerraformStack that owns the provider (null_resource's; terraform_data needs
+ * none) and the local backend, collects the
  * plan from its constructs, validates it, emits the Terraform bridge, and writes `nutanix-plan.json`
  * (plus any registered synth files) beside `cdk.tf.json`.
  */

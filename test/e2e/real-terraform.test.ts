@@ -8,9 +8,9 @@
  *
  * The scenarios that need stack identity (issue 13 item 5) and a destroy that removes an edited
  * program's VMs (item 3) are written as they should behave and marked `todo` until those land: today
- * deploying a second program with a stack `dc1` prunes the first one's VMs, and the destroy of an
- * edited program runs the old generations' destroys against the new plan, which treats them as
- * superseded and deletes nothing.
+ * deploying a second program with a stack `dc1` prunes the first one's VMs, and `cdktf destroy` of an
+ * edited program runs the old generation's destroy of each edited resource against the new plan, which
+ * treats it as superseded and deletes nothing (its VMs leak; the unedited resources are destroyed).
  * Without a terraform binary, one skipped test says so.
  */
 import { test } from "node:test";
