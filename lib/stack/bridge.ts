@@ -1,14 +1,24 @@
 /**
- * The cdktf bridge: the only module (with NutanixStack) that imports cdktf or a provider. It declares
- * the null provider and a relative local backend, and emits one `null_resource` per plan resource whose
- * local-exec provisioners run `nutanix-handler`. A move to cdktn or to `terraform_data` is a change here.
+ * The cdktf bridge: the only module (with NutanixStack) that imports cdktf or a provider, and the only
+ * one that knows the Terraform resource type. It declares a relative local backend and emits one
+ * resource per plan resource whose local-exec provisioners run `nutanix-handler`:
+ *
+ * - `null_resource` (the default) from the hashicorp/null provider, declared here: its `triggers`
+ *   (a `map(string)`) force a replacement when they change;
+ * - `terraform_data`, built into Terraform since 1.4 (developer.hashicorp.com, "The terraform_data
+ *   managed resource type"): its `triggers_replace` forces a replacement when it changes, and it needs
+ *   no provider, so `terraform init` works offline.
+ *
+ * Both carry the same trigger values, the same provisioners (reading only `self.<triggers>.*`) and
+ * `create_before_destroy`. A move to cdktn is a change here.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { provider as nullProvider, resource as nullResource } from "@cdktf/provider-null";
-import { App, LocalBackend, TerraformSelf, type TerraformStack } from "cdktf";
+import { App, LocalBackend, TerraformResource, TerraformSelf, type TerraformResourceConfig, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { PLAN_FILE_NAME, type Plan } from "../schema/plan";
+import { specSummary } from "../plan/summary";
 
 /** The id of the construct that holds the emitted null_resources. */
 export const BRIDGE_CONSTRUCT_ID = "nutanix-bridge";
@@ -17,7 +27,26 @@ export const PACKAGE_NAME = "nutanix-palette-cdk";
 /** The handler script, relative to the package root. */
 export const HANDLER_SCRIPT = "bin/nutanix-handler.js";
 
-/** Trigger keys of every null_resource (snake_case: `self.triggers.*` references are snake-cased). */
+/** The Terraform resource types the bridge can emit. */
+export const TERRAFORM_RESOURCE_TYPES = ["null_resource", "terraform_data"] as const;
+export type TerraformResourceType = (typeof TERRAFORM_RESOURCE_TYPES)[number];
+/** The resource type emitted unless a stack asks for another. */
+export const DEFAULT_TERRAFORM_RESOURCE: TerraformResourceType = "null_resource";
+
+/** Whether `x` names a resource type the bridge can emit. */
+export function isTerraformResourceType(x: unknown): x is TerraformResourceType {
+  return typeof x === "string" && (TERRAFORM_RESOURCE_TYPES as readonly string[]).includes(x);
+}
+
+/** The attribute that holds the triggers: `triggers` of null_resource, `triggers_replace` of terraform_data. */
+export function triggersAttribute(type: TerraformResourceType): "triggers" | "triggers_replace" {
+  return type === "terraform_data" ? "triggers_replace" : "triggers";
+}
+
+/**
+ * Fixed trigger keys of every emitted resource (snake_case: `self.triggers.*` references are
+ * snake-cased). Beside them each resource carries the flat summary of its spec (./summary.ts).
+ */
 export const TRIGGER_KEYS = ["resource_id", "kind", "generation", "plan_file", "handler", "stack"] as const;
 export type TriggerKey = (typeof TRIGGER_KEYS)[number];
 
@@ -64,9 +93,12 @@ export function defaultHandlerPath(stackDir: string): string {
   return path.relative(stackDir, path.join(packageRoot(), HANDLER_SCRIPT)).split(path.sep).join("/");
 }
 
-/** Declares the null provider and a local backend whose path is relative to the stack directory. */
-export function configureStack(stack: TerraformStack): void {
-  new nullProvider.NullProvider(stack, "null");
+/**
+ * Declares a local backend whose path is relative to the stack directory, and the null provider when
+ * the stack emits null_resource (terraform_data needs none).
+ */
+export function configureStack(stack: TerraformStack, type: TerraformResourceType = DEFAULT_TERRAFORM_RESOURCE): void {
+  if (type === "null_resource") new nullProvider.NullProvider(stack, "null");
   new LocalBackend(stack, { path: `terraform.${stack.node.id}.tfstate` });
 }
 
@@ -93,11 +125,35 @@ export function logicalIds(stackId: string, ids: readonly string[]): Map<string,
 export interface BridgeOptions {
   /** The handler script path as Terraform's working directory (the stack dir) sees it. */
   readonly handler: string;
+  /**
+   * The Terraform resource type to emit.
+   * @default "null_resource"
+   */
+  readonly resourceType?: TerraformResourceType;
 }
 
-/** The `environment` of both provisioners: every value from `self.triggers`. */
-function handlerEnvironment(): Record<string, string> {
-  return Object.fromEntries(Object.entries(HANDLER_ENV).map(([env, key]) => [env, TerraformSelf.getString(`triggers.${key}`)]));
+/** The `environment` of both provisioners: every value from `self.<triggers attribute>`. */
+function handlerEnvironment(type: TerraformResourceType): Record<string, string> {
+  const attr = triggersAttribute(type);
+  return Object.fromEntries(Object.entries(HANDLER_ENV).map(([env, key]) => [env, TerraformSelf.getString(`${attr}.${key}`)]));
+}
+
+/**
+ * Terraform's built-in `terraform_data` through cdktf's generic TerraformResource (cdktf ships no class
+ * for it, and it needs no provider). Only `triggers_replace` is set; `input` stays unset.
+ */
+class TerraformData extends TerraformResource {
+  constructor(scope: Construct, id: string, private readonly triggersReplace: Readonly<Record<string, string>>, config: Omit<TerraformResourceConfig, "terraformResourceType">) {
+    super(scope, id, { ...config, terraformResourceType: "terraform_data" });
+  }
+
+  protected override synthesizeAttributes(): Record<string, unknown> {
+    return { triggers_replace: { ...this.triggersReplace } };
+  }
+
+  protected override synthesizeHclAttributes(): Record<string, unknown> {
+    return { triggers_replace: { value: { ...this.triggersReplace }, isBlock: false, type: "map", storageClassType: "stringMap" } };
+  }
 }
 
 /** The plan's resources, each after its dependencies (the plan is acyclic by now), ties in id order. */
@@ -118,33 +174,40 @@ function dependencyOrder(plan: Plan): Plan["resources"] {
   return out;
 }
 
-/** Emits one null_resource per plan resource under `stack`, wired like the plan's dependencies. */
+/** The trigger values of one plan resource: the fixed keys, then the flat summary of its spec. */
+export function triggersOf(r: Plan["resources"][number], plan: Plan, handler: string): Record<string, string> {
+  const fixed: Record<TriggerKey, string> = {
+    resource_id: r.id,
+    kind: r.kind,
+    generation: r.generation,
+    plan_file: PLAN_FILE_NAME,
+    handler,
+    stack: plan.metadata.stack,
+  };
+  return { ...fixed, ...specSummary(r, TRIGGER_KEYS) };
+}
+
+/** Emits one resource of the chosen type per plan resource under `stack`, wired like the plan's dependencies. */
 export function emitBridge(stack: TerraformStack, plan: Plan, options: BridgeOptions): void {
+  const type = options.resourceType ?? DEFAULT_TERRAFORM_RESOURCE;
   const scope = new Construct(stack, BRIDGE_CONSTRUCT_ID);
   const names = logicalIds(stack.node.id, plan.resources.map((r) => r.id));
-  const emitted = new Map<string, nullResource.Resource>();
+  const emitted = new Map<string, TerraformResource>();
   // `self.*` tokens resolve per resource, so one set serves every provisioner of the stack; making them
   // once matters: cdktf captures a stack trace per token (a third of the synth time of a large estate).
-  const environment = handlerEnvironment();
+  const environment = handlerEnvironment(type);
   for (const r of dependencyOrder(plan)) {
     const name = names.get(r.id) as string;
-    const triggers: Record<TriggerKey, string> = {
-      resource_id: r.id,
-      kind: r.kind,
-      generation: r.generation,
-      plan_file: PLAN_FILE_NAME,
-      handler: options.handler,
-      stack: plan.metadata.stack,
-    };
-    const res = new nullResource.Resource(scope, name, {
-      triggers,
-      dependsOn: r.dependsOn.map((d) => emitted.get(d)).filter((d): d is nullResource.Resource => d !== undefined),
+    const triggers = triggersOf(r, plan, options.handler);
+    const config = {
+      dependsOn: r.dependsOn.map((d) => emitted.get(d)).filter((d): d is TerraformResource => d !== undefined),
       lifecycle: { createBeforeDestroy: true },
       provisioners: [
-        { type: "local-exec", command: APPLY_COMMAND, environment },
-        { type: "local-exec", when: "destroy", command: DESTROY_COMMAND, environment },
+        { type: "local-exec" as const, command: APPLY_COMMAND, environment },
+        { type: "local-exec" as const, when: "destroy" as const, command: DESTROY_COMMAND, environment },
       ],
-    });
+    };
+    const res = type === "terraform_data" ? new TerraformData(scope, name, triggers, config) : new nullResource.Resource(scope, name, { triggers, ...config });
     res.overrideLogicalId(name);
     emitted.set(r.id, res);
   }

@@ -1,5 +1,6 @@
 /**
- * NutanixStack: a cdktf TerraformStack that owns the null provider and the local backend, collects the
+ * NutanixStack: a cdktf TerraformStack that owns the provider (null_resource's; terraform_data needs
+ * none) and the local backend, collects the
  * plan from its constructs, validates it, emits the Terraform bridge, and writes `nutanix-plan.json`
  * (plus any registered synth files) beside `cdk.tf.json`.
  */
@@ -12,7 +13,7 @@ import { isSynthFileProducer, type SynthFile, type SynthFileProducer } from "../
 import { stableStringify } from "../plan/canonical";
 import { PLAN_FILE_NAME, type Plan } from "../schema/plan";
 import { formatIssue, ValidationError, type ValidationIssue } from "../schema/validation";
-import { configureStack, defaultHandlerPath, emitBridge, stackOutdir } from "./bridge";
+import { configureStack, defaultHandlerPath, emitBridge, isTerraformResourceType, stackOutdir, TERRAFORM_RESOURCE_TYPES, type TerraformResourceType } from "./bridge";
 import { collectPlan } from "./collect";
 
 /** Props of a {@link NutanixStack}. */
@@ -23,6 +24,14 @@ export interface NutanixStackProps {
    * @default - this package's bin/nutanix-handler.js, relative to `<outdir>/stacks/<stack>`
    */
   readonly handlerCommand?: string;
+  /**
+   * The Terraform resource type that carries each plan resource: `"null_resource"` of the hashicorp/null
+   * provider (`terraform init` must download or find it in a mirror), or Terraform's built-in
+   * `"terraform_data"` (Terraform ≥ 1.4, no provider, works offline). Both replace a resource when its
+   * generation changes and run the same provisioners.
+   * @default "null_resource"
+   */
+  readonly terraformResource?: TerraformResourceType;
 }
 
 /** Files the stack writes itself; synth files may not take these names. */
@@ -48,6 +57,8 @@ export class NutanixStack extends TerraformStack {
   }
 
   private readonly handlerOverride?: string;
+  /** The Terraform resource type the bridge emits for this stack. */
+  public readonly terraformResource: TerraformResourceType;
   private readonly synthFileProducers = new Map<string, SynthFileProducer>();
   private bridgedPlan?: Plan;
   private suppressPlanValidation = false;
@@ -60,8 +71,13 @@ export class NutanixStack extends TerraformStack {
       scope.node.tryRemoveChild(this.node.id);
       throw new ValidationError([{ path: this.node.path, field: isPropsObject(props) ? "handlerCommand" : "", message: `expected a non-empty handler script path, got ${describeValue(given)}` }], `invalid props for ${this.node.path}`);
     }
+    if (props.terraformResource !== undefined && !isTerraformResourceType(props.terraformResource)) {
+      scope.node.tryRemoveChild(this.node.id);
+      throw new ValidationError([{ path: this.node.path, field: "terraformResource", message: `expected one of ${TERRAFORM_RESOURCE_TYPES.map((t) => JSON.stringify(t)).join(", ")}, got ${describeValue(props.terraformResource)}` }], `invalid props for ${this.node.path}`);
+    }
     this.handlerOverride = props.handlerCommand;
-    configureStack(this);
+    this.terraformResource = props.terraformResource ?? "null_resource";
+    configureStack(this, this.terraformResource);
     this.node.addValidation({ validate: () => (this.suppressPlanValidation ? [] : this.validatePlan().map(formatIssue)) });
     const inner = this.synthesizer;
     this.synthesizer = { synthesize: (session: ISynthesisSession) => this.synthesizeWith(inner, session) } satisfies IStackSynthesizer;
@@ -103,7 +119,7 @@ export class NutanixStack extends TerraformStack {
   public override prepareStack(): void {
     if (!this.bridgedPlan) {
       const plan = this.toPlan();
-      emitBridge(this, plan, { handler: this.handlerPath });
+      emitBridge(this, plan, { handler: this.handlerPath, resourceType: this.terraformResource });
       this.bridgedPlan = plan;
     }
     super.prepareStack();

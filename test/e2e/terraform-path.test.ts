@@ -70,12 +70,12 @@ test("Terraform path: apply, no-op, scale up, resize, roll, pool removal, destro
     assert.equal(r.steps.length, 0);
     assert.equal((await counters()).writes, c0.writes, "zero writes");
 
-    // 3. Scale up md: only md's null_resource changes (create new generation, then a no-op destroy of the old).
+    // 3. Scale up md: only md's null_resource changes (create the new generation; the old one is deposed and,
+    //    as with real Terraform, destroyed without its destroy provisioner — changed with issue 13).
     c0 = await counters();
     r = await tf({ workers: [{ name: "md", replicas: 3 }, { name: "extra", replicas: 1 }] });
     assert.ok(r.ok, failures(r));
-    assert.deepEqual(r.steps.map((s) => `${s.resource}:${s.phase}`), ["edge_md:create", "edge_md:destroy"]);
-    assert.match(r.steps[1]!.stderr, /superseded/);
+    assert.deepEqual(r.steps.map((s) => `${s.resource}:${s.phase}`), ["edge_md:create"]);
     assert.deepEqual(names(await vmsOf(h, "e2e")), ["edge-cp-1", "edge-cp-2", "edge-cp-3", "edge-extra-1", "edge-md-1", "edge-md-2", "edge-md-3"]);
     assert.equal((await counters()).byRoute["DELETE /vms/{uuid}"] ?? 0, c0.byRoute["DELETE /vms/{uuid}"] ?? 0, "the old generation's destroy deleted nothing");
 

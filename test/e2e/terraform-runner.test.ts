@@ -67,11 +67,12 @@ test("apply, no-op re-apply, create_before_destroy, removed block, taint, destro
   assert.deepEqual(await log(dir), [], "nothing changed, nothing ran");
   assert.deepEqual(r.actions, { a: "unchanged", b: "unchanged", c: "unchanged" });
 
-  // b's generation changes: new one created, then the old one's destroy provisioner with the old triggers.
+  // b's generation changes: new one created; the old (deposed) one is destroyed without its destroy
+  // provisioner, as real Terraform does (changed with issue 13: the stand-in now matches real runs).
   await writeConfig(dir, { a: nullResource("s/a", "g1", []), b: nullResource("s/b", "g2", ["a"]), c: nullResource("s/c", "g1", []) });
   r = await terraformApply(opts);
   assert.ok(r.ok);
-  assert.deepEqual(await log(dir), ["create s/b g2 x", "destroy s/b g1"]);
+  assert.deepEqual(await log(dir), ["create s/b g2 x"]);
   assert.equal(r.actions.b, "replaced");
 
   // c removed from the configuration: forgotten, no provisioner runs.
@@ -91,10 +92,38 @@ test("apply, no-op re-apply, create_before_destroy, removed block, taint, destro
   await writeConfig(dir, { a: nullResource("s/a", "g3", []), b: nullResource("s/b", "g2", ["a"]) });
   r = await terraformApply(opts);
   assert.ok(r.ok);
-  assert.deepEqual(await log(dir), ["create s/a g3 x", "destroy s/a g1"], "tainted object: replaced without its destroy provisioner; the deposed g1 destroyed");
+  assert.deepEqual(await log(dir), ["create s/a g3 x"], "tainted object: replaced without its destroy provisioner; the deposed g1 destroyed without one too");
+  assert.equal(r.state.resources.a!.deposed, undefined);
 
   r = await terraformDestroy(opts);
   assert.ok(r.ok);
   assert.deepEqual(await log(dir), ["destroy s/b g2", "destroy s/a g3"], "dependents first");
   assert.deepEqual(r.state.resources, {});
+});
+
+test("terraform_data: triggers_replace, self.triggers_replace references and terraform_data.* dependencies", async () => {
+  const dir = await tempDir("npc-tf-");
+  const envReplace = { NPC_RESOURCE_ID: "${self.triggers_replace.resource_id}", NPC_GENERATION: "${self.triggers_replace.generation}" };
+  const data = (id: string, generation: string, deps: string[]) => ({
+    triggers_replace: { resource_id: id, generation },
+    depends_on: deps.map((d) => `terraform_data.${d}`),
+    lifecycle: { create_before_destroy: true },
+    provisioner: [
+      { "local-exec": { command: 'echo "create $NPC_RESOURCE_ID $NPC_GENERATION" >> log.txt', environment: envReplace } },
+      { "local-exec": { command: 'echo "destroy $NPC_RESOURCE_ID $NPC_GENERATION" >> log.txt', environment: envReplace, when: "destroy" } },
+    ],
+  });
+  const write = (resources: Record<string, unknown>) => fsp.writeFile(path.join(dir, "cdk.tf.json"), JSON.stringify({ resource: { terraform_data: resources } }));
+  await write({ a: data("s/a", "g1", []), b: data("s/b", "g1", ["a"]) });
+  let r = await terraformApply({ stackDir: dir });
+  assert.ok(r.ok);
+  assert.deepEqual(await log(dir), ["create s/a g1", "create s/b g1"]);
+  await write({ a: data("s/a", "g2", []), b: data("s/b", "g1", ["a"]) });
+  r = await terraformApply({ stackDir: dir });
+  assert.deepEqual(await log(dir), ["create s/a g2"]);
+  assert.deepEqual(r.actions, { a: "replaced", b: "unchanged" });
+  r = await terraformDestroy({ stackDir: dir });
+  assert.ok(r.ok);
+  assert.deepEqual(await log(dir), ["destroy s/b g1", "destroy s/a g2"]);
+  assert.equal(resolveSelf("${self.triggers_replace.a}", { a: "1" }), "1");
 });

@@ -1,6 +1,6 @@
 /**
  * Terraform's path without a terraform binary: reads a synthesized cdk.tf.json, orders its
- * null_resources by depends_on, and runs their local-exec provisioners as real child processes the way
+ * null_resources (or terraform_data resources: `triggers_replace` in place of `triggers`) by depends_on, and runs their local-exec provisioners as real child processes the way
  * `terraform apply` / `terraform destroy` would:
  *
  * - working directory: the stack directory (where cdk.tf.json and nutanix-plan.json are);
@@ -9,10 +9,12 @@
  * - a tiny JSON state (which null_resources exist, with which triggers, tainted or not), so a second
  *   apply runs only what changed;
  * - apply: a new resource runs its create-time provisioner; changed triggers replace it with
- *   create_before_destroy (the new object's create provisioner first, the old object's destroy-time
- *   provisioner after every create); a failed create provisioner taints the object (replaced next
- *   time, and — like Terraform — no destroy provisioner runs for a tainted object) and skips its
- *   dependents; a block removed from the configuration leaves the state with no provisioner run
+ *   create_before_destroy: the new object's create provisioner runs, and the old (deposed) object is
+ *   destroyed WITHOUT its destroy-time provisioner, as Terraform does (hashicorp/terraform issues
+ *   #31266 "Deposed resources do not call `when = destroy` provisioners" and #13395; observed with
+ *   Terraform 1.11.4 by test/e2e/real-terraform.test.ts, which compares this stand-in with it); a failed
+ *   create provisioner taints the object (replaced next time, and — like Terraform — no destroy
+ *   provisioner runs for a tainted object) and skips its dependents; a block removed from the configuration leaves the state with no provisioner run
  *   (Terraform runs no destroy provisioner for a deleted block);
  * - destroy: destroy-time provisioners in reverse dependency order;
  * - independent resources run in parallel, at most `parallelism` (Terraform's default 10) at once.
@@ -28,7 +30,7 @@ export interface LocalExec {
   when: "create" | "destroy";
 }
 
-/** A null_resource of cdk.tf.json. */
+/** A null_resource (or terraform_data) of cdk.tf.json. */
 export interface NullResource {
   /** The logical name, e.g. `pcg-host_cp`. */
   name: string;
@@ -87,25 +89,27 @@ export interface TfOptions {
 }
 
 interface CdkTfJson {
-  resource?: { null_resource?: Record<string, RawNull> };
+  resource?: { null_resource?: Record<string, RawNull>; terraform_data?: Record<string, RawNull> };
 }
 
 interface RawNull {
   triggers?: Record<string, string>;
+  /** terraform_data's triggers (any value in Terraform; the bridge writes a map of strings). */
+  triggers_replace?: Record<string, string>;
   depends_on?: string[];
   lifecycle?: { create_before_destroy?: boolean };
   provisioner?: Array<{ "local-exec"?: { command: string; environment?: Record<string, string>; when?: string } }>;
 }
 
-/** Reads the null_resources of a stack's cdk.tf.json. */
+/** Reads the null_resources and terraform_data resources of a stack's cdk.tf.json. */
 export async function readNullResources(stackDir: string): Promise<NullResource[]> {
   const doc = JSON.parse(await fsp.readFile(path.join(stackDir, "cdk.tf.json"), "utf8")) as CdkTfJson;
-  const raw = doc.resource?.null_resource ?? {};
+  const raw = { ...(doc.resource?.null_resource ?? {}), ...(doc.resource?.terraform_data ?? {}) };
   return Object.entries(raw).map(([name, r]) => ({
     name,
-    triggers: r.triggers ?? {},
+    triggers: r.triggers ?? r.triggers_replace ?? {},
     dependsOn: (r.depends_on ?? []).map((d) => {
-      const m = /^null_resource\.(.+)$/.exec(d);
+      const m = /^(?:null_resource|terraform_data)\.(.+)$/.exec(d);
       if (!m) throw new Error(`${name}: unsupported depends_on ${d}`);
       return m[1]!;
     }),
@@ -116,10 +120,13 @@ export async function readNullResources(stackDir: string): Promise<NullResource[
   }));
 }
 
-/** Resolves `${self.triggers.<key>}` (the only interpolation a destroy provisioner may use). */
+/**
+ * Resolves `${self.triggers.<key>}` (null_resource) and `${self.triggers_replace.<key>}` (terraform_data),
+ * the only interpolations a destroy provisioner may use.
+ */
 export function resolveSelf(value: string, triggers: Record<string, string>): string {
-  return value.replace(/\$\{self\.triggers\.([A-Za-z0-9_]+)\}/g, (_m, key: string) => {
-    if (!(key in triggers)) throw new Error(`\${self.triggers.${key}}: no such trigger`);
+  return value.replace(/\$\{self\.(triggers|triggers_replace)\.([A-Za-z0-9_]+)\}/g, (_m, attr: string, key: string) => {
+    if (!(key in triggers)) throw new Error(`\${self.${attr}.${key}}: no such trigger`);
     return triggers[key]!;
   });
 }
@@ -197,7 +204,6 @@ export async function terraformApply(opts: TfOptions): Promise<TfResult> {
   const actions: TfResult["actions"] = {};
   const limit = limiter(opts.parallelism ?? 10);
   const byName = new Map(config.map((r) => [r.name, r]));
-  const deposed: Array<{ name: string; triggers: Record<string, string>; provisioners: LocalExec[]; dependsOn: string[] }> = [];
   const done = new Map<string, Promise<boolean>>();
 
   // Blocks deleted from the configuration: forgotten, no provisioner (Terraform's behaviour).
@@ -219,7 +225,7 @@ export async function terraformApply(opts: TfOptions): Promise<TfResult> {
       }
       const old = state.resources[r.name];
       if (old && !old.tainted && sameTriggers(old.triggers, r.triggers)) {
-        for (const t of old.deposed ?? []) deposed.push({ name: r.name, triggers: t, provisioners: r.provisioners, dependsOn: r.dependsOn });
+        // Deposed objects left by an earlier failed replacement: destroyed now, no provisioner runs.
         delete old.deposed;
         actions[r.name] = "unchanged";
         return true;
@@ -234,10 +240,9 @@ export async function terraformApply(opts: TfOptions): Promise<TfResult> {
           break;
         }
       }
-      // The old object becomes deposed; it is destroyed after the creates, or, when the create failed,
-      // by a later apply (Terraform does not destroy a deposed object when its replacement failed).
+      // The old object becomes deposed; it is destroyed (no destroy-time provisioner) after the create,
+      // or, when the create failed, by a later apply (Terraform keeps a deposed object whose replacement failed).
       const stillDeposed = [...(old?.deposed ?? []), ...(old && !old.tainted ? [old.triggers] : [])];
-      if (ok) for (const t of stillDeposed) deposed.push({ name: r.name, triggers: t, provisioners: r.provisioners, dependsOn: r.dependsOn });
       state.resources[r.name] = {
         triggers: r.triggers,
         dependsOn: r.dependsOn,
@@ -254,36 +259,8 @@ export async function terraformApply(opts: TfOptions): Promise<TfResult> {
   };
   const results = await Promise.all(config.map(visit));
 
-  // create_before_destroy: the old objects' destroy provisioners run after the creates, dependents first.
-  const order = reverseDependencyOrder([...new Map(deposed.map((d) => [d.name, { name: d.name, dependsOn: d.dependsOn }])).values()]);
-  let deposedOk = true;
-  for (const name of order) {
-    for (const d of deposed.filter((x) => x.name === name)) {
-      for (const prov of d.provisioners.filter((x) => x.when === "destroy")) {
-        const step = await limit(() => runProvisioner(opts, name, "destroy", prov, d.triggers));
-        steps.push(step);
-        if (step.code !== 0) deposedOk = false;
-      }
-    }
-  }
   await writeState(statePath, state);
-  return { ok: results.every(Boolean) && deposedOk, steps, state, actions };
-}
-
-/** Names ordered so that a resource comes before what it depends on. */
-function reverseDependencyOrder(items: Array<{ name: string; dependsOn: string[] }>): string[] {
-  const names = new Set(items.map((i) => i.name));
-  const out: string[] = [];
-  const seen = new Set<string>();
-  const visit = (name: string): void => {
-    if (seen.has(name)) return;
-    seen.add(name);
-    const item = items.find((i) => i.name === name)!;
-    for (const d of item.dependsOn) if (names.has(d)) visit(d);
-    out.push(name);
-  };
-  for (const i of [...items].sort((a, b) => a.name.localeCompare(b.name))) visit(i.name);
-  return out.reverse();
+  return { ok: results.every(Boolean), steps, state, actions };
 }
 
 /** `terraform destroy`: destroy-time provisioners in reverse dependency order (independent ones in parallel). */

@@ -12,6 +12,7 @@ import { Construct } from "constructs";
 import { Credentials, PrismCentralAccount, NutanixStack, ValidationError, type ISynthFileProducer, type Plan, type SynthFile } from "../../lib";
 import { stableStringify } from "../../lib/plan";
 import { APPLY_COMMAND, DESTROY_COMMAND, logicalIds } from "../../lib/stack";
+import { specSummary } from "../../lib/plan/summary";
 import { addCluster, addGateway, listFiles, stackWithAccount, tempDir } from "../helpers/nutanix-fixtures";
 
 interface NullResource {
@@ -53,8 +54,12 @@ test("bridge: triggers are snake_case and carry id, kind, generation, plan file,
   const plan = stack.toPlan();
   const cp = plan.resources.find((r) => r.id === "dc1/pcg-host/cp");
   const t = resources["pcg-host_cp"].triggers;
-  assert.deepEqual(Object.keys(t).sort(), ["generation", "handler", "kind", "plan_file", "resource_id", "stack"]);
-  assert.deepEqual({ ...t, handler: undefined }, { resource_id: "dc1/pcg-host/cp", kind: "NodePool", generation: cp?.generation, plan_file: "nutanix-plan.json", stack: "dc1", handler: undefined });
+  // Intended change (issue 13, a readable diff): beside the six fixed keys, the flat summary of the spec.
+  const fixed = ["generation", "handler", "kind", "plan_file", "resource_id", "stack"];
+  assert.deepEqual(Object.keys(t).filter((k) => fixed.includes(k)).sort(), fixed);
+  assert.deepEqual(Object.fromEntries(Object.entries(t).filter(([k]) => !fixed.includes(k))), specSummary(cp!));
+  const fixedValues = Object.fromEntries(Object.entries(t).filter(([k]) => fixed.includes(k) && k !== "handler"));
+  assert.deepEqual(fixedValues, { resource_id: "dc1/pcg-host/cp", kind: "NodePool", generation: cp?.generation, plan_file: "nutanix-plan.json", stack: "dc1" });
   assert.ok(!path.isAbsolute(t.handler), t.handler);
   assert.ok(fs.existsSync(path.resolve(dir, t.handler)), `${t.handler} does not resolve to the handler from ${dir}`);
   assert.equal(path.basename(t.handler), "nutanix-handler.js");

@@ -1,0 +1,212 @@
+/**
+ * The remote stack lock: a lock record in Prism Central, as far as Prism Central allows. The record is
+ * a category value: key `NpcLock`, value = a short hash of the stack identity, and the value's
+ * `description` holds JSON `{v, id, identity, holder, plan, start, expiry}`. Categories are the one
+ * PC v3 object this library can write without touching a VM (`PUT /categories/{key}/{value}` with
+ * `{value, description}`, Nutanix Prism Central v3 API reference, "categories"; key and value are at
+ * most 64 characters). How long a description PC accepts is not documented (guess: the record is kept
+ * under 400 characters; the holder is cut to 100).
+ *
+ * Prism Central has no compare-and-swap for categories (no `spec_version` on a category value, unlike
+ * the intent entities), so a take is: read; when free or expired, write our record; wait `settleMs`;
+ * read it back; we hold the lock only when the read-back is our record (or a record of our own plan).
+ * The race that remains: run B reads "free" before run A's write lands and writes its own record only
+ * after A's read-back, so both read back their own record. That needs B to stall for more than
+ * `settleMs` (1 s by default) between two consecutive requests; both runs must also start within that
+ * window. On one machine, the local lock (./local.ts) excludes even that. Records expire (`ttlMs`,
+ * 30 minutes unless refreshed), so a crashed holder blocks nobody for long; `forceUnlockRemote` deletes
+ * a record by its id, like `terraform force-unlock`.
+ */
+import { createHash } from "node:crypto";
+import * as os from "node:os";
+import type { PrismClient } from "../../prism";
+import { isNotFound } from "../../prism/not-found";
+import { defaultHolder, LockHeldError, newLockId, type LockHolderInfo } from "./types";
+
+/** The category key of the lock records. */
+export const LOCK_CATEGORY_KEY = "NpcLock";
+/** The description of that key. */
+export const LOCK_CATEGORY_DESCRIPTION = "Stack locks of nutanix-palette-cdk: one value per stack identity, the record in its description";
+/** Default lifetime of a record that is not refreshed. */
+export const DEFAULT_LOCK_TTL_MS = 30 * 60_000;
+/** Default wait between the write and the read-back. */
+export const DEFAULT_SETTLE_MS = 1000;
+
+/** The Prism calls the remote lock uses. */
+export type RemoteLockClient = Pick<PrismClient, "ensureCategoryKey" | "getCategoryValue" | "putCategoryValue" | "deleteCategoryValue" | "listCategoryValues">;
+
+/** The record in a category value's description. */
+export interface RemoteLockRecord {
+  readonly v: 1;
+  readonly id: string;
+  readonly identity: string;
+  readonly holder: string;
+  readonly plan: string;
+  /** ms since the epoch */
+  readonly start: number;
+  /** ms since the epoch; after it the record is stale */
+  readonly expiry: number;
+}
+
+/** What a run asks for. */
+export interface RemoteLockRequest {
+  /** The stack identity, e.g. `<project>/<stack>`. */
+  readonly identity: string;
+  /** The plan-wide hash of the plan this run applies. */
+  readonly plan: string;
+  /**
+   * A description of this process for messages.
+   * @default "<user>@<host> pid <pid>"
+   */
+  readonly holder?: string;
+  /**
+   * Lifetime of the record unless refreshed.
+   * @default 1_800_000 (30 minutes)
+   */
+  readonly ttlMs?: number;
+  /**
+   * Wait between writing the record and reading it back.
+   * @default 1000
+   */
+  readonly settleMs?: number;
+  /**
+   * How long to wait for a record of another plan to go away; 0 refuses at once.
+   * @default 0
+   */
+  readonly lockTimeoutMs?: number;
+  /**
+   * How often to look again while waiting.
+   * @default 1000
+   */
+  readonly pollMs?: number;
+  /**
+   * The clock (for tests).
+   * @default Date.now
+   */
+  readonly now?: () => number;
+}
+
+/** A remote lock this run holds. */
+export interface HeldRemoteLock {
+  /** The record's id, what `force-unlock` takes. */
+  readonly id: string;
+  /** The category value that holds the record. */
+  readonly value: string;
+  /** Whether a record of the same plan was there already. */
+  readonly joined: boolean;
+  /** Moves the expiry `ttlMs` ahead (for long applies); throws LockHeldError when the record is no longer ours. */
+  refresh(): Promise<void>;
+  /** Deletes the record when it is still ours; false when it was not (expired and taken, or force-unlocked). */
+  release(): Promise<boolean>;
+}
+
+/** The category value of a stack identity's record: `l` + 32 hex of SHA-256 (within PC's 64 characters). */
+export function lockValueName(identity: string): string {
+  return `l${createHash("sha256").update(identity).digest("hex").slice(0, 32)}`;
+}
+
+/** The record in a description, or undefined when it is not one (a foreign or damaged value counts as free). */
+export function parseRecord(description: unknown): RemoteLockRecord | undefined {
+  if (typeof description !== "string") return undefined;
+  try {
+    const r = JSON.parse(description) as Partial<RemoteLockRecord>;
+    const ok = r.v === 1 && typeof r.id === "string" && typeof r.identity === "string" && typeof r.holder === "string" && typeof r.plan === "string" && typeof r.start === "number" && typeof r.expiry === "number";
+    return ok ? (r as RemoteLockRecord) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** What to do about the record found. Pure. */
+export type RemoteDecision = { readonly action: "take" } | { readonly action: "join"; readonly record: RemoteLockRecord } | { readonly action: "refuse"; readonly by: LockHolderInfo };
+
+/** The decision for a run of `plan` at time `now` that found `record` (undefined: none, or not a record). */
+export function decideRemote(record: RemoteLockRecord | undefined, plan: string, now: number): RemoteDecision {
+  if (!record || record.expiry <= now) return { action: "take" };
+  if (record.plan === plan) return { action: "join", record };
+  return { action: "refuse", by: { id: record.id, holder: record.holder, plan: record.plan, since: record.start } };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+async function readRecord(client: RemoteLockClient, value: string): Promise<RemoteLockRecord | undefined> {
+  return parseRecord((await client.getCategoryValue(LOCK_CATEGORY_KEY, value))?.description);
+}
+
+function write(client: RemoteLockClient, value: string, r: RemoteLockRecord): Promise<void> {
+  return client.putCategoryValue(LOCK_CATEGORY_KEY, value, JSON.stringify(r));
+}
+
+/**
+ * Takes (or joins) the remote lock of a stack in Prism Central.
+ * @throws LockHeldError when a live record of another plan is there (after `lockTimeoutMs`)
+ */
+export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLockRequest): Promise<HeldRemoteLock> {
+  const now = req.now ?? Date.now;
+  const ttl = req.ttlMs ?? DEFAULT_LOCK_TTL_MS;
+  const value = lockValueName(req.identity);
+  const holder = (req.holder ?? defaultHolder(os.userInfo().username, os.hostname())).slice(0, 100);
+  const deadline = now() + (req.lockTimeoutMs ?? 0);
+  await client.ensureCategoryKey(LOCK_CATEGORY_KEY, LOCK_CATEGORY_DESCRIPTION);
+  for (;;) {
+    const decision = decideRemote(await readRecord(client, value), req.plan, now());
+    let by: LockHolderInfo;
+    if (decision.action === "join") {
+      const r = decision.record;
+      if (r.expiry - now() < ttl / 2) await write(client, value, { ...r, expiry: now() + ttl });
+      return held(client, value, r, true, ttl, now);
+    }
+    if (decision.action === "take") {
+      const mine: RemoteLockRecord = { v: 1, id: newLockId(), identity: req.identity, holder, plan: req.plan, start: now(), expiry: now() + ttl };
+      await write(client, value, mine);
+      await sleep(req.settleMs ?? DEFAULT_SETTLE_MS);
+      const back = await readRecord(client, value);
+      if (back?.id === mine.id) return held(client, value, mine, false, ttl, now);
+      if (back && back.plan === req.plan) return held(client, value, back, true, ttl, now);
+      if (!back) continue; // deleted meanwhile (released or force-unlocked): try again
+      by = { id: back.id, holder: back.holder, plan: back.plan, since: back.start };
+    } else by = decision.by;
+    if (now() >= deadline) throw new LockHeldError(by, "remote");
+    await sleep(Math.min(req.pollMs ?? 1000, Math.max(1, deadline - now())));
+  }
+}
+
+function held(client: RemoteLockClient, value: string, record: RemoteLockRecord, joined: boolean, ttl: number, now: () => number): HeldRemoteLock {
+  return {
+    id: record.id,
+    value,
+    joined,
+    async refresh(): Promise<void> {
+      const cur = await readRecord(client, value);
+      if (!cur || cur.id !== record.id) throw new LockHeldError(cur ? { id: cur.id, holder: cur.holder, plan: cur.plan, since: cur.start } : { id: record.id, holder: "(nobody: the record is gone)", plan: record.plan, since: record.start }, "remote");
+      await write(client, value, { ...cur, expiry: now() + ttl });
+    },
+    async release(): Promise<boolean> {
+      const cur = await readRecord(client, value);
+      if (!cur || cur.id !== record.id) return false;
+      return client.deleteCategoryValue(LOCK_CATEGORY_KEY, value);
+    },
+  };
+}
+
+/** Deletes the record with id `id` whatever holds it. Returns false when no record has that id. */
+export async function forceUnlockRemote(client: RemoteLockClient, id: string): Promise<boolean> {
+  let values: Awaited<ReturnType<RemoteLockClient["listCategoryValues"]>>;
+  try {
+    values = await client.listCategoryValues(LOCK_CATEGORY_KEY);
+  } catch (e) {
+    if (isNotFound(e)) return false; // no NpcLock key: no record at all
+    throw e;
+  }
+  for (const v of values) {
+    const r = parseRecord(v.description);
+    if (r?.id === id && typeof v.value === "string") return client.deleteCategoryValue(LOCK_CATEGORY_KEY, v.value);
+  }
+  return false;
+}
+
+/** The live record of a stack identity, or undefined. */
+export async function inspectRemoteLock(client: RemoteLockClient, identity: string, now: number = Date.now()): Promise<RemoteLockRecord | undefined> {
+  const r = await readRecord(client, lockValueName(identity));
+  return r && r.expiry > now ? r : undefined;
+}
