@@ -11,5 +11,6 @@ export function clusterRoutes(req: RouteRequest): Route | undefined {
     attrs: { name: nameAttr, uuid: uuidAttr },
     caseInsensitive: new Set(),
     clusterStyle: true,
+    looseFilter: req.emu.opts.looseFilters,
   });
 }
