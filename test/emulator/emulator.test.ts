@@ -156,7 +156,7 @@ test("tasks go QUEUED → RUNNING → SUCCEEDED with §5 fields; DELETE answers 
     }
     assert.deepEqual([...seen], ["QUEUED", "RUNNING", "SUCCEEDED"]);
     assert.equal(last.percentage_complete, 100);
-    assert.equal(last.operation_type, "VM_CREATE");
+    assert.equal(last.operation_type, "create_vm_intentful", "the real operation type (TF out.txt)");
     assert.deepEqual(last.entity_reference_list, [{ kind: "vm", uuid: created.metadata.uuid, name: "tasked" }]);
     for (const f of ["creation_time", "start_time", "completion_time", "last_update_time", "creation_time_usecs", "completion_time_usecs"]) assert.ok(f in last, f);
     assert.match(String(last.completion_time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
