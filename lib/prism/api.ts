@@ -13,6 +13,7 @@ import {
   BASE_PATH,
   TransportError,
   describeTlsError,
+  isNotSentTransportError,
   isRetryableTransportError,
   isTlsError,
   makeAgent,
@@ -30,6 +31,12 @@ export interface CallOptions {
   basicOnly?: boolean;
   /** Count as a write; by default every method but GET and list POSTs is one. */
   isWrite?: boolean;
+  /**
+   * The request must not be repeated once it may have reached the server (a create: a 5xx or a lost
+   * answer may hide an accepted POST). Only a 429 or a connection that never opened is retried.
+   * @default false
+   */
+  noRepeat?: boolean;
 }
 
 /** One API call with retries; `path` is relative to /api/nutanix/v3. */
@@ -46,12 +53,22 @@ export interface PrismApiHooks {
 const DEFAULT_USER_AGENT = "nutanix-palette-cdk (nutanix/v3)";
 
 let processWarnedInsecure = false;
+let processWarnedClear = false;
+
+function warn(opts: PrismClientOptions, warning: string, code: string, once: () => boolean): void {
+  if (opts.logger) opts.logger(`warning: ${warning}`);
+  else if (once()) process.emitWarning(warning, { code });
+}
 
 export class PrismApi {
   private readonly agent: http.Agent;
   private readonly timeoutMs: number;
   private readonly session: Session;
   private loginInFlight: Promise<string> | null = null;
+  /** Set by the first 401 a (re-)login did not fix: every later call fails with it, no more logins (account lockout). */
+  private authFailure: PrismAuthError | null = null;
+  /** A login was tried (sessions are opened once, lazily, before the first call). */
+  private loginTried = false;
 
   /** `opts` is read again on every request (user agent, credentials). */
   constructor(
@@ -64,12 +81,18 @@ export class PrismApi {
     const caCertificates = opts.caBundle !== undefined ? parseCaBundle(opts.caBundle) : undefined;
     const insecure = opts.insecure === true;
     if (insecure && endpoint.protocol === "https:") {
-      const warning = `prism: TLS verification is disabled for ${endpoint.host} (insecure: true); anyone on the path can read the credentials`;
-      if (opts.logger) opts.logger(`warning: ${warning}`);
-      else if (!processWarnedInsecure) {
+      warn(opts, `prism: TLS verification is disabled for ${endpoint.host} (insecure: true); anyone on the path can read the credentials`, "PRISM_INSECURE_TLS", () => {
+        const first = !processWarnedInsecure;
         processWarnedInsecure = true;
-        process.emitWarning(warning, { code: "PRISM_INSECURE_TLS" });
-      }
+        return first;
+      });
+    }
+    if (endpoint.protocol === "http:") {
+      warn(opts, `prism: ${endpoint.host} is reached over http://: the credentials and the session cookie travel in clear`, "PRISM_CLEAR_TEXT", () => {
+        const first = !processWarnedClear;
+        processWarnedClear = true;
+        return first;
+      });
     }
     this.agent = makeAgent(endpoint, caCertificates ? { insecure, caCertificates } : { insecure });
   }
@@ -101,6 +124,17 @@ export class PrismApi {
     const { stats, retry, log } = this.hooks;
     const isWrite = opts.isWrite ?? (method !== "GET" && !(method === "POST" && /\/list$/.test(path)));
     const url = new URL(BASE_PATH + path, this.endpoint);
+    if (this.authFailure) throw this.authFailure;
+    // One login, then the session cookie (DOC: "make the first API call using basic credentials to
+    // receive the cookies and then instead of sending the credentials, cache and send the following cookies").
+    if (!opts.basicOnly && this.opts.session !== false && !this.session.active && !this.loginTried) {
+      try {
+        await this.login();
+      } catch (e) {
+        // Only bad credentials stop here; any other login trouble leaves basic auth on this call.
+        if (e instanceof PrismAuthError) throw e;
+      }
+    }
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
       const useCookies = !opts.basicOnly && this.session.active;
@@ -123,11 +157,14 @@ export class PrismApi {
         if (isTlsError(e)) {
           throw new PrismConnectionError({ method, path, code: e.code, detail: describeTlsError(e), isTls: true, cause: e });
         }
-        if (isRetryableTransportError(e) && attempt < retry.maxAttempts) {
+        const repeatable = opts.noRepeat ? isNotSentTransportError(e) : isRetryableTransportError(e);
+        if (repeatable && attempt < retry.maxAttempts) {
           await retry.pause(attempt, undefined, `${method} ${path}: ${e.code}`);
           continue;
         }
-        if (e.code === "ETIMEDOUT") throw new PrismTimeoutError(`${method} ${path}`, this.timeoutMs, { cause: e });
+        if (e.code === "ETIMEDOUT") {
+          throw new PrismTimeoutError(`${method} ${path}: no answer (request timeout ${this.timeoutMs} ms; raise it with the request timeout option)`, this.timeoutMs, { cause: e });
+        }
         throw new PrismConnectionError({
           method,
           path,
@@ -147,11 +184,14 @@ export class PrismApi {
           attempt--;
           continue;
         }
-        throw new PrismAuthError(method, path, res.text);
+        // A 401 that a fresh login did not fix: stop here, never try the credentials again this run.
+        this.authFailure ??= new PrismAuthError(method, path, res.text);
+        throw this.authFailure;
       }
 
       const parsed = parseJson(res.text);
-      if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
+      const repeatStatus = opts.noRepeat ? res.status === 429 : isRetryableStatus(res.status);
+      if (repeatStatus && attempt < retry.maxAttempts) {
         const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
         await retry.pause(attempt, retryAfter, `${method} ${path}: ${res.status}`);
         continue;
@@ -169,9 +209,9 @@ export class PrismApi {
         throw new PrismApiError({ status: res.status, method, path, messageList: [{ message: "the answer is not JSON" }], body: res.text });
       }
       const v = parsed.value;
-      if (isObject(v) && (v.state === "ERROR" || (isObject(v.status) && v.status.state === "ERROR"))) {
-        throw PrismApiError.fromBody(res.status, method, path, v);
-      }
+      // A 2xx entity whose status.state is ERROR (its async create failed) is returned, not thrown, as
+      // PGC and TF do: the caller reads the state and can delete it. A top-level ERROR body is an error.
+      if (isObject(v) && v.state === "ERROR") throw PrismApiError.fromBody(res.status, method, path, v);
       if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, v);
       return v as T;
     }
@@ -179,6 +219,8 @@ export class PrismApi {
 
   /** GET /users/me with basic auth, keeps the session cookies; later calls send only the cookies. Returns the user name. */
   async login(): Promise<string> {
+    if (this.authFailure) throw this.authFailure;
+    this.loginTried = true;
     if (this.loginInFlight) return this.loginInFlight;
     this.loginInFlight = (async () => {
       try {
@@ -212,7 +254,10 @@ export class PrismApi {
         }
         throw new PrismConnectionError({ method: "GET", path: "/users/me", code: e.code, detail: `cannot reach ${this.endpoint.host} (${e.code}: ${e.message})`, isTls: false, cause: e });
       }
-      if (res.status === 401) throw new PrismAuthError("GET", "/users/me", res.text);
+      if (res.status === 401) {
+        this.authFailure ??= new PrismAuthError("GET", "/users/me", res.text);
+        throw this.authFailure;
+      }
       if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
         await retry.pause(attempt, parseRetryAfter(res.headers["retry-after"]), `GET /users/me: ${res.status}`);
         continue;

@@ -14,6 +14,8 @@ export function matchGpus(hosts: HostEntity[], peClusterUuid: string, gpus: GpuR
   const usable = hosts
     .filter((h) => h.status?.cluster_reference?.uuid === peClusterUuid)
     .flatMap((h) => h.status?.resources?.gpu_list ?? [])
+    // Only free GPUs, as CAPX (`status == "UNUSED"`); a host that reports no status is taken as free [guess].
+    .filter((g) => (g as { status?: unknown }).status === undefined || (g as { status?: unknown }).status === "UNUSED")
     .filter((g): g is HostGpu & { device_id: number; vendor: string; mode: string } => typeof g.device_id === "number" && typeof g.vendor === "string" && typeof g.mode === "string");
   const seen = new Set<string>();
   const candidates: Array<{ name: string; uuid: string }> = [];

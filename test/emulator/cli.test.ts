@@ -79,7 +79,7 @@ test("--help, bad flags (exit 2), listening line, SIGTERM shutdown, https prints
     const ca = await fsp.readFile(/ ca (\S+)/.exec(s.line)![1]!, "utf8");
     const me = await rawRequest(s.url, "GET", "/api/nutanix/v3/users/me", { basic: { username: "u1", password: "p1" }, ca });
     assert.equal(me.status, 200);
-    assert.match(String(me.headers["set-cookie"]), /NTNX_IAM_SESSION=/);
+    assert.match(String(me.headers["set-cookie"]), /NTNX_IGW_SESSION=/);
   } finally {
     s.child.kill("SIGTERM");
   }
