@@ -86,7 +86,7 @@ export class Inventory {
 }
 
 /** FIQL filter of the VM_CREATE tasks still running (QUEUED or RUNNING). */
-export const RUNNING_CREATES_FILTER = "operation_type==VM_CREATE;status==QUEUED,operation_type==VM_CREATE;status==RUNNING";
+export const RUNNING_CREATES_FILTER = "operation_type==create_vm_intentful;status==QUEUED,operation_type==create_vm_intentful;status==RUNNING";
 
 /** Name of a VM entity. */
 export function nameOf(vm: VmEntity): string {

@@ -46,7 +46,11 @@ export interface PrismApiHooks {
   stats: PrismStats;
   retry: RetryPolicy;
   log: (line: string) => void;
-  /** Told of every successful answer to a write, with when its (successful) attempt was sent. */
+  /**
+   * Told of every successful answer to a write, with when that answer arrived: the task it names was
+   * made before then, so a first poll `learned duration` after it finds a task of that duration done
+   * (with polls at least a second apart after the first, a poll too early costs a second).
+   */
   onWriteAnswer: (method: Method, path: string, sentAt: number, answer: unknown) => void;
 }
 
@@ -67,8 +71,6 @@ export class PrismApi {
   private loginInFlight: Promise<string> | null = null;
   /** Set by the first 401 a (re-)login did not fix: every later call fails with it, no more logins (account lockout). */
   private authFailure: PrismAuthError | null = null;
-  /** A login was tried (sessions are opened once, lazily, before the first call). */
-  private loginTried = false;
 
   /** `opts` is read again on every request (user agent, credentials). */
   constructor(
@@ -125,16 +127,6 @@ export class PrismApi {
     const isWrite = opts.isWrite ?? (method !== "GET" && !(method === "POST" && /\/list$/.test(path)));
     const url = new URL(BASE_PATH + path, this.endpoint);
     if (this.authFailure) throw this.authFailure;
-    // One login, then the session cookie (DOC: "make the first API call using basic credentials to
-    // receive the cookies and then instead of sending the credentials, cache and send the following cookies").
-    if (!opts.basicOnly && this.opts.session !== false && !this.session.active && !this.loginTried) {
-      try {
-        await this.login();
-      } catch (e) {
-        // Only bad credentials stop here; any other login trouble leaves basic auth on this call.
-        if (e instanceof PrismAuthError) throw e;
-      }
-    }
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
       const useCookies = !opts.basicOnly && this.session.active;
@@ -148,7 +140,6 @@ export class PrismApi {
       if (payload) headers["Content-Length"] = String(payload.length);
       stats.requests++;
       if (isWrite) stats.writes++;
-      const sentAt = Date.now();
       let res: RawResponse;
       try {
         res = await sendRequest(url, { method, headers, body: payload, agent: this.agent, timeoutMs: this.timeoutMs });
@@ -163,7 +154,7 @@ export class PrismApi {
           continue;
         }
         if (e.code === "ETIMEDOUT") {
-          throw new PrismTimeoutError(`${method} ${path}: no answer (request timeout ${this.timeoutMs} ms; raise it with the request timeout option)`, this.timeoutMs, { cause: e });
+          throw new PrismTimeoutError(`${method} ${path}`, this.timeoutMs, { cause: e, hint: "no answer within the request timeout; raise it to wait longer" });
         }
         throw new PrismConnectionError({
           method,
@@ -199,7 +190,7 @@ export class PrismApi {
       if (res.status < 200 || res.status >= 300) {
         // PGC CheckResponse: a non-2xx JSON body whose state is not ERROR is a success.
         if (parsed.ok && isObject(parsed.value) && typeof parsed.value.state === "string" && parsed.value.state !== "ERROR") {
-          if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, parsed.value);
+          if (isWrite) this.hooks.onWriteAnswer(method, path, Date.now(), parsed.value);
           return parsed.value as T;
         }
         throw PrismApiError.fromBody(res.status, method, path, parsed.ok ? parsed.value : res.text);
@@ -212,7 +203,7 @@ export class PrismApi {
       // A 2xx entity whose status.state is ERROR (its async create failed) is returned, not thrown, as
       // PGC and TF do: the caller reads the state and can delete it. A top-level ERROR body is an error.
       if (isObject(v) && v.state === "ERROR") throw PrismApiError.fromBody(res.status, method, path, v);
-      if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, v);
+      if (isWrite) this.hooks.onWriteAnswer(method, path, Date.now(), v);
       return v as T;
     }
   }
@@ -220,7 +211,6 @@ export class PrismApi {
   /** GET /users/me with basic auth, keeps the session cookies; later calls send only the cookies. Returns the user name. */
   async login(): Promise<string> {
     if (this.authFailure) throw this.authFailure;
-    this.loginTried = true;
     if (this.loginInFlight) return this.loginInFlight;
     this.loginInFlight = (async () => {
       try {
@@ -252,6 +242,7 @@ export class PrismApi {
           await retry.pause(attempt, undefined, `GET /users/me: ${e.code}`);
           continue;
         }
+        if (e.code === "ETIMEDOUT") throw new PrismTimeoutError("GET /users/me", this.timeoutMs, { cause: e, hint: "no answer within the request timeout; raise it to wait longer" });
         throw new PrismConnectionError({ method: "GET", path: "/users/me", code: e.code, detail: `cannot reach ${this.endpoint.host} (${e.code}: ${e.message})`, isTls: false, cause: e });
       }
       if (res.status === 401) {

@@ -10,7 +10,7 @@
 import { PrismApi, type CallOptions, type Method } from "./api";
 import { Categories } from "./categories";
 import type { EntityRefLike, Resolved } from "./entity-match";
-import { PrismAuthError, PrismError } from "./errors";
+import { PrismApiError, PrismError } from "./errors";
 import type { GpuRef } from "./gpus";
 import { Lookups, type ResolveAllInput, type ResolveAllResult } from "./lookups";
 import type { PrismClientOptions } from "./options";
@@ -148,7 +148,8 @@ export class PrismClient {
       try {
         return await this.api.login();
       } catch (e) {
-        if (e instanceof PrismAuthError) throw e;
+        // A server that will not open a session (an API error answer) is asked again with basic auth.
+        if (!(e instanceof PrismApiError)) throw e;
       }
     }
     const user = await this.call<UserEntity>("GET", "/users/me");

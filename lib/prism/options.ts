@@ -19,8 +19,9 @@ export interface PrismClientOptions {
   /** @default "nutanix-palette-cdk (nutanix/v3)" */
   userAgent?: string;
   /**
-   * Log in once (GET /users/me with basic auth) before the first call and send the session cookie
-   * (NTNX_IGW_SESSION) afterwards; false sends basic auth on every request.
+   * checkAuth() is the one login (GET /users/me with basic auth) and later calls send the session
+   * cookie it set (NTNX_IGW_SESSION, nutanix.dev: "make the first API call using basic credentials to
+   * receive the cookies"); false keeps basic auth on every request.
    * @default true
    */
   session?: boolean;

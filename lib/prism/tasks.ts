@@ -162,12 +162,14 @@ export class TaskWaiter {
         this.hooks.log?.(`prism: task ${uuid}${op ? ` (${op})` : ""} is SUSPENDED${task.progress_message ? `: ${task.progress_message}` : ""}; still waiting (task timeout ${timeoutMs} ms)`);
       }
       if (Date.now() >= deadline) {
-        throw new PrismTimeoutError(`task ${uuid}${op ? ` (${op})` : ""} not finished (last status ${status}, ${task.percentage_complete ?? 0}%; raise the task timeout to wait longer)`, timeoutMs);
+        throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs, {
+          hint: `${op ? `${op} ` : ""}not finished within the task timeout; raise it to wait longer`,
+        });
       }
     }
   }
 
-  /** Remembers when the request that created a task was sent (the successful attempt), for wait. */
+  /** Remembers when the answer naming a task arrived (its task existed by then), for wait. */
   noteTaskOrigin(method: Method, path: string, sentAt: number, answer: unknown): void {
     const tasks = taskUuidsOf(answer);
     if (tasks.length === 0) return;

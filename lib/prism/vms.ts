@@ -45,6 +45,9 @@ const enc = encodeURIComponent;
 
 export class Vms {
   private readonly creates: IdempotentCreates;
+  /** uuid → when this client's create of it was accepted (a GET may answer 404 for a while after). */
+  private readonly recent = new Map<string, number>();
+  private readonly graceMs: number;
 
   constructor(
     private readonly client: VmClient,
@@ -52,7 +55,8 @@ export class Vms {
     private readonly log: (line: string) => void,
     createOptions: Omit<IdempotentCreateOptions, "log" | "maxAttempts">,
   ) {
-    this.creates = new IdempotentCreates(client.call, { ...createOptions, maxAttempts: retry.maxAttempts, log });
+    this.graceMs = createOptions.visibilityGraceMs;
+    this.creates = new IdempotentCreates((method, path, body, opts) => client.call(method, path, body, opts), { ...createOptions, maxAttempts: retry.maxAttempts, log });
   }
 
   /**
@@ -64,6 +68,10 @@ export class Vms {
     if (slotKey === "") throw new PrismError("createVmIdempotent: expected a non-empty slot key (e.g. stack/resource/vm-name)");
     const r = await this.creates.create(slotKey, body);
     this.client.invalidateCache("vms");
+    if (!r.existed) {
+      this.recent.set(r.uuid, Date.now());
+      if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
+    }
     return r;
   }
 
@@ -76,8 +84,19 @@ export class Vms {
     return this.createVmIdempotent(body.metadata?.uuid ?? randomUUID(), body);
   }
 
-  /** GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). */
+  /**
+   * GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). A VM this client created
+   * moments ago is read again through the short window in which a real PC answers 404 ("the intent
+   * spec may not be created yet"). A VM in state ERROR is returned.
+   */
   async getVm(uuid: string): Promise<VmEntity | null> {
+    const since = this.recent.get(uuid.toLowerCase());
+    const left = since === undefined ? 0 : since + this.graceMs - Date.now();
+    if (left > 0) {
+      const vm = await this.creates.find(uuid, left);
+      if (vm) this.recent.delete(uuid.toLowerCase());
+      return vm;
+    }
     try {
       return await this.client.call<VmEntity>("GET", `/vms/${enc(uuid)}`);
     } catch (e) {
