@@ -5,7 +5,7 @@ import { actualPowerState } from "./hot-remove";
 import { poolAddresses, usedIps } from "./ipam";
 import { isFinal, taskPhase, vmState } from "./lifecycle";
 import type { EmulatorState, JsonObject, StoredHost, StoredImage, StoredNic, StoredSubnet, StoredTask, StoredVm } from "./state";
-import { deterministicUuid, ipToInt, isoTime } from "./util";
+import { deterministicUuid, intToIp, ipToInt, isoTime } from "./util";
 import { withResourceDefaults } from "./vm-defaults";
 
 function usecs(ms: number): number {
@@ -55,7 +55,7 @@ export function renderTask(state: EmulatorState, t: StoredTask, now: number): Js
   return out;
 }
 
-function clusterRef(state: EmulatorState, uuid: string | undefined): JsonObject | undefined {
+export function clusterRef(state: EmulatorState, uuid: string | undefined): JsonObject | undefined {
   if (!uuid) return undefined;
   const c = state.clusters.find((x) => x.uuid === uuid);
   if (c) return { kind: "cluster", uuid, name: c.name };
@@ -63,7 +63,7 @@ function clusterRef(state: EmulatorState, uuid: string | undefined): JsonObject 
   return { kind: "cluster", uuid };
 }
 
-function baseMetadata(kind: string, uuid: string, creation: string, extra: JsonObject = {}): JsonObject {
+export function baseMetadata(kind: string, uuid: string, creation: string, extra: JsonObject = {}): JsonObject {
   return {
     kind,
     uuid,
@@ -76,37 +76,6 @@ function baseMetadata(kind: string, uuid: string, creation: string, extra: JsonO
     last_update_time: creation,
     ...extra,
   };
-}
-
-export function renderClusters(state: EmulatorState): JsonObject[] {
-  const pc = state.prismCentral;
-  const pcEntity: JsonObject = {
-    metadata: baseMetadata("cluster", pc.uuid, isoTime(0)),
-    spec: { name: pc.name, resources: { config: { service_list: ["PRISM_CENTRAL"] } } },
-    status: {
-      name: pc.name,
-      state: "COMPLETE",
-      resources: {
-        config: { service_list: ["PRISM_CENTRAL"], build: { version: pc.version } },
-        network: { external_ip: pc.virtualIp },
-        runtime_status_list: ["SSP_CONFIG_OWNER"],
-      },
-    },
-  };
-  const pes = state.clusters.map((c) => ({
-    metadata: baseMetadata("cluster", c.uuid, c.creationTime),
-    spec: { name: c.name, resources: { config: { service_list: ["AOS"] }, network: { external_ip: c.externalIp } } },
-    status: {
-      name: c.name,
-      state: "COMPLETE",
-      resources: {
-        config: { service_list: ["AOS"], build: { version: c.version } },
-        nodes: { hypervisor_server_list: c.hypervisorIps.map((ip) => ({ ip, type: "AHV" })) },
-        network: { external_ip: c.externalIp },
-      },
-    },
-  }));
-  return [pcEntity, ...pes];
 }
 
 /**
@@ -137,10 +106,13 @@ function subnetResources(state: EmulatorState, s: StoredSubnet, withStats: boole
     pool_list: s.pools.map((p) => ({ range: `${p.start} ${p.end}` })),
   };
   if (s.dnsServers.length) ipConfig.dhcp_options = { domain_name_server_list: s.dnsServers };
+  // The PE's DHCP server for a managed subnet, as recorded (GetSubnet): the pool's network, address .254 [guess: which address].
+  ipConfig.dhcp_server_address = { ip: intToIp((ipToInt(s.subnetIp) | ((2 ** (32 - s.prefixLength)) - 1)) - 1) };
   const r: JsonObject = { subnet_type: s.type, ip_config: ipConfig };
   if (s.type === "VLAN") {
     r.vlan_id = s.vlanId;
     r.vswitch_name = "br0";
+    r.virtual_switch_uuid = deterministicUuid("virtual_switch", `${s.clusterUuid ?? ""}/br0`);
   } else {
     r.vpc_reference = { kind: "vpc", uuid: deterministicUuid("vpc", s.name) };
   }
@@ -169,12 +141,14 @@ function subnetResources(state: EmulatorState, s: StoredSubnet, withStats: boole
 
 export function renderSubnet(state: EmulatorState, s: StoredSubnet): JsonObject {
   const spec: JsonObject = { name: s.name, resources: subnetResources(state, s, false) };
-  const status: JsonObject = { name: s.name, state: "COMPLETE", resources: subnetResources(state, s, true) };
+  const status: JsonObject = { name: s.name, state: "COMPLETE", resources: subnetResources(state, s, true), execution_context: { task_uuid: [deterministicUuid("task", `subnet:${s.uuid}`)] } };
   if (s.type === "VLAN") {
     spec.cluster_reference = clusterRef(state, s.clusterUuid);
     status.cluster_reference = clusterRef(state, s.clusterUuid);
   }
-  return { metadata: baseMetadata("subnet", s.uuid, s.creationTime), spec, status };
+  // Owner as recorded on pc.2024.1 (GetSubnet): the admin user with the nil uuid.
+  const md = baseMetadata("subnet", s.uuid, s.creationTime, { owner_reference: { kind: "user", uuid: "00000000-0000-0000-0000-000000000000", name: "admin" } });
+  return { metadata: md, spec, status };
 }
 
 export function renderImage(state: EmulatorState, im: StoredImage, baseUrl: string): JsonObject {
