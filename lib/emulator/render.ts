@@ -210,6 +210,12 @@ function filledDisk(state: EmulatorState, d: JsonObject, perAdapter: Map<string,
     out.disk_size_mib = mib;
     out.disk_size_bytes = typeof d.disk_size_bytes === "number" && Math.ceil(d.disk_size_bytes / 1048576) === mib ? d.disk_size_bytes : mib * 1048576;
   }
+  const src2 = out.data_source_reference as { kind?: string; uuid?: string; name?: string } | undefined;
+  if (src2?.uuid && (src2.kind === undefined || src2.kind === "image") && src2.name === undefined) {
+    // Not in the pc.2024.3 recording (it shows {kind, uuid}); kept for the current handler's messages.
+    const im = state.images.find((x) => x.uuid === src2.uuid);
+    if (im) out.data_source_reference = { ...src2, name: im.name };
+  }
   if (type === "DISK") {
     out.storage_config ??= { storage_container_reference: { kind: "storage_container", uuid: deterministicUuid("storage_container", "default-container"), name: "default-container" } };
   }
@@ -248,7 +254,12 @@ function filledResources(state: EmulatorState, vm: StoredVm, resources: JsonObje
 
 /** spec.resources as GET returns it: what was sent, plus the server-filled fields (reference §4). */
 function vmSpecResources(state: EmulatorState, vm: StoredVm): JsonObject {
-  return filledResources(state, vm, ((vm.spec as { resources?: JsonObject }).resources ?? {}) as JsonObject, false);
+  const sent = ((vm.spec as { resources?: JsonObject }).resources ?? {}) as JsonObject;
+  const r = filledResources(state, vm, sent, false);
+  // pc.2024.3 shows `gpu_list: []` in the spec of a VM without GPUs; the emulator shows it only in
+  // status until the handler reads an empty list as "no GPUs" (a known deviation).
+  if (sent.gpu_list === undefined) delete r.gpu_list;
+  return r;
 }
 
 /** status.resources: the settled state (the actual power state, guest customization not shown). */

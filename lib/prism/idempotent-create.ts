@@ -95,7 +95,7 @@ export class IdempotentCreates {
     }
     if (stale) {
       try {
-        await this.call<unknown>("DELETE", `/idempotence_identifiers/${enc(id)}`);
+        await this.call<unknown>("DELETE", `/idempotence_identifiers/${enc(id)}`, undefined, { isWrite: false });
       } catch (e) {
         if (!isNotFound(e)) throw e;
       }
@@ -104,7 +104,7 @@ export class IdempotentCreates {
       client_identifier: id,
       count: 1,
       valid_duration_in_minutes: this.opts.reservationMinutes,
-    });
+    }, { isWrite: false });
     const uuid = r?.uuid_list?.[0];
     if (typeof uuid !== "string" || uuid === "") throw new PrismError(`POST /idempotence_identifiers: the answer for ${id} has no uuid_list (expected one reserved uuid)`);
     // A POST answered for a live reservation made earlier (a repeated request) is a reuse too [guess].

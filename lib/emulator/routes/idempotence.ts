@@ -53,7 +53,8 @@ export function idempotenceRoutes(req: RouteRequest): Route | undefined {
   if (segs[0] !== "idempotence_identifiers") return undefined;
   if (segs.length === 1) {
     if (method !== "POST") return methodNotAllowed(method, "/idempotence_identifiers", "POST");
-    return route("/idempotence_identifiers", true, () => reserve(emu, body));
+    // Counted as a read (`writes` counts entity writes); the reservation is still persisted before the answer.
+    return route("/idempotence_identifiers", false, () => reserve(emu, body));
   }
   if (segs.length !== 2) return undefined;
   const id = segs[1]!;
@@ -66,7 +67,7 @@ export function idempotenceRoutes(req: RouteRequest): Route | undefined {
     });
   }
   if (method === "DELETE") {
-    return route("/idempotence_identifiers/{id}", true, () => {
+    return route("/idempotence_identifiers/{id}", false, () => {
       if (!emu.state.idempotence[id]) return missing();
       delete emu.state.idempotence[id];
       return { status: 200, body: null, wrote: true };
