@@ -1,6 +1,6 @@
 /**
  * Wire types of the Prism Central v3 "intentful" API, as real clients send and receive them
- * (see /work/shared/reference/prism-v3.md). Field names are the wire names. Every object is open:
+ * (see the project's Prism Central v3 reference notes). Field names are the wire names. Every object is open:
  * Prism adds fields between releases, so unknown fields are kept as `unknown`.
  */
 
