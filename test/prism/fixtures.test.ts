@@ -311,3 +311,44 @@ test("updateVm with wait: a task failing with an edit conflict (pc.2022.1+) re-r
     },
   );
 });
+
+test("a task that answers 404 right after its 202 is polled again, not taken as absent; SUSPENDED is reported", async () => {
+  const suspended = JSON.stringify({ uuid: "e074cb94-0000-4000-8000-000000000004", status: "SUSPENDED", operation_type: "update_vm_intentful", progress_message: "update_vm_intentful" });
+  await withFixtureServer(
+    (s, n) =>
+      n === 1
+        ? { status: 404, file: "error-404.json" }
+        : n === 2
+          ? { status: 200, text: suspended, headers: { "Content-Type": "application/json" } }
+          : { status: 200, file: "task-succeeded.json" },
+    async (c, seen, logs) => {
+      const t0 = Date.now();
+      const ok = await c.waitForTask("e074cb94-0000-4000-8000-000000000004", { initialDelayMs: 5, minPollIntervalMs: 50 });
+      assert.equal(ok.status, "SUCCEEDED");
+      assert.equal(seen.length, 3, "404, SUSPENDED, SUCCEEDED");
+      assert.ok(Date.now() - t0 >= 100, "polls after the first are at least minPollIntervalMs apart");
+      assert.ok(logs.some((l) => /is SUSPENDED/.test(l)), logs.join("\n"));
+    },
+  );
+});
+
+test("a create whose POST got a 500 is not POSTed again before its reserved uuid was read", async () => {
+  let posts = 0;
+  await withFixtureServer(
+    (s) => {
+      if (s.url.includes("/idempotence_identifiers")) return s.method === "POST" ? { status: 200, file: "idempotence-200.json" } : { status: 404, file: "error-404.json" };
+      if (s.method === "POST" && s.url.endsWith("/vms")) {
+        posts++;
+        return { status: 500, file: "error-500.json" };
+      }
+      // The first POST was in fact accepted: the reserved uuid is there.
+      return { status: 200, file: "vm-get.json" };
+    },
+    async (c, seen) => {
+      const r = await c.createVmIdempotent("slot/x", { metadata: { kind: "vm" }, spec: { name: "test-vm", resources: {} } });
+      assert.equal(r.existed, true);
+      assert.equal(posts, 1, "never repeated blindly");
+      assert.deepEqual(seen.map((x) => `${x.method} ${x.url.replace("/api/nutanix/v3", "")}`).slice(-1), [`GET /vms/ab411b1a-f173-4009-9a8f-3d6e996c752a`]);
+    },
+  );
+});
