@@ -315,7 +315,7 @@ test("updateVm with wait: a task failing with an edit conflict (pc.2022.1+) re-r
 test("a task that answers 404 right after its 202 is polled again, not taken as absent; SUSPENDED is reported", async () => {
   const suspended = JSON.stringify({ uuid: "e074cb94-0000-4000-8000-000000000004", status: "SUSPENDED", operation_type: "update_vm_intentful", progress_message: "update_vm_intentful" });
   await withFixtureServer(
-    (s, n) =>
+    (_s, n) =>
       n === 1
         ? { status: 404, file: "error-404.json" }
         : n === 2
