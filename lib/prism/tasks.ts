@@ -17,8 +17,9 @@ export interface WaitOptions {
   onProgress?: (task: TaskEntity) => void;
   /**
    * Least time between two polls of one task after the first (politeness: a real PC answers in
-   * ≈ 0.5 s; CAPX polls every 2 s, TF every ≥ 3 s).
-   * @default 1000
+   * ≈ 0.5 s; CAPX polls every 2 s, TF every ≥ 3 s). A caller that sets a lower `maxDelayMs` (a fast
+   * emulator in tests) gets that as the floor instead.
+   * @default min(1000, maxDelayMs)
    */
   minPollIntervalMs?: number;
   /**
@@ -99,7 +100,7 @@ export class TaskWaiter {
    */
   async wait(uuid: string, options: WaitOptions = {}): Promise<TaskEntity> {
     const timeoutMs = options.timeoutMs ?? 1_800_000;
-    const minInterval = Math.max(0, options.minPollIntervalMs ?? 1000);
+    const minInterval = Math.max(0, options.minPollIntervalMs ?? Math.min(1000, options.maxDelayMs ?? 1000));
     const maxDelay = Math.max(minInterval, options.maxDelayMs ?? 5000);
     const graceMs = options.notFoundGraceMs ?? 5000;
     let suspendedSaid = false;

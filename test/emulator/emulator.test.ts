@@ -41,6 +41,8 @@ test("test seed (default seed + a colliding unowned VM): PC + PE-1/PE-2, subnets
       default_gateway_ip: "10.20.0.1",
       pool_list: [{ range: "10.20.0.100 10.20.0.199" }],
       dhcp_options: { domain_name_server_list: ["10.20.0.2"] },
+      // Recorded on pc.2024.1 (prism-go-client v3/mocks GetSubnet): the managed subnet's DHCP server.
+      dhcp_server_address: { ip: "10.20.0.254" },
     });
     assert.equal(subnet.entities[0]!.status.resources.ip_usage_stats.num_assigned_ips, 2);
     const images = (await h.raw("POST", `${API}/images/list`, { body: {} })).json as { entities: Array<{ spec: { name: string } }> };
