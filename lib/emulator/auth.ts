@@ -7,7 +7,8 @@ export interface EmulatorUser {
   password: string;
 }
 
-const SESSION_COOKIE = "NTNX_IAM_SESSION";
+/** The session cookie a real PC sets (nutanix.dev: "cache and send the following cookies", NTNX_IGW_SESSION). */
+const SESSION_COOKIE = "NTNX_IGW_SESSION";
 const SESSION_TTL_MS = 15 * 60 * 1000;
 
 export class Auth {

@@ -21,10 +21,19 @@ Options:
   --fault-rate R        fraction of API requests failing: 500/503 R/2, 429 R/4, connection resets R/4
   --fault-seed S        seed of the fault PRNG (default 1)
   --task-failure-rate R fraction of tasks ending FAILED
-  --lenient-versions    accept PUTs with a stale or missing spec_version (as recent PCs do)
+  --lenient-versions    accept PUTs with a stale or missing spec_version (the default, as pc.2024.3 does)
+  --strict-versions     refuse a stale spec_version (409) or a missing one (422), as older PCs did
+  --accept-unreserved-uuids  accept a metadata.uuid not reserved through /idempotence_identifiers (pre-2022.1)
+  --allow-hot-remove    apply CPU/memory decreases and cores-per-socket changes to running VMs
+  --exact-filters       apply the filter of clusters/list (a real PC may ignore it, TF #542)
+  --no-404-window       answer GET of a new VM at once (a real PC may answer 404 right after the 202)
+  --gpu-capacity        refuse (through the task) VMs asking for more GPUs than are UNUSED
   --request-budget N    after N API requests answer every request with 429
   --username U          accepted user (default admin)
-  --password P          its password (default Nutanix/4u)
+  --password P          its password (default Nutanix/4u; visible in ps: prefer PRISM_EMULATOR_PASSWORD)
+
+Environment:
+  PRISM_EMULATOR_PASSWORD  the password of --username (or of admin), instead of --password
   --quiet               do not log bad requests on stderr
   --help                show this help
 `;
@@ -43,7 +52,7 @@ function num(flag: string, v: string | undefined, opts: { min?: number; max?: nu
   return n;
 }
 
-export function parseCli(argv: string[]): { help: true } | { help: false; options: EmulatorOptions; quiet: boolean } {
+export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): { help: true } | { help: false; options: EmulatorOptions; quiet: boolean } {
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
@@ -62,6 +71,12 @@ export function parseCli(argv: string[]): { help: true } | { help: false; option
         "fault-seed": { type: "string" },
         "task-failure-rate": { type: "string" },
         "lenient-versions": { type: "boolean" },
+        "strict-versions": { type: "boolean" },
+        "accept-unreserved-uuids": { type: "boolean" },
+        "allow-hot-remove": { type: "boolean" },
+        "exact-filters": { type: "boolean" },
+        "no-404-window": { type: "boolean" },
+        "gpu-capacity": { type: "boolean" },
         "request-budget": { type: "string" },
         username: { type: "string" },
         password: { type: "string" },
@@ -90,12 +105,20 @@ export function parseCli(argv: string[]): { help: true } | { help: false; option
   if (fs !== undefined) options.faultSeed = fs;
   const tfr = num("task-failure-rate", s("task-failure-rate"), { min: 0, max: 1 });
   if (tfr !== undefined) options.taskFailureRate = tfr;
+  if (values["lenient-versions"] && values["strict-versions"]) throw new UsageError("--lenient-versions and --strict-versions exclude each other");
   if (values["lenient-versions"]) options.lenientVersions = true;
+  if (values["strict-versions"]) options.strictVersions = true;
+  if (values["accept-unreserved-uuids"]) options.requireReservedUuids = false;
+  if (values["allow-hot-remove"]) options.refuseHotRemove = false;
+  if (values["exact-filters"]) options.looseFilters = false;
+  if (values["no-404-window"]) options.notFoundAfterCreate = false;
+  if (values["gpu-capacity"]) options.gpuCapacity = true;
   const budget = num("request-budget", s("request-budget"), { int: true, min: 0 });
   if (budget !== undefined) options.requestBudget = budget;
-  const u = s("username");
-  const p = s("password");
-  if ((u === undefined) !== (p === undefined)) throw new UsageError("--username and --password go together");
+  const envPassword = env.PRISM_EMULATOR_PASSWORD !== undefined && env.PRISM_EMULATOR_PASSWORD !== "" ? env.PRISM_EMULATOR_PASSWORD : undefined;
+  const p = s("password") ?? envPassword;
+  const u = s("username") ?? (p !== undefined ? "admin" : undefined);
+  if ((u === undefined) !== (p === undefined)) throw new UsageError("--username needs a password: --password P or PRISM_EMULATOR_PASSWORD");
   if (u !== undefined && p !== undefined) {
     if (u === "") throw new UsageError("--username: expected a non-empty name");
     options.users = [{ username: u, password: p }];

@@ -14,7 +14,18 @@ export interface EmulatorSettings {
   statePath?: string;
   taskMs: number;
   users: EmulatorUser[];
+  /** Accept PUTs with a stale or missing spec_version (as pc.2024.3 did). */
   lenientVersions: boolean;
+  /** A `metadata.uuid` not reserved through /idempotence_identifiers gets 202 and a failed task (pc ≥ 2022.1). */
+  requireReservedUuids: boolean;
+  /** A new VM's GET answers 404 while its create task is QUEUED. */
+  notFoundAfterCreate: boolean;
+  /** Refuse, through a failed task, a PUT that hot-removes CPU or memory or changes cores per socket on a running VM. */
+  refuseHotRemove: boolean;
+  /** `clusters/list` ignores its `filter` (terraform-provider-nutanix issue #542). */
+  looseFilters: boolean;
+  /** Refuse (through the task) a VM asking for more GPUs of a device id than its PE has UNUSED. */
+  gpuCapacity: boolean;
   log: (line: string) => void;
   https: boolean;
 }

@@ -73,3 +73,9 @@ export function vmCreated(state: EmulatorState, vm: StoredVm, now: number): bool
   return !c || taskPhase(c, now) === "SUCCEEDED";
 }
 
+
+/** True while the VM's create task is QUEUED (the window in which a real PC may answer GET with 404). */
+export function createQueued(state: EmulatorState, vm: StoredVm, now: number): boolean {
+  const c = state.tasks[vm.createTask];
+  return c !== undefined && taskPhase(c, now) === "QUEUED";
+}

@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { EmulatorState, StoredCluster, StoredHost, StoredSubnet, StoredVm } from "./state";
 import { allocateIp } from "./ipam";
 import { inSubnet, ipv4ToInt, isIpv4 } from "../net/ipv4";
+import { CREATE_VM_OPERATION } from "./operations";
 import { deterministicUuid, isoTime, macFor } from "./util";
 
 const Name = z.string({ error: "expected a name (string)" }).min(1, { error: "expected a non-empty name" }).max(256, { error: "expected at most 256 characters" });
@@ -255,28 +256,167 @@ export async function loadDefaultSeed(): Promise<Seed> {
   return loadSeedFile(path.join(__dirname, "default-seed.json"));
 }
 
-/** Builds a fresh state from a validated seed. Deterministic: the same seed yields the same state (times aside). */
-export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
-  const used = new Set<string>();
-  const uuidFor = (kind: string, name: string, given?: string): string => {
+/** Hands out uuids: given ones as they are, derived ones (from kind and name) never colliding with any other. */
+class UuidAllocator {
+  private readonly used = new Set<string>();
+
+  constructor(seed: Seed) {
+    // Given uuids first, so derived ones never collide with them.
+    for (const x of [seed.prismCentral, ...seed.clusters, ...seed.clusters.flatMap((c) => c.hosts ?? []), ...seed.subnets, ...seed.images, ...seed.vms]) {
+      if (x.uuid) this.used.add(x.uuid.toLowerCase());
+    }
+  }
+
+  uuidFor(kind: string, name: string, given?: string): string {
     if (given) {
-      used.add(given.toLowerCase());
+      this.used.add(given.toLowerCase());
       return given.toLowerCase();
     }
     let u = deterministicUuid(kind, name);
-    for (let n = 2; used.has(u); n++) u = deterministicUuid(kind, `${name}#${n}`);
-    used.add(u);
+    for (let n = 2; this.used.has(u); n++) u = deterministicUuid(kind, `${name}#${n}`);
+    this.used.add(u);
     return u;
-  };
-  // Given uuids first, so derived ones never collide with them.
-  for (const x of [seed.prismCentral, ...seed.clusters, ...seed.clusters.flatMap((c) => c.hosts ?? []), ...seed.subnets, ...seed.images, ...seed.vms]) {
-    if (x.uuid) used.add(x.uuid.toLowerCase());
   }
+}
+
+/** The projects every Prism Central has: `_internal` (what GET /vms shows by default, PGC v3/mocks GetVM) and `default`. */
+function defaultProjects(): EmulatorState["projects"] {
+  return ["_internal", "default"].map((name) => ({ name, uuid: deterministicUuid("project", name) }));
+}
+
+function addClusters(state: EmulatorState, seed: Seed, ids: UuidAllocator, t: string): void {
+  seed.clusters.forEach((c, i) => {
+    const cl: StoredCluster = {
+      uuid: c.uuid?.toLowerCase() ?? ids.uuidFor("cluster", c.name),
+      name: c.name,
+      version: c.version ?? "6.8.1",
+      externalIp: c.externalIp ?? `10.0.${i + 1}.10`,
+      hypervisorIps: c.hypervisorIps ?? [`10.0.${i + 1}.11`, `10.0.${i + 1}.12`, `10.0.${i + 1}.13`],
+      creationTime: t,
+    };
+    state.clusters.push(cl);
+    for (const h of c.hosts ?? []) {
+      const host: StoredHost = {
+        uuid: h.uuid?.toLowerCase() ?? ids.uuidFor("host", `${c.name}/${h.name}`),
+        name: h.name,
+        clusterUuid: cl.uuid,
+        gpus: h.gpus.map((g) => ({ name: g.name, deviceId: g.deviceId, vendor: g.vendor, mode: g.mode })),
+        creationTime: t,
+      };
+      state.hosts.push(host);
+    }
+  });
+}
+
+function clusterUuidOf(state: EmulatorState, ref: string): string {
+  return state.clusters.find((c) => c.uuid === ref.toLowerCase() || c.name.toLowerCase() === ref.toLowerCase())!.uuid;
+}
+
+function addSubnetsAndImages(state: EmulatorState, seed: Seed, ids: UuidAllocator, t: string): void {
+  for (const s of seed.subnets) {
+    const [net, pfx] = s.cidr.split("/") as [string, string];
+    const sub: StoredSubnet = {
+      uuid: s.uuid?.toLowerCase() ?? ids.uuidFor("subnet", s.name),
+      name: s.name,
+      type: s.type,
+      subnetIp: net,
+      prefixLength: Number(pfx),
+      gateway: s.gateway,
+      pools: s.pools.map(poolOf),
+      dnsServers: s.dnsServers ?? [],
+      creationTime: t,
+    };
+    if (s.type === "VLAN") {
+      sub.clusterUuid = clusterUuidOf(state, s.cluster!);
+      sub.vlanId = s.vlanId!;
+    }
+    state.subnets.push(sub);
+  }
+  for (const im of seed.images) {
+    state.images.push({
+      uuid: im.uuid?.toLowerCase() ?? ids.uuidFor("image", im.name),
+      name: im.name,
+      imageType: im.imageType ?? "DISK_IMAGE",
+      sizeBytes: im.sizeBytes ?? 2_361_393_152,
+      creationTime: t,
+    });
+  }
+}
+
+function addCategories(state: EmulatorState, seed: Seed, t: string): void {
+  for (const c of seed.categories) {
+    const cat = (state.categories[c.key] ??= { description: c.description ?? "", createdAt: t, values: {} });
+    for (const v of c.values) cat.values[v] ??= { description: "", createdAt: t };
+  }
+  for (const v of seed.vms) {
+    for (const [k, val] of Object.entries(v.categories ?? {})) {
+      const cat = (state.categories[k] ??= { description: "", createdAt: t, values: {} });
+      cat.values[val] ??= { description: "", createdAt: t };
+    }
+  }
+}
+
+type SeedVm = Seed["vms"][number];
+
+function addSeedVm(state: EmulatorState, v: SeedVm, ids: UuidAllocator, t: string, now: number): void {
+  const uuid = v.uuid?.toLowerCase() ?? ids.uuidFor("vm", v.name);
+  const cu = clusterUuidOf(state, v.cluster);
+  const taskUuid = deterministicUuid("task", `create:${uuid}`);
+  const resources: Record<string, unknown> = {
+    power_state: v.powerState ?? "ON",
+    num_sockets: v.numSockets ?? 2,
+    num_vcpus_per_socket: 1,
+    memory_size_mib: v.memoryMib ?? 4096,
+  };
+  const nics: StoredVm["nics"] = {};
+  if (v.subnet !== undefined) {
+    const sub = state.subnets.find((s) => s.uuid === v.subnet!.toLowerCase() || s.name.toLowerCase() === v.subnet!.toLowerCase())!;
+    const nicUuid = deterministicUuid("nic", `${uuid}:0`);
+    const ip = allocateIp(state, sub, v.ip);
+    if (typeof ip !== "string") throw new SeedError("(seed)", [`seed vm ${v.name}: ${ip.error}`]);
+    nics[nicUuid] = { subnetUuid: sub.uuid, mac: macFor(nicUuid), ip };
+    resources.nic_list = [{ uuid: nicUuid, subnet_reference: { kind: "subnet", uuid: sub.uuid } }];
+  }
+  if (v.image !== undefined) {
+    const im = state.images.find((x) => x.uuid === v.image || x.name === v.image)!;
+    resources.disk_list = [{ uuid: deterministicUuid("disk", `${uuid}:0`), data_source_reference: { kind: "image", uuid: im.uuid }, disk_size_mib: 40960 }];
+  }
+  const categories = v.categories ?? {};
+  state.vms[uuid] = {
+    uuid,
+    metadata: {
+      spec_version: 0,
+      entity_version: 1,
+      categories,
+      categories_mapping: Object.fromEntries(Object.entries(categories).map(([k, x]) => [k, [x]])),
+      use_categories_mapping: false,
+      owner_reference: { kind: "user", uuid: deterministicUuid("user", "admin"), name: "admin" },
+      creation_time: t,
+      last_update_time: t,
+    },
+    spec: { name: v.name, cluster_reference: { kind: "cluster", uuid: cu }, resources },
+    nics,
+    createTask: taskUuid,
+    taskUuids: [taskUuid],
+  };
+  state.tasks[taskUuid] = {
+    uuid: taskUuid,
+    operation: CREATE_VM_OPERATION,
+    entity: { kind: "vm", uuid, name: v.name },
+    clusterUuid: cu,
+    createdAt: now - 60_000,
+    durationMs: 0,
+  };
+}
+
+/** Builds a fresh state from a validated seed. Deterministic: the same seed yields the same state (times aside). */
+export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
+  const ids = new UuidAllocator(seed);
   const t = isoTime(now);
   const state: EmulatorState = {
     version: 1,
     prismCentral: {
-      uuid: seed.prismCentral.uuid?.toLowerCase() ?? uuidFor("prism_central", seed.prismCentral.name),
+      uuid: seed.prismCentral.uuid?.toLowerCase() ?? ids.uuidFor("prism_central", seed.prismCentral.name),
       name: seed.prismCentral.name,
       version: seed.prismCentral.version ?? "pc.2024.3.0.1",
       virtualIp: seed.prismCentral.virtualIp ?? "127.0.0.1",
@@ -289,119 +429,12 @@ export function stateFromSeed(seed: Seed, now = Date.now()): EmulatorState {
     tasks: {},
     categories: {},
     endpoints: {},
+    idempotence: {},
+    projects: defaultProjects(),
   };
-  seed.clusters.forEach((c, i) => {
-    const cl: StoredCluster = {
-      uuid: c.uuid?.toLowerCase() ?? uuidFor("cluster", c.name),
-      name: c.name,
-      version: c.version ?? "6.8.1",
-      externalIp: c.externalIp ?? `10.0.${i + 1}.10`,
-      hypervisorIps: c.hypervisorIps ?? [`10.0.${i + 1}.11`, `10.0.${i + 1}.12`, `10.0.${i + 1}.13`],
-      creationTime: t,
-    };
-    state.clusters.push(cl);
-    for (const h of c.hosts ?? []) {
-      const host: StoredHost = {
-        uuid: h.uuid?.toLowerCase() ?? uuidFor("host", `${c.name}/${h.name}`),
-        name: h.name,
-        clusterUuid: cl.uuid,
-        gpus: h.gpus.map((g) => ({ name: g.name, deviceId: g.deviceId, vendor: g.vendor, mode: g.mode })),
-        creationTime: t,
-      };
-      state.hosts.push(host);
-    }
-  });
-  const clusterUuid = (ref: string): string =>
-    state.clusters.find((c) => c.uuid === ref.toLowerCase() || c.name.toLowerCase() === ref.toLowerCase())!.uuid;
-  for (const s of seed.subnets) {
-    const [net, pfx] = s.cidr.split("/") as [string, string];
-    const sub: StoredSubnet = {
-      uuid: s.uuid?.toLowerCase() ?? uuidFor("subnet", s.name),
-      name: s.name,
-      type: s.type,
-      subnetIp: net,
-      prefixLength: Number(pfx),
-      gateway: s.gateway,
-      pools: s.pools.map(poolOf),
-      dnsServers: s.dnsServers ?? [],
-      creationTime: t,
-    };
-    if (s.type === "VLAN") {
-      sub.clusterUuid = clusterUuid(s.cluster!);
-      sub.vlanId = s.vlanId!;
-    }
-    state.subnets.push(sub);
-  }
-  for (const im of seed.images) {
-    state.images.push({
-      uuid: im.uuid?.toLowerCase() ?? uuidFor("image", im.name),
-      name: im.name,
-      imageType: im.imageType ?? "DISK_IMAGE",
-      sizeBytes: im.sizeBytes ?? 2_361_393_152,
-      creationTime: t,
-    });
-  }
-  for (const c of seed.categories) {
-    const cat = (state.categories[c.key] ??= { description: c.description ?? "", createdAt: t, values: {} });
-    for (const v of c.values) cat.values[v] ??= { description: "", createdAt: t };
-  }
-  for (const v of seed.vms) {
-    for (const [k, val] of Object.entries(v.categories ?? {})) {
-      const cat = (state.categories[k] ??= { description: "", createdAt: t, values: {} });
-      cat.values[val] ??= { description: "", createdAt: t };
-    }
-  }
-  for (const v of seed.vms) {
-    const uuid = v.uuid?.toLowerCase() ?? uuidFor("vm", v.name);
-    const cu = clusterUuid(v.cluster);
-    const taskUuid = deterministicUuid("task", `create:${uuid}`);
-    const resources: Record<string, unknown> = {
-      power_state: v.powerState ?? "ON",
-      num_sockets: v.numSockets ?? 2,
-      num_vcpus_per_socket: 1,
-      memory_size_mib: v.memoryMib ?? 4096,
-    };
-    const nics: StoredVm["nics"] = {};
-    if (v.subnet !== undefined) {
-      const sub = state.subnets.find((s) => s.uuid === v.subnet!.toLowerCase() || s.name.toLowerCase() === v.subnet!.toLowerCase())!;
-      const nicUuid = deterministicUuid("nic", `${uuid}:0`);
-      const ip = allocateIp(state, sub, v.ip);
-      if (typeof ip !== "string") throw new SeedError("(seed)", [`seed vm ${v.name}: ${ip.error}`]);
-      nics[nicUuid] = { subnetUuid: sub.uuid, mac: macFor(nicUuid), ip };
-      resources.nic_list = [{ uuid: nicUuid, subnet_reference: { kind: "subnet", uuid: sub.uuid } }];
-    }
-    if (v.image !== undefined) {
-      const im = state.images.find((x) => x.uuid === v.image || x.name === v.image)!;
-      resources.disk_list = [
-        { uuid: deterministicUuid("disk", `${uuid}:0`), data_source_reference: { kind: "image", uuid: im.uuid }, disk_size_mib: 40960 },
-      ];
-    }
-    const categories = v.categories ?? {};
-    state.vms[uuid] = {
-      uuid,
-      metadata: {
-        spec_version: 0,
-        entity_version: 1,
-        categories,
-        categories_mapping: Object.fromEntries(Object.entries(categories).map(([k, x]) => [k, [x]])),
-        use_categories_mapping: false,
-        owner_reference: { kind: "user", uuid: deterministicUuid("user", "admin"), name: "admin" },
-        creation_time: t,
-        last_update_time: t,
-      },
-      spec: { name: v.name, cluster_reference: { kind: "cluster", uuid: cu }, resources },
-      nics,
-      createTask: taskUuid,
-      taskUuids: [taskUuid],
-    };
-    state.tasks[taskUuid] = {
-      uuid: taskUuid,
-      operation: "VM_CREATE",
-      entity: { kind: "vm", uuid, name: v.name },
-      clusterUuid: cu,
-      createdAt: now - 60_000,
-      durationMs: 0,
-    };
-  }
+  addClusters(state, seed, ids, t);
+  addSubnetsAndImages(state, seed, ids, t);
+  addCategories(state, seed, t);
+  for (const v of seed.vms) addSeedVm(state, v, ids, t, now);
   return state;
 }

@@ -58,8 +58,20 @@ export interface EmulatorOptions {
   faults?: Partial<FaultConfig>;
   /** @default [{ username: "admin", password: "Nutanix/4u" }] */
   users?: EmulatorUser[];
-  /** Accept PUTs with a stale or missing spec_version (recent PCs do). @default false */
+  /** Accept PUTs with a stale or missing spec_version (pc.2024.3 did). @default true */
   lenientVersions?: boolean;
+  /** Refuse a stale or missing spec_version with 409/422 (older PCs). Overrides lenientVersions. @default false */
+  strictVersions?: boolean;
+  /** An unreserved `metadata.uuid` on POST /vms gets 202 and a failed task (pc ≥ 2022.1). @default true */
+  requireReservedUuids?: boolean;
+  /** A new VM's GET answers 404 while its create task is QUEUED. @default true */
+  notFoundAfterCreate?: boolean;
+  /** Refuse hot-remove (CPU/memory decrease, cores-per-socket change) on a running VM through a failed task. @default true */
+  refuseHotRemove?: boolean;
+  /** `clusters/list` ignores its filter, as seen on pc.2022.6 (terraform-provider-nutanix #542). @default true */
+  looseFilters?: boolean;
+  /** Refuse, through the task, a VM asking for more GPUs than its PE has UNUSED [guess]. @default false */
+  gpuCapacity?: boolean;
   requestBudget?: number;
   logger?: (line: string) => void;
 }
@@ -103,7 +115,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new Faults(faultInit);
   const emu = new Emulator(
     state,
-    { statePath: options.statePath, taskMs: options.taskMs ?? 200, users, lenientVersions: options.lenientVersions ?? false, log, https: options.https === true },
+    { statePath: options.statePath, taskMs: options.taskMs ?? 200, users, lenientVersions: options.strictVersions === true ? false : (options.lenientVersions ?? true),
+      requireReservedUuids: options.requireReservedUuids ?? true,
+      notFoundAfterCreate: options.notFoundAfterCreate ?? true,
+      refuseHotRemove: options.refuseHotRemove ?? true,
+      looseFilters: options.looseFilters ?? true,
+      gpuCapacity: options.gpuCapacity === true,
+      log, https: options.https === true },
     faults,
   );
   if (fresh && options.statePath) {

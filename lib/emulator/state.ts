@@ -116,6 +116,20 @@ export interface StoredCategory {
   values: Record<string, { description: string; createdAt: string }>;
 }
 
+/** A reservation of `POST /idempotence_identifiers` (PGC v3/mocks TestOperations_CreateIdempotenceIdentifers). */
+export interface StoredReservation {
+  count: number;
+  /** ms since the epoch. */
+  expiresAt: number;
+  uuids: string[];
+}
+
+/** A project (`POST /projects/list`). */
+export interface StoredProject {
+  uuid: string;
+  name: string;
+}
+
 export interface EmulatorState {
   version: 1;
   prismCentral: StoredPrismCentral;
@@ -129,6 +143,10 @@ export interface EmulatorState {
   categories: Record<string, StoredCategory>;
   /** "address:port" → ready (a simulated kube-vip VIP answering). Absent means ready. */
   endpoints: Record<string, boolean>;
+  /** client_identifier → reservation (absent in older state files: read as {}). */
+  idempotence: Record<string, StoredReservation>;
+  /** Absent in older state files (read as the default project only). */
+  projects: StoredProject[];
 }
 
 /** Writes `data` to `file` atomically: temp file in the same directory, fsync, rename, fsync of the directory. */
@@ -184,5 +202,7 @@ export async function readStateFile(file: string): Promise<EmulatorState | null>
   s.tasks ??= {};
   s.categories ??= {};
   s.endpoints ??= {};
+  s.idempotence ??= {};
+  s.projects ??= [];
   return s as EmulatorState;
 }

@@ -20,7 +20,7 @@ export interface OwnedGroup {
 
 /**
  * VMs of this stack whose creation is still running (not listed yet), found through the running
- * VM_CREATE tasks (`RunningTasks.pendingCreates`). Best effort: a Prism Central without POST /tasks/list
+ * create_vm_intentful tasks (`RunningTasks.pendingCreates`). Best effort: a Prism Central without POST /tasks/list
  * just yields none.
  */
 async function pendingCreates(s: Services): Promise<VmEntity[]> {

@@ -13,6 +13,7 @@ import {
   BASE_PATH,
   TransportError,
   describeTlsError,
+  isNotSentTransportError,
   isRetryableTransportError,
   isTlsError,
   makeAgent,
@@ -30,6 +31,12 @@ export interface CallOptions {
   basicOnly?: boolean;
   /** Count as a write; by default every method but GET and list POSTs is one. */
   isWrite?: boolean;
+  /**
+   * The request must not be repeated once it may have reached the server (a create: a 5xx or a lost
+   * answer may hide an accepted POST). Only a 429 or a connection that never opened is retried.
+   * @default false
+   */
+  noRepeat?: boolean;
 }
 
 /** One API call with retries; `path` is relative to /api/nutanix/v3. */
@@ -39,19 +46,31 @@ export interface PrismApiHooks {
   stats: PrismStats;
   retry: RetryPolicy;
   log: (line: string) => void;
-  /** Told of every successful answer to a write, with when its (successful) attempt was sent. */
+  /**
+   * Told of every successful answer to a write, with when that answer arrived: the task it names was
+   * made before then, so a first poll `learned duration` after it finds a task of that duration done
+   * (with polls at least a second apart after the first, a poll too early costs a second).
+   */
   onWriteAnswer: (method: Method, path: string, sentAt: number, answer: unknown) => void;
 }
 
 const DEFAULT_USER_AGENT = "nutanix-palette-cdk (nutanix/v3)";
 
 let processWarnedInsecure = false;
+let processWarnedClear = false;
+
+function warn(opts: PrismClientOptions, warning: string, code: string, once: () => boolean): void {
+  if (opts.logger) opts.logger(`warning: ${warning}`);
+  else if (once()) process.emitWarning(warning, { code });
+}
 
 export class PrismApi {
   private readonly agent: http.Agent;
   private readonly timeoutMs: number;
   private readonly session: Session;
   private loginInFlight: Promise<string> | null = null;
+  /** Set by the first 401 a (re-)login did not fix: every later call fails with it, no more logins (account lockout). */
+  private authFailure: PrismAuthError | null = null;
 
   /** `opts` is read again on every request (user agent, credentials). */
   constructor(
@@ -64,12 +83,18 @@ export class PrismApi {
     const caCertificates = opts.caBundle !== undefined ? parseCaBundle(opts.caBundle) : undefined;
     const insecure = opts.insecure === true;
     if (insecure && endpoint.protocol === "https:") {
-      const warning = `prism: TLS verification is disabled for ${endpoint.host} (insecure: true); anyone on the path can read the credentials`;
-      if (opts.logger) opts.logger(`warning: ${warning}`);
-      else if (!processWarnedInsecure) {
+      warn(opts, `prism: TLS verification is disabled for ${endpoint.host} (insecure: true); anyone on the path can read the credentials`, "PRISM_INSECURE_TLS", () => {
+        const first = !processWarnedInsecure;
         processWarnedInsecure = true;
-        process.emitWarning(warning, { code: "PRISM_INSECURE_TLS" });
-      }
+        return first;
+      });
+    }
+    if (endpoint.protocol === "http:") {
+      warn(opts, `prism: ${endpoint.host} is reached over http://: the credentials and the session cookie travel in clear`, "PRISM_CLEAR_TEXT", () => {
+        const first = !processWarnedClear;
+        processWarnedClear = true;
+        return first;
+      });
     }
     this.agent = makeAgent(endpoint, caCertificates ? { insecure, caCertificates } : { insecure });
   }
@@ -101,6 +126,7 @@ export class PrismApi {
     const { stats, retry, log } = this.hooks;
     const isWrite = opts.isWrite ?? (method !== "GET" && !(method === "POST" && /\/list$/.test(path)));
     const url = new URL(BASE_PATH + path, this.endpoint);
+    if (this.authFailure) throw this.authFailure;
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
       const useCookies = !opts.basicOnly && this.session.active;
@@ -114,7 +140,6 @@ export class PrismApi {
       if (payload) headers["Content-Length"] = String(payload.length);
       stats.requests++;
       if (isWrite) stats.writes++;
-      const sentAt = Date.now();
       let res: RawResponse;
       try {
         res = await sendRequest(url, { method, headers, body: payload, agent: this.agent, timeoutMs: this.timeoutMs });
@@ -123,11 +148,14 @@ export class PrismApi {
         if (isTlsError(e)) {
           throw new PrismConnectionError({ method, path, code: e.code, detail: describeTlsError(e), isTls: true, cause: e });
         }
-        if (isRetryableTransportError(e) && attempt < retry.maxAttempts) {
+        const repeatable = opts.noRepeat ? isNotSentTransportError(e) : isRetryableTransportError(e);
+        if (repeatable && attempt < retry.maxAttempts) {
           await retry.pause(attempt, undefined, `${method} ${path}: ${e.code}`);
           continue;
         }
-        if (e.code === "ETIMEDOUT") throw new PrismTimeoutError(`${method} ${path}`, this.timeoutMs, { cause: e });
+        if (e.code === "ETIMEDOUT") {
+          throw new PrismTimeoutError(`${method} ${path}`, this.timeoutMs, { cause: e, hint: "no answer within the request timeout; raise it to wait longer" });
+        }
         throw new PrismConnectionError({
           method,
           path,
@@ -147,11 +175,14 @@ export class PrismApi {
           attempt--;
           continue;
         }
-        throw new PrismAuthError(method, path, res.text);
+        // A 401 that a fresh login did not fix: stop here, never try the credentials again this run.
+        this.authFailure ??= new PrismAuthError(method, path, res.text);
+        throw this.authFailure;
       }
 
       const parsed = parseJson(res.text);
-      if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
+      const repeatStatus = opts.noRepeat ? res.status === 429 : isRetryableStatus(res.status);
+      if (repeatStatus && attempt < retry.maxAttempts) {
         const retryAfter = res.status === 429 || res.status === 503 ? parseRetryAfter(res.headers["retry-after"]) : undefined;
         await retry.pause(attempt, retryAfter, `${method} ${path}: ${res.status}`);
         continue;
@@ -159,7 +190,7 @@ export class PrismApi {
       if (res.status < 200 || res.status >= 300) {
         // PGC CheckResponse: a non-2xx JSON body whose state is not ERROR is a success.
         if (parsed.ok && isObject(parsed.value) && typeof parsed.value.state === "string" && parsed.value.state !== "ERROR") {
-          if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, parsed.value);
+          if (isWrite) this.hooks.onWriteAnswer(method, path, Date.now(), parsed.value);
           return parsed.value as T;
         }
         throw PrismApiError.fromBody(res.status, method, path, parsed.ok ? parsed.value : res.text);
@@ -169,16 +200,17 @@ export class PrismApi {
         throw new PrismApiError({ status: res.status, method, path, messageList: [{ message: "the answer is not JSON" }], body: res.text });
       }
       const v = parsed.value;
-      if (isObject(v) && (v.state === "ERROR" || (isObject(v.status) && v.status.state === "ERROR"))) {
-        throw PrismApiError.fromBody(res.status, method, path, v);
-      }
-      if (isWrite) this.hooks.onWriteAnswer(method, path, sentAt, v);
+      // A 2xx entity whose status.state is ERROR (its async create failed) is returned, not thrown, as
+      // PGC and TF do: the caller reads the state and can delete it. A top-level ERROR body is an error.
+      if (isObject(v) && v.state === "ERROR") throw PrismApiError.fromBody(res.status, method, path, v);
+      if (isWrite) this.hooks.onWriteAnswer(method, path, Date.now(), v);
       return v as T;
     }
   }
 
   /** GET /users/me with basic auth, keeps the session cookies; later calls send only the cookies. Returns the user name. */
   async login(): Promise<string> {
+    if (this.authFailure) throw this.authFailure;
     if (this.loginInFlight) return this.loginInFlight;
     this.loginInFlight = (async () => {
       try {
@@ -210,9 +242,13 @@ export class PrismApi {
           await retry.pause(attempt, undefined, `GET /users/me: ${e.code}`);
           continue;
         }
+        if (e.code === "ETIMEDOUT") throw new PrismTimeoutError("GET /users/me", this.timeoutMs, { cause: e, hint: "no answer within the request timeout; raise it to wait longer" });
         throw new PrismConnectionError({ method: "GET", path: "/users/me", code: e.code, detail: `cannot reach ${this.endpoint.host} (${e.code}: ${e.message})`, isTls: false, cause: e });
       }
-      if (res.status === 401) throw new PrismAuthError("GET", "/users/me", res.text);
+      if (res.status === 401) {
+        this.authFailure ??= new PrismAuthError("GET", "/users/me", res.text);
+        throw this.authFailure;
+      }
       if (isRetryableStatus(res.status) && attempt < retry.maxAttempts) {
         await retry.pause(attempt, parseRetryAfter(res.headers["retry-after"]), `GET /users/me: ${res.status}`);
         continue;

@@ -10,7 +10,7 @@
 import { PrismApi, type CallOptions, type Method } from "./api";
 import { Categories } from "./categories";
 import type { EntityRefLike, Resolved } from "./entity-match";
-import { PrismError } from "./errors";
+import { PrismApiError, PrismError } from "./errors";
 import type { GpuRef } from "./gpus";
 import { Lookups, type ResolveAllInput, type ResolveAllResult } from "./lookups";
 import type { PrismClientOptions } from "./options";
@@ -32,6 +32,7 @@ import {
   type ListableKind,
   type Metadata,
   type PrismCentralInfo,
+  type ProjectEntity,
   type SubnetEntity,
   type TaskEntity,
   type UserEntity,
@@ -40,7 +41,9 @@ import {
   type VmIntentInput,
   type VmSpec,
 } from "./types";
-import { Vms, type CreateVmResult, type UpdateVmOptions } from "./vms";
+import { Vms, type CreateVmResult, type PowerCycledUpdate, type UpdateVmOptions } from "./vms";
+import { recheckFilter } from "./filter-check";
+import { loadTaskDurations, saveTaskDurations } from "./task-durations";
 
 export type { RetryOptions } from "./retry";
 export type { PrismClientOptions } from "./options";
@@ -50,7 +53,11 @@ export { taskUuidsOf, taskDurationMs } from "./tasks";
 export type { EntityRefLike, Resolved } from "./entity-match";
 export type { GpuRef } from "./gpus";
 export type { ResolveAllInput, ResolveAllResult } from "./lookups";
-export type { CreateVmResult, UpdateVmOptions } from "./vms";
+export type { CreateVmResult, PowerCycledUpdate, UpdateVmOptions } from "./vms";
+export { clientIdentifierFor, reservationUsable, type IdempotenceReservation } from "./idempotent-create";
+export { resizeDecision, cpuMemoryOf, type ResizeDecision, type CpuMemory } from "./resize";
+export { systemDiskOf, systemDiskIndex, actualPowerState, isErrorEntity } from "./vm-read";
+export { recheckFilter } from "./filter-check";
 
 const enc = encodeURIComponent;
 
@@ -74,7 +81,20 @@ export class PrismClient {
       this.stats.retries++;
       log(line);
     });
-    this.tasks = new TaskWaiter((uuid) => this.getTask(uuid));
+    const durationsFile = options.taskDurationsFile;
+    const origin = this.endpoint.origin;
+    this.tasks = new TaskWaiter((uuid) => this.getTask(uuid), {
+      log,
+      ...(durationsFile !== undefined
+        ? {
+            initial: loadTaskDurations(durationsFile, origin),
+            onLearned: (d) => {
+              const err = saveTaskDurations(durationsFile, origin, d);
+              if (err) log(`prism: cannot write the task durations cache ${durationsFile}: ${err.message}`);
+            },
+          }
+        : {}),
+    });
     this.api = new PrismApi(this.endpoint, options, {
       stats: this.stats,
       retry,
@@ -82,7 +102,10 @@ export class PrismClient {
       onWriteAnswer: (method, path, sentAt, answer) => this.tasks.noteTaskOrigin(method, path, sentAt, answer),
     });
     this.lookups = new Lookups(this);
-    this.vms = new Vms(this, retry, log);
+    this.vms = new Vms(this, retry, log, {
+      reservationMinutes: options.reservationMinutes ?? 60,
+      visibilityGraceMs: options.visibilityGraceMs ?? 3000,
+    });
     this.categories = new Categories((method, path, body, opts) => this.call(method, path, body, opts));
   }
 
@@ -116,8 +139,19 @@ export class PrismClient {
     return this.api.hasSession;
   }
 
-  /** GET /users/me; returns the user name. Throws PrismAuthError on bad credentials. */
+  /**
+   * GET /users/me; returns the user name. Throws PrismAuthError on bad credentials. With sessions on
+   * (the default) this is the one login of the client: later calls send the session cookie.
+   */
   async checkAuth(): Promise<string> {
+    if (this.opts.session !== false && !this.api.hasSession) {
+      try {
+        return await this.api.login();
+      } catch (e) {
+        // A server that will not open a session (an API error answer) is asked again with basic auth.
+        if (!(e instanceof PrismApiError)) throw e;
+      }
+    }
     const user = await this.call<UserEntity>("GET", "/users/me");
     return user.status?.name ?? user.status?.resources?.display_name ?? this.opts.username;
   }
@@ -142,7 +176,7 @@ export class PrismClient {
    */
   async listAll<K extends ListableKind>(kind: K, options: { filter?: string; pageSize?: number } = {}): Promise<Array<KindEntityMap[K]>> {
     const pageSize = Math.min(MAX_PAGE_LENGTH, Math.max(1, options.pageSize ?? MAX_PAGE_LENGTH));
-    return collectPages(
+    const all = await collectPages(
       (offset) => {
         const body: ListRequest = { length: pageSize, offset };
         if (options.filter !== undefined) body.filter = options.filter;
@@ -151,6 +185,8 @@ export class PrismClient {
       pageSize,
       identityOf,
     );
+    // Filters are loose on real PCs (TF #542): re-check what the server returned.
+    return recheckFilter(options.filter, all);
   }
 
   /** Forgets the lookup cache (one kind, or all). */
@@ -236,19 +272,48 @@ export class PrismClient {
   // ------------------------------------------------------------------ VMs
 
   /**
-   * POST /vms (202). Sets `metadata.uuid` (random when absent) so a retried POST is idempotent: a
-   * 409 ENTITY_ALREADY_EXISTS answer then reads the VM and returns it with `existed: true`.
+   * Creates the VM of a slot exactly once, safe to call again after a crash at any point: reserves a
+   * uuid for `slotKey` through `POST /idempotence_identifiers` (or finds the earlier reservation),
+   * reads that uuid to find out whether an earlier POST was accepted, and only then POSTs with
+   * `metadata.uuid` = the reserved uuid. A POST is never repeated before the uuid was read. See
+   * idempotent-create.ts for the sources and the choice of reservations over name lookups.
+   */
+  createVmIdempotent(slotKey: string, body: VmIntentInput): Promise<CreateVmResult> {
+    return this.vms.createVmIdempotent(slotKey, body);
+  }
+
+  /**
+   * createVmIdempotent with the caller's `metadata.uuid` as the slot key (random when absent). The VM
+   * gets the reserved uuid (`result.uuid`), not the one in the body.
    */
   createVm(body: VmIntentInput): Promise<CreateVmResult> {
     return this.vms.createVm(body);
   }
 
-  /** GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). */
+  /**
+   * An update that may need the VM off: a lower socket count or memory, or another cores-per-socket,
+   * on a running VM powers it off through ACPI, updates, and powers it on (see resize.ts); increases
+   * hot-plug. Waits for every task.
+   */
+  updateVmPowerCycled(
+    uuid: string,
+    mutate: (spec: VmSpec, metadata: Metadata) => void | Promise<void>,
+    options: Omit<UpdateVmOptions, "wait"> & { wait?: WaitOptions } = {},
+  ): Promise<PowerCycledUpdate> {
+    return this.vms.updateVmPowerCycled(uuid, mutate, options);
+  }
+
+  /** GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). A VM in state ERROR is returned. */
   getVm(uuid: string): Promise<VmEntity | null> {
     return this.vms.getVm(uuid);
   }
 
-  /** Every VM, optionally with a FIQL filter such as `vm_name==web-1`. */
+  /** A project by name (case-insensitive, exact) or uuid, through `POST /projects/list`. */
+  resolveProject(ref: EntityRefLike): Promise<Resolved<ProjectEntity>> {
+    return this.lookups.resolveProject(ref);
+  }
+
+  /** Every VM, optionally with a FIQL filter such as `vm_name==web-1` (re-checked on the client). */
   listVms(filter?: string): Promise<VmEntity[]> {
     return this.vms.listVms(filter);
   }

@@ -144,8 +144,8 @@ export class PrismTaskError extends PrismError {
 export class PrismTimeoutError extends PrismError {
   readonly timeoutMs: number;
   readonly what: string;
-  constructor(what: string, timeoutMs: number, options?: { cause?: unknown }) {
-    super(`${what}: timed out after ${timeoutMs} ms`, options);
+  constructor(what: string, timeoutMs: number, options?: { cause?: unknown; hint?: string }) {
+    super(`${what}: timed out after ${timeoutMs} ms${options?.hint ? ` (${options.hint})` : ""}`, options);
     this.timeoutMs = timeoutMs;
     this.what = what;
   }

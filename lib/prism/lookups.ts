@@ -5,7 +5,7 @@
 import { PrismLookupError, type LookupIssue } from "./errors";
 import { isIssue, matchEntity, unwrap, type EntityRefLike, type Resolved } from "./entity-match";
 import { matchGpus, type GpuRef } from "./gpus";
-import type { ClusterEntity, HostEntity, ImageEntity, KindEntityMap, ListableKind, SubnetEntity, VmGpu } from "./types";
+import type { ClusterEntity, HostEntity, ImageEntity, KindEntityMap, ListableKind, ProjectEntity, SubnetEntity, VmGpu } from "./types";
 
 export interface ResolveAllInput {
   clusters?: EntityRefLike[];
@@ -28,6 +28,12 @@ export interface ResolveAllResult {
 export interface LookupSource {
   listAll<K extends ListableKind>(kind: K): Promise<Array<KindEntityMap[K]>>;
   listHosts(): Promise<HostEntity[]>;
+}
+
+/** True for an image whose state says it is being deleted. */
+function isBeingDeleted(im: ImageEntity): boolean {
+  const st = (im.status as { state?: unknown } | undefined)?.state;
+  return st === "DELETE_PENDING" || st === "DELETE_IN_PROGRESS";
 }
 
 /** A Prism Element cluster: its service_list has AOS (a Prism Central's does not). */
@@ -91,7 +97,16 @@ export class Lookups {
 
   private async imageIssue(ref: EntityRefLike): Promise<Resolved<ImageEntity> | LookupIssue> {
     const all = await this.cachedList("images");
-    return matchEntity("image", ref, all, () => true);
+    // An image being deleted is refused, as CAPX does (DELETE_PENDING / DELETE_IN_PROGRESS).
+    return matchEntity("image", ref, all, (im) => !isBeingDeleted(im), undefined, (m) =>
+      m.length > 0 ? "(an image of that name is being deleted: DELETE_PENDING or DELETE_IN_PROGRESS)" : undefined,
+    );
+  }
+
+  /** A project by name or uuid, through `POST /projects/list` (listed once and cached). */
+  async resolveProject(ref: EntityRefLike): Promise<Resolved<ProjectEntity>> {
+    const all = await this.cachedList("projects");
+    return unwrap(matchEntity("project", ref, all, () => true));
   }
 
   /** Each GPU resolved among the hosts of one PE cluster, or the lookup issue. */

@@ -18,4 +18,25 @@ export interface PrismClientOptions {
   random?: () => number;
   /** @default "nutanix-palette-cdk (nutanix/v3)" */
   userAgent?: string;
+  /**
+   * checkAuth() is the one login (GET /users/me with basic auth) and later calls send the session
+   * cookie it set (NTNX_IGW_SESSION, nutanix.dev: "make the first API call using basic credentials to
+   * receive the cookies"); false keeps basic auth on every request.
+   * @default true
+   */
+  session?: boolean;
+  /**
+   * A small JSON file where the learned task durations are kept per Prism Central, so each process
+   * starts warm (e.g. beside the plan). Read at construction, rewritten when a duration is learned.
+   * @default undefined (durations are kept in memory only)
+   */
+  taskDurationsFile?: string;
+  /**
+   * How long a GET of a just-created (or just-reserved) VM may answer 404 before it counts as absent:
+   * right after a 202 "the intent spec may not be created yet" (nutanix.dev intentful API text).
+   * @default 3000
+   */
+  visibilityGraceMs?: number;
+  /** Minutes an idempotence reservation (POST /idempotence_identifiers) stays valid. @default 60 */
+  reservationMinutes?: number;
 }

@@ -15,6 +15,29 @@ export interface WaitOptions {
   /** @default 5000 */
   maxDelayMs?: number;
   onProgress?: (task: TaskEntity) => void;
+  /**
+   * Least time between two polls of one task after the first (politeness: a real PC answers in
+   * ≈ 0.5 s; CAPX polls every 2 s, TF every ≥ 3 s). A caller that sets a lower `maxDelayMs` (a fast
+   * emulator in tests) gets that as the floor instead.
+   * @default min(1000, maxDelayMs)
+   */
+  minPollIntervalMs?: number;
+  /**
+   * A 404 for the task within this long of the request that made it is "not visible yet" (a 404 right
+   * after a 202 is not absent), not INVALID_UUID.
+   * @default 5000
+   */
+  notFoundGraceMs?: number;
+}
+
+/** What the waiter is told besides each task read. */
+export interface TaskWaiterHooks {
+  /** A line for the log (a SUSPENDED task). */
+  log?: (line: string) => void;
+  /** Durations learned before (e.g. from the cache file). */
+  initial?: ReadonlyMap<string, number>;
+  /** Told when a duration was learned (to persist it). */
+  onLearned?: (durations: ReadonlyMap<string, number>) => void;
 }
 
 /** First poll delay after the learned duration has passed, then × 1.5. */
@@ -59,7 +82,12 @@ export class TaskWaiter {
   private readonly origins = new Map<string, { sentAt: number; request: string }>();
 
   /** `getTask` reads one task (GET /tasks/{uuid}). */
-  constructor(private readonly getTask: (uuid: string) => Promise<TaskEntity>) {}
+  constructor(
+    private readonly getTask: (uuid: string) => Promise<TaskEntity>,
+    private readonly hooks: TaskWaiterHooks = {},
+  ) {
+    for (const [k, v] of hooks.initial ?? []) this.durations.set(k, v);
+  }
 
   /** The shortest duration (ms, server clock) of the tasks of each operation type seen succeed. */
   get learnedDurations(): ReadonlyMap<string, number> {
@@ -72,7 +100,10 @@ export class TaskWaiter {
    */
   async wait(uuid: string, options: WaitOptions = {}): Promise<TaskEntity> {
     const timeoutMs = options.timeoutMs ?? 1_800_000;
-    const maxDelay = options.maxDelayMs ?? 5000;
+    const minInterval = Math.max(0, options.minPollIntervalMs ?? Math.min(1000, options.maxDelayMs ?? 1000));
+    const maxDelay = Math.max(minInterval, options.maxDelayMs ?? 5000);
+    const graceMs = options.notFoundGraceMs ?? 5000;
+    let suspendedSaid = false;
     const start = Date.now();
     const deadline = start + timeoutMs;
     const origin = this.origins.get(uuid);
@@ -101,6 +132,7 @@ export class TaskWaiter {
         wait = delay;
         delay = Math.min(maxDelay, Math.ceil(delay * 1.6));
       }
+      if (polls > 0) wait = Math.max(wait, minInterval);
       const left = deadline - Date.now();
       if (wait > 0 && left > 0) await sleep(Math.min(wait, left));
       let task: TaskEntity;
@@ -108,6 +140,8 @@ export class TaskWaiter {
         task = await this.getTask(uuid);
       } catch (e) {
         if (e instanceof PrismApiError && (e.status === 404 || e.hasReason("INVALID_UUID"))) {
+          // A 404 right after the 202 that named the task is "not visible yet", not absent.
+          if (Date.now() - from < graceMs && Date.now() < deadline) continue;
           throw new PrismTaskError(uuid, "INVALID_UUID", { uuid, status: "INVALID_UUID", error_detail: e.message });
         }
         throw e;
@@ -123,11 +157,20 @@ export class TaskWaiter {
         return task;
       }
       if (status === "FAILED" || status === "ABORTED" || status === "INVALID_UUID") throw new PrismTaskError(uuid, status, task);
-      if (Date.now() >= deadline) throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs);
+      if (status === "SUSPENDED" && !suspendedSaid) {
+        // A suspended task may resume; it is reported, and waited for until the task timeout.
+        suspendedSaid = true;
+        this.hooks.log?.(`prism: task ${uuid}${op ? ` (${op})` : ""} is SUSPENDED${task.progress_message ? `: ${task.progress_message}` : ""}; still waiting (task timeout ${timeoutMs} ms)`);
+      }
+      if (Date.now() >= deadline) {
+        throw new PrismTimeoutError(`task ${uuid} (last status ${status}, ${task.percentage_complete ?? 0}%)`, timeoutMs, {
+          hint: `${op ? `${op} ` : ""}not finished within the task timeout; raise it to wait longer`,
+        });
+      }
     }
   }
 
-  /** Remembers when the request that created a task was sent (the successful attempt), for wait. */
+  /** Remembers when the answer naming a task arrived (its task existed by then), for wait. */
   noteTaskOrigin(method: Method, path: string, sentAt: number, answer: unknown): void {
     const tasks = taskUuidsOf(answer);
     if (tasks.length === 0) return;
@@ -143,6 +186,9 @@ export class TaskWaiter {
     const d = taskDurationMs(task);
     if (d === undefined || d <= 0) return;
     const had = this.durations.get(op);
-    if (had === undefined || d < had) this.durations.set(op, d);
+    if (had === undefined || d < had) {
+      this.durations.set(op, d);
+      this.hooks.onLearned?.(this.durations);
+    }
   }
 }

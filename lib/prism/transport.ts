@@ -85,13 +85,21 @@ export interface RawResponse {
   text: string;
 }
 
-/** An error below HTTP: connection refused/reset, timeout, TLS. */
-export class TransportError extends Error {
+/** An error below HTTP: connection refused/reset, timeout, TLS. A PrismError like every error of the client. */
+export class TransportError extends PrismError {
   readonly code: string;
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.code = code;
   }
+}
+
+/** Codes that mean the request never reached the server, so repeating it cannot do the work twice. */
+const NOT_SENT_CODES = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+
+/** True when the request cannot have reached the server (safe to repeat even a create). */
+export function isNotSentTransportError(e: TransportError): boolean {
+  return NOT_SENT_CODES.has(e.code);
 }
 
 export function sendRequest(

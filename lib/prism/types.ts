@@ -406,6 +406,9 @@ export interface DeleteResponse {
   status: { state: string; execution_context?: ExecutionContext; [key: string]: unknown };
 }
 
+/** A project (`POST /projects/list`); only its name and uuid are read. */
+export type ProjectEntity = Entity;
+
 /** Collection names usable with `listAll` / `listPage`. */
 export type ListableKind = "vms" | "subnets" | "images" | "clusters" | "categories" | "projects" | "hosts" | "tasks";
 
@@ -416,7 +419,7 @@ export interface KindEntityMap {
   images: ImageEntity;
   clusters: ClusterEntity;
   categories: CategoryKey;
-  projects: Entity;
+  projects: ProjectEntity;
   hosts: HostEntity;
   tasks: TaskEntity;
 }

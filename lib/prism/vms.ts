@@ -1,26 +1,35 @@
-/** VMs: idempotent create, read, list, read-modify-write update with edit-conflict retries, delete. */
+/**
+ * VMs: idempotent create (through reservations, see idempotent-create.ts), read, list,
+ * read-modify-write update with edit-conflict retries, power-cycled updates, delete.
+ */
 import { randomUUID } from "node:crypto";
 import type { Call } from "./api";
-import { PrismApiError, PrismTaskError } from "./errors";
+import { PrismApiError, PrismError, PrismTaskError } from "./errors";
+import { IdempotentCreates, type CreateVmResult, type IdempotentCreateOptions } from "./idempotent-create";
+import { cpuMemoryOf, resizeDecision, type ResizeDecision } from "./resize";
 import { isNotFound } from "./not-found";
 import { sleep, type RetryPolicy } from "./retry";
 import type { PrismStats } from "./stats";
 import { taskUuidsOf, type WaitOptions } from "./tasks";
 import type { DeleteResponse, ListableKind, Metadata, TaskEntity, VmEntity, VmIntentInput, VmSpec } from "./types";
+import { actualPowerState } from "./vm-read";
 
-export interface CreateVmResult {
-  uuid: string;
-  taskUuid: string;
-  /** True when the POST answered 409 ENTITY_ALREADY_EXISTS (a VM with this uuid was already there). */
-  existed: boolean;
-  entity: VmEntity | null;
-}
+export type { CreateVmResult } from "./idempotent-create";
 
 export interface UpdateVmOptions {
   /** @default 5 */
   maxAttempts?: number;
-  /** Wait for the update task; a task failing with an edit conflict then re-reads and retries too. */
+  /** Wait for the update task; a task failing with an edit conflict then re-reads and retries too. @default false */
   wait?: boolean | WaitOptions;
+}
+
+/** What updateVmPowerCycled did. */
+export interface PowerCycledUpdate {
+  decision: ResizeDecision;
+  /** True when the VM was powered off (ACPI) for the update and powered on again. */
+  powerCycled: boolean;
+  /** The update tasks, in order (power off, update, power on; or the one update). */
+  taskUuids: string[];
 }
 
 /** What the VM calls need from the client. */
@@ -35,36 +44,59 @@ export interface VmClient {
 const enc = encodeURIComponent;
 
 export class Vms {
+  private readonly creates: IdempotentCreates;
+  /** uuid → when this client's create of it was accepted (a GET may answer 404 for a while after). */
+  private readonly recent = new Map<string, number>();
+  private readonly graceMs: number;
+
   constructor(
     private readonly client: VmClient,
     private readonly retry: RetryPolicy,
     private readonly log: (line: string) => void,
-  ) {}
-
-  /**
-   * POST /vms (202). Sets `metadata.uuid` (random when absent) so a retried POST is idempotent: a
-   * 409 ENTITY_ALREADY_EXISTS answer then reads the VM and returns it with `existed: true`.
-   */
-  async createVm(body: VmIntentInput): Promise<CreateVmResult> {
-    const uuid = body.metadata?.uuid ?? randomUUID();
-    const payload: VmIntentInput = { api_version: body.api_version ?? "3.1", ...body, metadata: { ...body.metadata, kind: "vm", uuid } };
-    try {
-      const res = await this.client.call<VmEntity>("POST", "/vms", payload);
-      const taskUuid = taskUuidsOf(res)[0] ?? "";
-      this.client.invalidateCache("vms");
-      return { uuid: res.metadata?.uuid ?? uuid, taskUuid, existed: false, entity: res };
-    } catch (e) {
-      if (e instanceof PrismApiError && e.status === 409 && e.hasReason("ENTITY_ALREADY_EXISTS")) {
-        const vm = await this.getVm(uuid);
-        const tasks = taskUuidsOf(vm);
-        return { uuid, taskUuid: tasks[tasks.length - 1] ?? "", existed: true, entity: vm };
-      }
-      throw e;
-    }
+    createOptions: Omit<IdempotentCreateOptions, "log" | "maxAttempts">,
+  ) {
+    this.graceMs = createOptions.visibilityGraceMs;
+    this.creates = new IdempotentCreates((method, path, body, opts) => client.call(method, path, body, opts), { ...createOptions, maxAttempts: retry.maxAttempts, log });
   }
 
-  /** GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). */
+  /**
+   * Creates the VM of a slot exactly once: reserves (or finds the reservation of) a uuid for
+   * `slotKey`, finds out whether an earlier POST was accepted, and only then POSTs with that uuid.
+   * `body.metadata.uuid` is ignored (the reserved uuid is used).
+   */
+  async createVmIdempotent(slotKey: string, body: VmIntentInput): Promise<CreateVmResult> {
+    if (slotKey === "") throw new PrismError("createVmIdempotent: expected a non-empty slot key (e.g. stack/resource/vm-name)");
+    const r = await this.creates.create(slotKey, body);
+    this.client.invalidateCache("vms");
+    if (!r.existed) {
+      this.recent.set(r.uuid, Date.now());
+      if (this.recent.size > 10_000) this.recent.delete(this.recent.keys().next().value!);
+    }
+    return r;
+  }
+
+  /**
+   * POST /vms through a reservation (createVmIdempotent) whose slot key is the caller's
+   * `metadata.uuid` when given (a deterministic uuid is a good slot key), else a random one (then a
+   * re-run cannot find it: give a slot key).
+   */
+  async createVm(body: VmIntentInput): Promise<CreateVmResult> {
+    return this.createVmIdempotent(body.metadata?.uuid ?? randomUUID(), body);
+  }
+
+  /**
+   * GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). A VM this client created
+   * moments ago is read again through the short window in which a real PC answers 404 ("the intent
+   * spec may not be created yet"). A VM in state ERROR is returned.
+   */
   async getVm(uuid: string): Promise<VmEntity | null> {
+    const since = this.recent.get(uuid.toLowerCase());
+    const left = since === undefined ? 0 : since + this.graceMs - Date.now();
+    if (left > 0) {
+      const vm = await this.creates.find(uuid, left);
+      if (vm) this.recent.delete(uuid.toLowerCase());
+      return vm;
+    }
     try {
       return await this.client.call<VmEntity>("GET", `/vms/${enc(uuid)}`);
     } catch (e) {
@@ -123,6 +155,53 @@ export class Vms {
         throw e;
       }
     }
+  }
+
+  /**
+   * An update that a running VM may refuse: when `mutate` lowers sockets or memory, or changes cores
+   * per socket (resize.ts), and the VM is ON (`status.resources.power_state`), the VM is powered off
+   * through ACPI (`power_state_mechanism.mechanism: "ACPI"`, as terraform-provider-nutanix
+   * `resource_nutanix_virtual_machine.go` does), updated with its power OFF, then powered on again; each
+   * step waits for its task. Otherwise one update (hot-plug). The power state `mutate` asks for is the
+   * one the VM ends in. The caller decides whether the VM may go down (Kubernetes rules).
+   */
+  async updateVmPowerCycled(
+    uuid: string,
+    mutate: (spec: VmSpec, metadata: Metadata) => void | Promise<void>,
+    options: Omit<UpdateVmOptions, "wait"> & { wait?: WaitOptions } = {},
+  ): Promise<PowerCycledUpdate> {
+    const vm = await this.getVm(uuid);
+    if (!vm) throw new PrismError(`vm ${uuid}: does not exist (nothing to update)`);
+    const probe = structuredClone(vm.spec);
+    await mutate(probe, structuredClone(vm.metadata));
+    const decision = resizeDecision(cpuMemoryOf(vm.spec.resources), cpuMemoryOf(probe.resources));
+    const wait = options.wait ?? {};
+    const upd = { ...(options.maxAttempts !== undefined ? { maxAttempts: options.maxAttempts } : {}), wait };
+    if (decision.kind !== "power-off" || actualPowerState(vm) !== "ON") {
+      return { decision, powerCycled: false, taskUuids: [await this.updateVm(uuid, mutate, upd)] };
+    }
+    this.log(`prism: vm ${vm.spec.name} (${uuid}) is ON and ${decision.reasons.join(", ")} cannot be hot-plugged: ACPI power off, update, power on`);
+    let wanted: VmSpec["resources"]["power_state"] = "ON";
+    const off = await this.updateVm(
+      uuid,
+      (spec) => {
+        spec.resources.power_state = "OFF";
+        spec.resources.power_state_mechanism = { ...((spec.resources.power_state_mechanism as Record<string, unknown> | undefined) ?? {}), mechanism: "ACPI" };
+      },
+      upd,
+    );
+    const change = await this.updateVm(
+      uuid,
+      async (spec, metadata) => {
+        await mutate(spec, metadata);
+        wanted = spec.resources.power_state ?? "ON";
+        spec.resources.power_state = "OFF";
+      },
+      upd,
+    );
+    const tasks = [off, change];
+    if (wanted === "ON") tasks.push(await this.updateVm(uuid, (spec) => void (spec.resources.power_state = "ON"), upd));
+    return { decision, powerCycled: true, taskUuids: tasks };
   }
 
   /** DELETE /vms/{uuid}; returns the task uuid, or null when the VM was already gone (404). */

@@ -5,7 +5,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { randomUUID } from "node:crypto";
 import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { deterministicUuid } from "../../lib/emulator";
@@ -80,7 +79,7 @@ test("--help, bad flags (exit 2), listening line, SIGTERM shutdown, https prints
     const ca = await fsp.readFile(/ ca (\S+)/.exec(s.line)![1]!, "utf8");
     const me = await rawRequest(s.url, "GET", "/api/nutanix/v3/users/me", { basic: { username: "u1", password: "p1" }, ca });
     assert.equal(me.status, 200);
-    assert.match(String(me.headers["set-cookie"]), /NTNX_IAM_SESSION=/);
+    assert.match(String(me.headers["set-cookie"]), /NTNX_IGW_SESSION=/);
   } finally {
     s.child.kill("SIGTERM");
   }
@@ -99,15 +98,15 @@ test("SIGKILL mid-burst: the state file parses and every acknowledged (202) writ
   let killed = false;
   const worker = async (w: number): Promise<void> => {
     for (let i = 0; !killed && i < 200; i++) {
-      const uuid = randomUUID();
-      sent.push(uuid);
+      // No metadata.uuid: a real PC accepts only reserved ones; the 202 names the uuid it chose.
+      sent.push(`${w}-${i}`);
       const body = {
-        metadata: { kind: "vm", uuid },
+        metadata: { kind: "vm" },
         spec: { name: `burst-${w}-${i}`, cluster_reference: { kind: "cluster", uuid: pe1 }, resources: { nic_list: [{ subnet_reference: { kind: "subnet", uuid: net } }] } },
       };
       try {
         const r = await rawRequest(s.url, "POST", "/api/nutanix/v3/vms", { body, basic: AUTH });
-        if (r.status === 202) acked.push(uuid);
+        if (r.status === 202) acked.push((r.json as { metadata: { uuid: string } }).metadata.uuid);
         if (acked.length >= 25 && !killed) {
           killed = true;
           s.child.kill("SIGKILL");

@@ -41,6 +41,8 @@ test("test seed (default seed + a colliding unowned VM): PC + PE-1/PE-2, subnets
       default_gateway_ip: "10.20.0.1",
       pool_list: [{ range: "10.20.0.100 10.20.0.199" }],
       dhcp_options: { domain_name_server_list: ["10.20.0.2"] },
+      // Recorded on pc.2024.1 (prism-go-client v3/mocks GetSubnet): the managed subnet's DHCP server.
+      dhcp_server_address: { ip: "10.20.0.254" },
     });
     assert.equal(subnet.entities[0]!.status.resources.ip_usage_stats.num_assigned_ips, 2);
     const images = (await h.raw("POST", `${API}/images/list`, { body: {} })).json as { entities: Array<{ spec: { name: string } }> };
@@ -156,7 +158,7 @@ test("tasks go QUEUED → RUNNING → SUCCEEDED with §5 fields; DELETE answers 
     }
     assert.deepEqual([...seen], ["QUEUED", "RUNNING", "SUCCEEDED"]);
     assert.equal(last.percentage_complete, 100);
-    assert.equal(last.operation_type, "VM_CREATE");
+    assert.equal(last.operation_type, "create_vm_intentful", "the real operation type (TF out.txt)");
     assert.deepEqual(last.entity_reference_list, [{ kind: "vm", uuid: created.metadata.uuid, name: "tasked" }]);
     for (const f of ["creation_time", "start_time", "completion_time", "last_update_time", "creation_time_usecs", "completion_time_usecs"]) assert.ok(f in last, f);
     assert.match(String(last.completion_time), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -172,7 +174,8 @@ test("tasks go QUEUED → RUNNING → SUCCEEDED with §5 fields; DELETE answers 
     assert.equal(typeof d.status.execution_context.task_uuid, "string");
     const during = (await h.raw("GET", `${API}/vms/${created.metadata.uuid}`)).json as { status: { state: string; execution_context: { task_uuid: string[] } } };
     assert.equal(during.status.state, "DELETE_PENDING");
-    assert.equal(during.status.execution_context.task_uuid.length, 2);
+    // One task uuid per VM, the latest (reference §2; CAPX errors when the list length is not 1).
+    assert.deepEqual(during.status.execution_context.task_uuid, [d.status.execution_context.task_uuid]);
   });
 });
 

@@ -29,8 +29,8 @@ test("hosts/list: every host of the seed in one answer (no paging), GPUs in stat
     assert.equal(h1.metadata.uuid, deterministicUuid("host", "PE-1/PE-1-host-1"));
     assert.equal(h1.status.cluster_reference.name, "PE-1");
     assert.deepEqual(h1.status.resources.gpu_list, [
-      { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", device_id: 7864, name: "Tesla T4" },
-      { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", device_id: 7864, name: "Tesla T4" },
+      { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", device_id: 7864, name: "Tesla T4", status: "UNUSED" },
+      { vendor: "NVIDIA", mode: "PASSTHROUGH_COMPUTE", device_id: 7864, name: "Tesla T4", status: "UNUSED" },
     ]);
     assert.equal(byName.get("PE-2-host-1")!.status.resources.gpu_list.length, 1);
     assert.deepEqual(byName.get("PE-1-host-2")!.status.resources.gpu_list, []);

@@ -16,6 +16,7 @@ import {
   type PrismClient,
 } from "../../lib/prism";
 import { mulberry32 } from "../../lib/emulator";
+import { clientIdentifierFor } from "../../lib/prism";
 import { SMALL_SEED, seedWithVms, tempDir, vmBody, withEmulator } from "../helpers/emulator";
 
 
@@ -30,11 +31,13 @@ test("checkAuth and login over HTTP; session cookies are used and renewed after 
   await withEmulator({ statePath, seed: SMALL_SEED }, async (h) => {
     port = h.emu.port;
     client = h.client();
+    // checkAuth is the one login: it keeps the session cookie (nutanix.dev: first call with basic credentials).
     assert.equal(await client.checkAuth(), "admin");
-    assert.equal(client.hasSession, false);
-    assert.equal(await client.login(), "admin");
     assert.equal(client.hasSession, true);
     assert.equal(client.stats.logins, 1);
+    assert.equal(await client.login(), "admin");
+    assert.equal(client.hasSession, true);
+    assert.equal(client.stats.logins, 2);
     const clusters = await client.listAll("clusters");
     assert.equal(clusters.length, 3);
   });
@@ -126,7 +129,8 @@ test("clusters list has only kind and total_matches; listAll still pages correct
 });
 
 test("updateVm re-reads and retries after a 409 from a concurrent update", async () => {
-  await withEmulator({ seed: SMALL_SEED, taskMs: 20 }, async (h) => {
+  // Strict versions (older PCs): a stale spec_version gets 409. pc.2024.3 is lenient (the default).
+  await withEmulator({ seed: SMALL_SEED, taskMs: 20, strictVersions: true }, async (h) => {
     const a = h.client();
     const b = h.client();
     const created = await a.createVm(await vmBody(a, "conflict-vm"));
@@ -231,20 +235,21 @@ test("retries under injected faults (500/503/429/resets) converge; idempotent cr
   });
 });
 
-test("a create whose answer is lost (reset after the write) is retried and found, not duplicated", async () => {
+test("a create whose answer is lost (reset after the write) is found by its reserved uuid, never POSTed again", async () => {
   await withEmulator({ seed: SMALL_SEED, taskMs: 10 }, async (h) => {
-    const c = h.client();
+    const c = h.client({ visibilityGraceMs: 300 });
     const body = await vmBody(c, "lost-answer");
+    // An earlier run reserved the slot; now the VM POST is applied and its answer lost.
+    await c.call("POST", "/idempotence_identifiers", { client_identifier: clientIdentifierFor("slot/lost-answer"), count: 1 });
     await h.admin("PUT", "/faults", { resetNextWrites: 1 });
-    const r = await c.createVm(body);
-    assert.equal(r.existed, true, "the retry met 409 ENTITY_ALREADY_EXISTS and read the VM");
+    const r = await c.createVmIdempotent("slot/lost-answer", body);
+    assert.equal(r.existed, true, "the reserved uuid was read and the VM found");
     assert.ok(r.taskUuid);
-    assert.equal(c.stats.retries, 1);
     await c.waitForTask(r.taskUuid, { initialDelayMs: 5 });
     assert.equal((await c.listVms("vm_name==lost-answer")).length, 1);
     const counters = await h.admin<{ faults: { reset: number }; byRoute: Record<string, number> }>("GET", "/counters");
     assert.equal(counters.faults.reset, 1);
-    assert.equal(counters.byRoute["POST /vms"], 2);
+    assert.equal(counters.byRoute["POST /vms"], 1, "the POST whose answer was lost was not repeated");
   });
 });
 
@@ -409,36 +414,41 @@ test("categories: create if missing, idempotent; VMs may reference only existing
   });
 });
 
-test("idempotent create: caller-supplied uuid, 409 ENTITY_ALREADY_EXISTS, PENDING while the task runs, lists omit it", async () => {
+test("idempotent create: a reserved uuid per slot, a repeat finds the VM, PENDING while the task runs, lists omit it", async () => {
   await withEmulator({ seed: SMALL_SEED, taskMs: 600 }, async (h) => {
     const c = h.client();
-    const uuid = "6a0b4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
-    const body = await vmBody(c, "idem-vm", { uuid });
+    const slot = "6a0b4c1e-2f3d-4e5f-8a9b-0c1d2e3f4a5b";
+    const body = await vmBody(c, "idem-vm", { uuid: slot });
     const first = await c.createVm(body);
-    assert.equal(first.uuid, uuid);
+    assert.notEqual(first.uuid, slot, "the VM gets the reserved uuid, not the caller's");
     assert.equal(first.existed, false);
     assert.equal(typeof first.entity?.status?.execution_context?.task_uuid, "string", "202 answers carry a string task_uuid");
     assert.equal(first.entity?.status?.state, "PENDING");
-
-    const raw = await h.raw("POST", "/api/nutanix/v3/vms", { body });
-    assert.equal(raw.status, 409);
-    assert.deepEqual(raw.json, {
-      api_version: "3.1",
-      code: 409,
-      kind: "vm",
-      state: "ERROR",
-      message_list: [{ message: `vm : ${uuid} already exists.`, reason: "ENTITY_ALREADY_EXISTS" }],
-    });
-    const pending = await c.getVm(uuid);
-    assert.equal(pending?.status?.state, "PENDING");
+    assert.deepEqual(Object.keys(first.entity?.metadata ?? {}).sort(), ["kind", "spec_version", "use_categories_mapping", "uuid"], "202 metadata as recorded");
+    const reservation = await c.call<{ uuid_list: string[] }>("GET", `/idempotence_identifiers/${first.clientIdentifier}`);
+    assert.deepEqual(reservation.uuid_list, [first.uuid]);
+    const pending = await c.getVm(first.uuid);
+    assert.equal(pending?.status?.state, "PENDING", "read through the short 404 window after the 202");
     assert.equal((await c.listVms()).length, 0, "lists omit VMs not yet created");
+
+    // A second POST of the used reserved uuid is refused through its task, never a synchronous 409.
+    const raw = await h.raw("POST", "/api/nutanix/v3/vms", { body: { ...body, metadata: { ...body.metadata, uuid: first.uuid } } });
+    assert.equal(raw.status, 202);
+    const dupTask = (raw.json as { status: { execution_context: { task_uuid: string } } }).status.execution_context.task_uuid;
+    await assert.rejects(c.waitForTask(dupTask, { initialDelayMs: 50 }), (e: unknown) => e instanceof PrismError && /ENTITY_ALREADY_EXISTS/.test(e.message));
+    // An unreserved uuid: 202, then a failed task (pc ≥ 2022.1).
+    const unreserved = await h.raw("POST", "/api/nutanix/v3/vms", { body: { ...body, metadata: { ...body.metadata, uuid: "0d9f3a52-1111-4222-8333-444455556666" } } });
+    assert.equal(unreserved.status, 202);
+    const badTask = (unreserved.json as { status: { execution_context: { task_uuid: string } } }).status.execution_context.task_uuid;
+    await assert.rejects(c.waitForTask(badTask, { initialDelayMs: 50 }), (e: unknown) => e instanceof PrismError && /not reserved/.test(e.message));
 
     const again = await c.createVm(body);
     assert.equal(again.existed, true);
+    assert.equal(again.uuid, first.uuid);
     assert.equal(again.taskUuid, first.taskUuid);
     await c.waitForTask(first.taskUuid, { initialDelayMs: 50 });
-    assert.equal((await c.getVm(uuid))?.status?.state, "COMPLETE");
-    assert.deepEqual((await c.listVms()).map((v) => v.metadata.uuid), [uuid]);
+    assert.equal((await c.getVm(first.uuid))?.status?.state, "COMPLETE");
+    assert.deepEqual((await c.listVms()).map((v) => v.metadata.uuid), [first.uuid]);
   });
 });
 

@@ -98,7 +98,11 @@ test("clusters/list without length/offset: listAll stops, resolveCluster skips P
 test("task_uuid: a string in 202 answers, an array in GET and list answers", async () => {
   await withFixtureServer(
     (s) =>
-      s.method === "POST" && s.url.endsWith("/vms")
+      s.url.includes("/idempotence_identifiers")
+        ? s.method === "POST"
+          ? { status: 200, file: "idempotence-200.json" }
+          : { status: 404, file: "error-404.json" }
+        : s.method === "POST" && s.url.endsWith("/vms")
         ? { status: 202, file: "vm-create-202.json" }
         : s.url.endsWith("/vms/list")
           ? { status: 200, file: "vm-list.json" }
@@ -108,9 +112,11 @@ test("task_uuid: a string in 202 answers, an array in GET and list answers", asy
     async (c, seen) => {
       const created = await c.createVm({ metadata: { kind: "vm" }, spec: { name: "test-vm", resources: {} } });
       assert.equal(created.taskUuid, "e074cb94-0000-4000-8000-000000000002");
-      const sentBody = JSON.parse(seen[0]!.body) as { api_version: string; metadata: { uuid: string; kind: string } };
+      // GET the slot's reservation (404), reserve one uuid, then POST with it.
+      assert.deepEqual(seen.slice(0, 3).map((x) => x.method), ["GET", "POST", "POST"]);
+      const sentBody = JSON.parse(seen[2]!.body) as { api_version: string; metadata: { uuid: string; kind: string } };
       assert.equal(sentBody.api_version, "3.1");
-      assert.match(sentBody.metadata.uuid, /^[0-9a-f-]{36}$/, "an idempotency uuid is always sent");
+      assert.equal(sentBody.metadata.uuid, "ab411b1a-f173-4009-9a8f-3d6e996c752a", "the reserved uuid is sent");
       const vm = (await c.getVm("bdbb0000-0000-4000-8000-000000000001")) as VmEntity;
       assert.deepEqual(taskUuidsOf(vm), ["e074cb94-0000-4000-8000-000000000001"]);
       const vms = await c.listVms("vm_name==test-vm");
@@ -169,11 +175,12 @@ test("error bodies: 404 → null/gone, 422 with details, 500 retried then typed,
   );
 });
 
-test("2xx with status.state ERROR is an error; non-2xx JSON whose state is not ERROR is a success (PGC quirk)", async () => {
+test("2xx with status.state ERROR is returned for the caller to read (PGC, TF); non-2xx JSON whose state is not ERROR is a success (PGC quirk)", async () => {
   await withFixtureServer(
     (s) => (s.url.endsWith("/vms") ? { status: 200, file: "status-error-200.json" } : { status: 400, text: JSON.stringify({ state: "PENDING", note: "odd" }), headers: { "Content-Type": "application/json" } }),
     async (c) => {
-      await assert.rejects(c.call("POST", "/vms", {}), (e: unknown) => e instanceof PrismApiError && e.status === 200 && /Cluster not found/.test(e.message));
+      const errored = await c.call<VmEntity>("POST", "/vms", {});
+      assert.equal(errored.status?.state, "ERROR", "returned, not thrown: such a VM can be read and deleted");
       assert.deepEqual(await c.call("GET", "/odd"), { state: "PENDING", note: "odd" });
     },
   );
@@ -301,6 +308,47 @@ test("updateVm with wait: a task failing with an edit conflict (pc.2022.1+) re-r
         assert.equal(b.spec.resources.power_state, "ON");
       }
       assert.equal(seen.filter((s) => s.method === "GET" && s.url.includes("/vms/")).length, 2, "re-read before the retry");
+    },
+  );
+});
+
+test("a task that answers 404 right after its 202 is polled again, not taken as absent; SUSPENDED is reported", async () => {
+  const suspended = JSON.stringify({ uuid: "e074cb94-0000-4000-8000-000000000004", status: "SUSPENDED", operation_type: "update_vm_intentful", progress_message: "update_vm_intentful" });
+  await withFixtureServer(
+    (_s, n) =>
+      n === 1
+        ? { status: 404, file: "error-404.json" }
+        : n === 2
+          ? { status: 200, text: suspended, headers: { "Content-Type": "application/json" } }
+          : { status: 200, file: "task-succeeded.json" },
+    async (c, seen, logs) => {
+      const t0 = Date.now();
+      const ok = await c.waitForTask("e074cb94-0000-4000-8000-000000000004", { initialDelayMs: 5, minPollIntervalMs: 50 });
+      assert.equal(ok.status, "SUCCEEDED");
+      assert.equal(seen.length, 3, "404, SUSPENDED, SUCCEEDED");
+      assert.ok(Date.now() - t0 >= 100, "polls after the first are at least minPollIntervalMs apart");
+      assert.ok(logs.some((l) => /is SUSPENDED/.test(l)), logs.join("\n"));
+    },
+  );
+});
+
+test("a create whose POST got a 500 is not POSTed again before its reserved uuid was read", async () => {
+  let posts = 0;
+  await withFixtureServer(
+    (s) => {
+      if (s.url.includes("/idempotence_identifiers")) return s.method === "POST" ? { status: 200, file: "idempotence-200.json" } : { status: 404, file: "error-404.json" };
+      if (s.method === "POST" && s.url.endsWith("/vms")) {
+        posts++;
+        return { status: 500, file: "error-500.json" };
+      }
+      // The first POST was in fact accepted: the reserved uuid is there.
+      return { status: 200, file: "vm-get.json" };
+    },
+    async (c, seen) => {
+      const r = await c.createVmIdempotent("slot/x", { metadata: { kind: "vm" }, spec: { name: "test-vm", resources: {} } });
+      assert.equal(r.existed, true);
+      assert.equal(posts, 1, "never repeated blindly");
+      assert.deepEqual(seen.map((x) => `${x.method} ${x.url.replace("/api/nutanix/v3", "")}`).slice(-1), [`GET /vms/ab411b1a-f173-4009-9a8f-3d6e996c752a`]);
     },
   );
 });

@@ -22,7 +22,7 @@ test("waitForTask: after one task of a type, the next of the same duration takes
     await c.waitForTask(first.taskUuid, { initialDelayMs: 20, maxDelayMs: 1000 });
     assert.ok(Date.now() - t0 >= 250, "the first wait sleeps before polling and lasts the task");
     assert.ok((await polls(h)) - p0 >= 2, "nothing learned yet: a backoff of several polls");
-    assert.equal(c.learnedTaskDurations.get("VM_CREATE"), 300, "learned on the server's clock");
+    assert.equal(c.learnedTaskDurations.get("create_vm_intentful"), 300, "learned on the server's clock");
 
     for (const name of ["learn-2", "learn-3"]) {
       const next = await c.createVm(await vmBody(c, name));
@@ -38,7 +38,7 @@ test("waitForTask: after one task of a type, the next of the same duration takes
     // A task of another type (delete) is not assumed to take as long: it starts from the stock schedule.
     const del = await c.deleteVm(first.uuid);
     await c.waitForTask(del!, { initialDelayMs: 20, maxDelayMs: 1000 });
-    assert.equal(c.learnedTaskDurations.get("VM_DELETE"), 300);
+    assert.equal(c.learnedTaskDurations.get("delete_vm_intentful"), 300);
   });
 });
 
@@ -47,7 +47,7 @@ test("waitForTask with a learned duration keeps the failure and timeout semantic
     const c = h.client();
     const ok = await c.createVm(await vmBody(c, "ok-1"));
     await c.waitForTask(ok.taskUuid, { initialDelayMs: 10 });
-    assert.equal(c.learnedTaskDurations.get("VM_CREATE"), 200);
+    assert.equal(c.learnedTaskDurations.get("create_vm_intentful"), 200);
 
     const bad = await c.waitForTask("00000000-0000-4000-8000-000000000000", { initialDelayMs: 10 }).then(() => null, (e: unknown) => e);
     assert.ok(bad instanceof PrismTaskError && bad.taskStatus === "INVALID_UUID");

@@ -1,5 +1,5 @@
 /** Clusters (the Prism Central itself first, then the Prism Elements): list and get. */
-import { renderClusters } from "../render";
+import { renderClusters } from "../render-cluster";
 import { readOnlyRoutes } from "./read-only";
 import { nameAttr, uuidAttr, type Route, type RouteRequest } from "./route";
 
@@ -11,5 +11,6 @@ export function clusterRoutes(req: RouteRequest): Route | undefined {
     attrs: { name: nameAttr, uuid: uuidAttr },
     caseInsensitive: new Set(),
     clusterStyle: true,
+    looseFilter: req.emu.opts.looseFilters,
   });
 }

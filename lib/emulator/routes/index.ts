@@ -4,8 +4,10 @@ import { errorReply } from "../errors";
 import { categoryRoutes } from "./categories";
 import { clusterRoutes } from "./clusters";
 import { hostRoutes } from "./hosts";
+import { idempotenceRoutes } from "./idempotence";
 import { imageRoutes } from "./images";
 import { prismCentralRoutes } from "./prism-central";
+import { projectRoutes } from "./projects";
 import { route, type Route, type RouteRequest } from "./route";
 import { subnetRoutes } from "./subnets";
 import { taskRoutes } from "./tasks";
@@ -24,6 +26,8 @@ const ROUTES: ReadonlyArray<(req: RouteRequest) => Route | undefined> = [
   vmRoutes,
   taskRoutes,
   categoryRoutes,
+  idempotenceRoutes,
+  projectRoutes,
 ];
 
 export function routeRequest(req: RouteRequest): Route {

@@ -16,6 +16,8 @@ export interface ReadOnlyKind {
   caseInsensitive: ReadonlySet<string>;
   /** The list metadata of clusters/list. */
   clusterStyle?: boolean;
+  /** The filter is validated but not applied (terraform-provider-nutanix #542: a cluster-name filter returned every cluster). */
+  looseFilter?: boolean;
 }
 
 export function readOnlyRoutes(req: RouteRequest, k: ReadOnlyKind): Route | undefined {
@@ -24,7 +26,13 @@ export function readOnlyRoutes(req: RouteRequest, k: ReadOnlyKind): Route | unde
   const n = segs.length;
   if (n === 2 && segs[1] === "list") {
     if (method !== "POST") return methodNotAllowed(method, `/${k.collection}/list`, "POST");
-    return route(`/${k.collection}/list`, false, () => listReply(k.kind, k.render(), body, k.attrs, k.caseInsensitive, k.clusterStyle === true));
+    return route(`/${k.collection}/list`, false, () => {
+      const r = listReply(k.kind, k.render(), body, k.attrs, k.caseInsensitive, k.clusterStyle === true);
+      if (!k.looseFilter || r.status !== 200 || !body || typeof body !== "object" || !("filter" in body)) return r;
+      const { filter: _ignored, ...rest } = body as JsonObject;
+      void _ignored;
+      return listReply(k.kind, k.render(), rest, k.attrs, k.caseInsensitive, k.clusterStyle === true);
+    });
   }
   if (n === 2) {
     if (method !== "GET") return methodNotAllowed(method, `/${k.collection}/{uuid}`, "GET");

@@ -4,14 +4,29 @@ import { API_VERSION } from "../api";
 import type { Emulator } from "../emulator";
 import { conflict, errorReply, invalid, notFound, zodDetails } from "../errors";
 import type { Reply } from "../http";
-import { vmCreated } from "../lifecycle";
-import { renderVm, renderVmAccepted } from "../render";
+import { gpuShortage } from "../gpu-usage";
+import { hotRemoveRefusal } from "../hot-remove";
+import { createQueued, vmCreated } from "../lifecycle";
+import { CREATE_VM_OPERATION, DELETE_VM_OPERATION, UPDATE_VM_OPERATION } from "../operations";
+import { acceptedBody, renderVm, renderVmAccepted } from "../render";
+import { addGuestCustomizationCdrom } from "../vm-defaults";
 import type { JsonObject, StoredVm, StoredVmMetadata } from "../state";
 import { UUID_RE, deterministicUuid, isoTime } from "../util";
-import { VmBodySchema } from "../vm-body";
+import { VmBodySchema, type VmBody } from "../vm-body";
+import { isReservedUuid } from "./idempotence";
 import { categoriesFrom, materializeSpec } from "../vm-spec";
 import { listReply } from "./list";
 import { methodNotAllowed, route, type Route, type RouteRequest } from "./route";
+
+/**
+ * 202 and a task that fails, with no VM stored: how pc ≥ 2022.1 reports errors of an accepted create
+ * (the nutanix.dev "v3 API behavior changes with pc.2022.1" text, kept in prism-go-client's older
+ * `v3/models/model_*.go`); a GET of the uuid then answers 404.
+ */
+function failedCreate(emu: Emulator, b: VmBody, uuid: string, fail: { detail: string; code: string }): Reply {
+  const task = emu.newTask(CREATE_VM_OPERATION, { kind: "vm", uuid, name: b.spec.name }, b.spec.cluster_reference.uuid, fail);
+  return { status: 202, body: acceptedBody(uuid, 0, b.metadata.use_categories_mapping === true, b.spec as JsonObject, task.uuid), wrote: true };
+}
 
 function createVm(emu: Emulator, raw: unknown): Reply {
   const parsed = VmBodySchema.safeParse(raw);
@@ -21,14 +36,22 @@ function createVm(emu: Emulator, raw: unknown): Reply {
   if (b.metadata.uuid !== undefined) {
     if (!UUID_RE.test(b.metadata.uuid)) return errorReply(400, "INVALID_REQUEST", `metadata.uuid ${b.metadata.uuid} is not a valid UUID`, "vm");
     uuid = b.metadata.uuid.toLowerCase();
-    // The reference is silent on this reason string; ENTITY_ALREADY_EXISTS is the emulator's choice.
-    if (emu.state.vms[uuid]) return errorReply(409, "ENTITY_ALREADY_EXISTS", `vm : ${uuid} already exists.`, "vm");
+    if (emu.opts.requireReservedUuids && !isReservedUuid(emu.state, uuid, emu.now)) {
+      // Wording [guess]: the DOC says only that the task "fails with a bad request error".
+      return failedCreate(emu, b, uuid, { detail: `BAD_REQUEST: invalid idempotency UUID ${uuid}: it was not reserved through /idempotence_identifiers`, code: "BAD_REQUEST" });
+    }
+    // [guess] No public source shows what a second create with a used reserved uuid answers; the
+    // emulator reports it through the task (pc ≥ 2022.1 style), never with a synchronous 409.
+    if (emu.state.vms[uuid]) return failedCreate(emu, b, uuid, { detail: `ENTITY_ALREADY_EXISTS: vm : ${uuid} already exists.`, code: "ENTITY_ALREADY_EXISTS" });
   } else uuid = randomUUID();
   const cats = categoriesFrom(emu.state, b.metadata);
   if ("status" in cats) return cats;
   const mat = materializeSpec(emu.state, b.spec, undefined);
   if ("status" in mat) return mat;
-  const t = isoTime(Date.now());
+  const gpuShort = emu.opts.gpuCapacity ? gpuShortage(emu.state, b.spec.cluster_reference.uuid, b.spec.resources.gpu_list ?? [], undefined) : undefined;
+  if (gpuShort) return failedCreate(emu, b, uuid, { detail: gpuShort, code: "NO_GPU_AVAILABLE" });
+  if (b.spec.resources.guest_customization !== undefined) addGuestCustomizationCdrom(mat.spec, uuid);
+  const t = isoTime(emu.now);
   const md: StoredVmMetadata = {
     spec_version: 0,
     entity_version: 1,
@@ -41,14 +64,14 @@ function createVm(emu: Emulator, raw: unknown): Reply {
   };
   if (b.metadata.project_reference) md.project_reference = b.metadata.project_reference as JsonObject;
   const task = emu.newTask(
-    "VM_CREATE",
+    CREATE_VM_OPERATION,
     { kind: "vm", uuid, name: b.spec.name },
     b.spec.cluster_reference.uuid,
     mat.clusterIsPc ? { detail: "INTERNAL_ERROR: cannot create a VM on a Prism Central cluster (service_list PRISM_CENTRAL)", code: "INTERNAL_ERROR" } : undefined,
   );
   const vm: StoredVm = { uuid, metadata: md, spec: mat.spec, nics: mat.nics, createTask: task.uuid, taskUuids: [task.uuid] };
   emu.state.vms[uuid] = vm;
-  return { status: 202, body: renderVmAccepted(vm, task.uuid), wrote: true };
+  return { status: 202, body: renderVmAccepted(vm, task.uuid, b.spec as JsonObject), wrote: true };
 }
 
 function updateVm(emu: Emulator, uuid: string, raw: unknown): Reply {
@@ -68,7 +91,16 @@ function updateVm(emu: Emulator, uuid: string, raw: unknown): Reply {
   if ("status" in cats) return cats;
   const mat = materializeSpec(emu.state, b.spec, vm);
   if ("status" in mat) return mat;
-  const task = emu.newTask("VM_UPDATE", { kind: "vm", uuid, name: b.spec.name }, b.spec.cluster_reference.uuid);
+  const entity = { kind: "vm", uuid, name: b.spec.name };
+  const refused = emu.opts.refuseHotRemove ? hotRemoveRefusal(emu.state, vm, b.spec.resources as JsonObject, emu.now) : undefined;
+  const gpuShort = emu.opts.gpuCapacity ? gpuShortage(emu.state, b.spec.cluster_reference.uuid, b.spec.resources.gpu_list ?? [], uuid) : undefined;
+  if (refused || gpuShort) {
+    // Refused through the task (pc ≥ 2022.1); the stored spec does not change.
+    const task = emu.newTask(UPDATE_VM_OPERATION, entity, b.spec.cluster_reference.uuid, refused ?? { detail: gpuShort!, code: "NO_GPU_AVAILABLE" });
+    vm.taskUuids = [task.uuid];
+    return { status: 202, body: renderVmAccepted(vm, task.uuid, b.spec as JsonObject), wrote: true };
+  }
+  const task = emu.newTask(UPDATE_VM_OPERATION, entity, b.spec.cluster_reference.uuid);
   vm.rollback = { task: task.uuid, spec: vm.spec, nics: vm.nics, metadata: structuredClone(vm.metadata) };
   vm.spec = mat.spec;
   vm.nics = mat.nics;
@@ -81,8 +113,8 @@ function updateVm(emu: Emulator, uuid: string, raw: unknown): Reply {
     use_categories_mapping: cats.useMapping,
     last_update_time: isoTime(Date.now()),
   };
-  vm.taskUuids.push(task.uuid);
-  return { status: 202, body: renderVmAccepted(vm, task.uuid), wrote: true };
+  vm.taskUuids = [task.uuid];
+  return { status: 202, body: renderVmAccepted(vm, task.uuid, b.spec as JsonObject), wrote: true };
 }
 
 function deleteVm(emu: Emulator, uuid: string): Reply {
@@ -90,9 +122,9 @@ function deleteVm(emu: Emulator, uuid: string): Reply {
   if (!vm) return notFound("vm", uuid);
   const name = (vm.spec as { name?: string }).name;
   const cu = (vm.spec as { cluster_reference?: { uuid?: string } }).cluster_reference?.uuid;
-  const task = vm.deleteTask ? emu.state.tasks[vm.deleteTask]! : emu.newTask("VM_DELETE", { kind: "vm", uuid, ...(name ? { name } : {}) }, cu);
+  const task = vm.deleteTask ? emu.state.tasks[vm.deleteTask]! : emu.newTask(DELETE_VM_OPERATION, { kind: "vm", uuid, ...(name ? { name } : {}) }, cu);
   vm.deleteTask = task.uuid;
-  if (!vm.taskUuids.includes(task.uuid)) vm.taskUuids.push(task.uuid);
+  vm.taskUuids = [task.uuid];
   return {
     status: 202,
     body: { api_version: API_VERSION, metadata: { kind: "vm", uuid }, spec: "", status: { state: "DELETE_PENDING", execution_context: { task_uuid: task.uuid } } },
@@ -134,7 +166,14 @@ export function vmRoutes(req: RouteRequest): Route | undefined {
   }
   if (n === 2) {
     const uuid = segs[1]!.toLowerCase();
-    if (method === "GET") return route("/vms/{uuid}", false, () => (s.vms[uuid] ? { status: 200, body: renderVm(s, s.vms[uuid]!, emu.now) } : notFound("vm", segs[1]!)));
+    if (method === "GET") {
+      return route("/vms/{uuid}", false, () => {
+        const vm = s.vms[uuid];
+        // DOC: right after a 202 create, "the intent spec may not be created yet" and GET answers 404.
+        if (!vm || (emu.opts.notFoundAfterCreate && createQueued(s, vm, emu.now))) return notFound("vm", segs[1]!);
+        return { status: 200, body: renderVm(s, vm, emu.now) };
+      });
+    }
     if (method === "PUT") return route("/vms/{uuid}", true, () => updateVm(emu, uuid, body));
     if (method === "DELETE") return route("/vms/{uuid}", true, () => deleteVm(emu, uuid));
     return methodNotAllowed(method, "/vms/{uuid}", "GET, PUT, DELETE");

@@ -1,6 +1,6 @@
 /**
  * Creates still running, which the run's VM list therefore lacks: ONE paged `POST /tasks/list` of the
- * running VM_CREATE tasks per run, shared by every pool and by destroy.
+ * running create_vm_intentful tasks per run, shared by every pool and by destroy.
  */
 import type { PrismClient } from "../../prism/client";
 import type { VmEntity } from "../../prism/types";
@@ -8,8 +8,8 @@ import { mapLimit } from "../scheduler";
 import type { RunCache } from "./cache";
 import type { Inventory } from "./inventory";
 
-/** FIQL filter of the VM_CREATE tasks still running (QUEUED or RUNNING). */
-export const RUNNING_CREATES_FILTER = "operation_type==VM_CREATE;status==QUEUED,operation_type==VM_CREATE;status==RUNNING";
+/** FIQL filter of the create_vm_intentful tasks still running (QUEUED or RUNNING). */
+export const RUNNING_CREATES_FILTER = "operation_type==create_vm_intentful;status==QUEUED,operation_type==create_vm_intentful;status==RUNNING";
 
 export class RunningTasks {
   constructor(
@@ -19,7 +19,7 @@ export class RunningTasks {
   ) {}
 
   /**
-   * The uuids of the VMs named by VM_CREATE tasks still running (QUEUED/RUNNING). Undefined when this
+   * The uuids of the VMs named by create_vm_intentful tasks still running (QUEUED/RUNNING). Undefined when this
    * Prism Central cannot list tasks (callers then fall back to GETs). A create that finished between the
    * VM list and this task list is in neither, and its deterministic uuid makes the create POST answer
    * 409 ENTITY_ALREADY_EXISTS, which createVm turns into "found".
@@ -36,7 +36,7 @@ export class RunningTasks {
   }
 
   /**
-   * VMs whose create is still running: the uuids named by running VM_CREATE tasks, limited to `among`
+   * VMs whose create is still running: the uuids named by running create_vm_intentful tasks, limited to `among`
    * when given, each read with one GET. Undefined when tasks cannot be listed. The caller checks
    * ownership and adds what it keeps to the inventory.
    */

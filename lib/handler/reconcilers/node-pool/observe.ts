@@ -105,7 +105,7 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
     entities.set(vm.metadata.uuid ?? "", vm);
   }
   // Expected VMs the list lacks may be creates still running (an interrupted run): the run's one list of
-  // running VM_CREATE tasks names them, and only those are read. Without a task list, GET each.
+  // running create_vm_intentful tasks names them, and only those are read. Without a task list, GET each.
   const unlisted = new Map(expectedSlots(t.desired, machines).filter((p) => !inv.byUuid.has(p.uuid)).map((p) => [p.uuid, p]));
   // VMs to create are likely: list the category keys' values now (reads), alongside the task list.
   if (s.writable && unlisted.size > 0) s.categories.prefetch(Object.keys(t.categories));
