@@ -22,6 +22,14 @@ export interface AppliedResource {
   outcome?: PoolOutcome;
 }
 
+/**
+ * The Palette kinds have their reconcilers in the Palette handler work; until they are wired in, a plan
+ * that holds one fails here with a message rather than doing something else.
+ */
+function notWired(res: PlanResource): never {
+  throw new Error(`${res.id}: this handler build has no reconciler for kind ${res.kind} (clusters through Palette)`);
+}
+
 export async function diffResource(ctx: RunContext, res: PlanResource): Promise<PlannedResource> {
   switch (res.kind) {
     case "PrismCentralAccount":
@@ -36,6 +44,9 @@ export async function diffResource(ctx: RunContext, res: PlanResource): Promise<
       return { diff: await planCluster(ctx, res) };
     case "PrivateCloudGateway":
       return { diff: await planPcg(ctx, res) };
+    case "PaletteAccount":
+    case "PaletteCluster":
+      return notWired(res);
   }
 }
 
@@ -58,5 +69,8 @@ export async function applyResource(ctx: RunContext, res: PlanResource, planned:
       return { detail: await applyCluster(ctx, res, planned.diff) };
     case "PrivateCloudGateway":
       return { detail: await applyPcg(ctx, res, planned.diff) };
+    case "PaletteAccount":
+    case "PaletteCluster":
+      return notWired(res);
   }
 }
