@@ -62,8 +62,9 @@ function anyClusters(ix: PlanIndex): AnyCluster[] {
 const uniqueNames: PlanRule["check"] = (ix) => {
   const out: ValidationIssue[] = [];
   const byAccount = new Map<string, AnyCluster>();
-  // Direct clusters among themselves are the plan layer's rule; here a PaletteCluster meets either kind.
-  for (const c of anyClusters(ix).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
+  // Direct clusters among themselves are the plan layer's rule; here a PaletteCluster (listed after
+  // every direct one, so the issue names it) meets either kind.
+  for (const c of anyClusters(ix)) {
     const key = `${c.account}\u0000${c.name}`;
     const first = byAccount.get(key);
     if (!first) byAccount.set(key, c);
