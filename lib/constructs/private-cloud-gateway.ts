@@ -3,7 +3,7 @@
  */
 import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
-import { PaletteSettings, PCG_HOST_SIZES, PrivateCloudGatewayPropsSchema, type PcgHostSize, type PrivateCloudGatewaySpec } from "../schema/pcg";
+import { PCG_HOST_SIZES, PrivateCloudGatewayPropsSchema, type PaletteSettings, type PcgHostSize, type PrivateCloudGatewaySpec } from "../schema/pcg";
 import { ValidationError } from "../schema/validation";
 import type { KubeVipEndpointOptions } from "./kube-vip-endpoint";
 import type { EntityReference } from "./machine";
