@@ -93,7 +93,7 @@ export interface NutanixClusterProps {
   readonly nodeNetwork?: NodeNetworkProps;
   /**
    * How the CAPX manifests of this cluster are exported at synth (`manifests/<name>.yaml`) and by
-   * {@link NutanixCluster.toCapxManifests}.
+   * {@link NutanixCluster.toCapxManifests}; not used by a cluster through Palette.
    * @default - Cluster API v1beta1, namespace "default", with a MachineHealthCheck
    */
   readonly capx?: CapxExportProps;
