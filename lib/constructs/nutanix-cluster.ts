@@ -216,7 +216,7 @@ export class NutanixCluster extends NutanixResource {
     else if (name === "" || name.includes("/")) issues.push(...issuesFromZod(path, DnsLabel.safeParse(name, { reportInput: true }).error?.issues ?? [], ["name"]));
     else if (RESERVED_POOL_NAMES.includes(name)) issues.push({ path, field: "name", message: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}, got "${name}"` });
     else if (this.node.tryFindChild(name)) issues.push({ path, field: "name", message: `expected unique worker pool names, '${name}' is used twice` });
-    if (!isPropsObject(options)) issues.push({ path: `${path}/${String(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });
+    if (!isPropsObject(options)) issues.push({ path: `${path}/${typeof name === "string" ? name : describeValue(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });
     if (issues.length > 0) {
       throw new ValidationError(issues, `cannot add node pool to ${path}`);
     }
