@@ -7,7 +7,8 @@
  * Importing the root loads neither the handler nor the Prism Central client nor the emulator: the
  * handler functions below load lib/handler on their first call.
  */
-export { NutanixStack, type NutanixStackProps, type SynthFile, type SynthFileProducer, type ISynthFileProducer } from "./stack";
+// SynthFileProducer and NodePoolData live in the /stack and /constructs subpaths (the root holds ≤ 60 names).
+export { NutanixStack, type NutanixStackProps, type SynthFile, type ISynthFileProducer } from "./stack";
 export {
   NutanixResource,
   PrismCentralAccount,
@@ -15,6 +16,7 @@ export {
   NodePool,
   KubeVipEndpoint,
   PrivateCloudGateway,
+  PaletteAccount,
   Credentials,
   Secret,
   Image,
@@ -33,13 +35,13 @@ export type {
   NodePoolProps,
   NodePoolOptions,
   AutoscalingProps,
-  NodePoolData,
   KubeVipEndpointProps,
   KubeVipEndpointOptions,
   BgpProps,
   BgpPeerProps,
   LeaderElectionProps,
   PrivateCloudGatewayProps,
+  PaletteAccountProps,
   PaletteProps,
   ProxyProps,
   PcgHostPlacement,

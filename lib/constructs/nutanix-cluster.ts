@@ -16,6 +16,9 @@ import { capxManifests, capxManifestsYaml, type KubeObject } from "../render/cap
 import type { Plan } from "../schema/plan";
 import type { SynthFile } from "./synth-file";
 import { findStack } from "./internal";
+import { checkPaletteProvisioning, paletteClusterSpec, paletteDependencies, type PaletteProvisioning, type PaletteProvisioningProps } from "./palette-provisioning";
+import type { PaletteClusterSpec } from "../schema/palette-cluster";
+import type { ResourceKind } from "../schema/plan";
 
 /** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`): a node pool without autoscaling. */
 export interface ControlPlaneProps extends Pick<NodePoolOptions, "machine" | "labels" | "taints"> {
@@ -90,10 +93,17 @@ export interface NutanixClusterProps {
   readonly nodeNetwork?: NodeNetworkProps;
   /**
    * How the CAPX manifests of this cluster are exported at synth (`manifests/<name>.yaml`) and by
-   * {@link NutanixCluster.toCapxManifests}.
+   * {@link NutanixCluster.toCapxManifests}; not used by a cluster through Palette.
    * @default - Cluster API v1beta1, namespace "default", with a MachineHealthCheck
    */
   readonly capx?: CapxExportProps;
+  /**
+   * Provision this cluster through Palette (a PaletteCluster in the plan): Palette builds its VMs with
+   * CAPX through the gateway, from the profile and from templates rendered out of these props; the
+   * handler builds none of them. `account` must be the gateway's account.
+   * @default - the handler builds the cluster directly in Prism Central
+   */
+  readonly palette?: PaletteProvisioningProps;
 }
 
 /** Options of the CAPX manifest export. */
@@ -118,7 +128,7 @@ export interface CapxExportProps {
 }
 
 /** Compile-time check: the Props interface and the schema's input agree. */
-export type _NutanixClusterPropsCheck = AssertTrue<MutuallyAssignable<Omit<NutanixClusterProps, "account">, z.input<typeof NutanixClusterPropsSchema>>>;
+export type _NutanixClusterPropsCheck = AssertTrue<MutuallyAssignable<Omit<NutanixClusterProps, "account" | "palette">, z.input<typeof NutanixClusterPropsSchema>>>;
 
 /**
  * A Kubernetes cluster on Nutanix. Builds its kube-vip endpoint (`endpoint`), its control-plane pool
@@ -139,13 +149,16 @@ export class NutanixCluster extends NutanixResource {
   public readonly endpoint: KubeVipEndpoint;
   /** The control-plane pool. */
   public readonly controlPlane: NodePool;
+  /** The Palette gateway, account and profile, when the cluster is provisioned through Palette. */
+  public readonly palette?: PaletteProvisioning;
   private readonly pools: NodePool[] = [];
 
   constructor(scope: Construct, id: string, props: NutanixClusterProps) {
     super(scope, id);
-    const { data, refs } = this.checked(() => checkProps(this.node.path, props, NutanixClusterPropsSchema, { account: resourceProp("PrismCentralAccount") }));
+    const { data, refs, palette } = this.checked(() => checkClusterProps(this.node.path, props));
     this.data = data;
     this.account = refs.account as PrismCentralAccount;
+    if (palette) this.palette = palette;
     const { endpoint, controlPlane, workers } = props;
     [this.endpoint, this.controlPlane] = this.checked(() => {
       const ep = new KubeVipEndpoint(this, "endpoint", { ...endpoint, cluster: this });
@@ -159,6 +172,11 @@ export class NutanixCluster extends NutanixResource {
       for (const w of workers ?? []) new NodePool(this, w.name, { ...w, role: "worker", cluster: this });
       return [ep, cp] as const;
     });
+  }
+
+  /** `palette` when Palette provisions the cluster, `direct` when the handler builds it. */
+  public get provisioning(): "direct" | "palette" {
+    return this.palette ? "palette" : "direct";
   }
 
   /** The cluster name. */
@@ -198,7 +216,7 @@ export class NutanixCluster extends NutanixResource {
     else if (name === "" || name.includes("/")) issues.push(...issuesFromZod(path, DnsLabel.safeParse(name, { reportInput: true }).error?.issues ?? [], ["name"]));
     else if (RESERVED_POOL_NAMES.includes(name)) issues.push({ path, field: "name", message: `expected a worker pool name other than ${RESERVED_POOL_NAMES.join(" or ")}, got "${name}"` });
     else if (this.node.tryFindChild(name)) issues.push({ path, field: "name", message: `expected unique worker pool names, '${name}' is used twice` });
-    if (!isPropsObject(options)) issues.push({ path: `${path}/${String(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });
+    if (!isPropsObject(options)) issues.push({ path: `${path}/${typeof name === "string" ? name : describeValue(name)}`, field: "", message: `expected an object of pool options, got ${describeValue(options)}` });
     if (issues.length > 0) {
       throw new ValidationError(issues, `cannot add node pool to ${path}`);
     }
@@ -217,6 +235,9 @@ export class NutanixCluster extends NutanixResource {
     if (!stack) {
       throw new ValidationError([{ path: this.node.path, field: "", message: "expected the cluster inside a NutanixStack" }], "cannot export CAPX manifests");
     }
+    if (this.palette) {
+      throw new ValidationError([{ path: this.node.path, field: "palette", message: "expected a cluster the handler builds directly: a cluster through Palette gets its templates from the handler's Palette renderer" }], "cannot export CAPX manifests");
+    }
     return capxManifests(stack.toPlan(), this.resourceId, { ...this.data.capx, ...options });
   }
 
@@ -225,6 +246,7 @@ export class NutanixCluster extends NutanixResource {
    * @internal
    */
   public synthFiles(plan: Plan): readonly SynthFile[] {
+    if (this.palette) return [];
     return [{ path: `manifests/${this.data.name}.yaml`, contents: capxManifestsYaml(capxManifests(plan, this.resourceId, this.data.capx)) }];
   }
 
@@ -237,7 +259,28 @@ export class NutanixCluster extends NutanixResource {
   }
 
   /** @internal */
-  public _renderSpec(): NutanixClusterSpec {
+  public override _planKind(): ResourceKind {
+    return this.palette ? "PaletteCluster" : this.kind;
+  }
+
+  /**
+   * Through Palette, the endpoint and the pools are part of the PaletteCluster spec.
+   * @internal
+   */
+  public override _absorbedResources(): readonly NutanixResource[] {
+    return this.palette ? [this.endpoint, ...this.pools] : [];
+  }
+
+  /** @internal */
+  public _renderSpec(): NutanixClusterSpec | PaletteClusterSpec {
+    if (this.palette) {
+      const { account: _a, endpoint: _e, controlPlane: _c, workers: _w, ...cluster } = this.directSpec();
+      return paletteClusterSpec({ account: this.account, palette: this.palette, cluster, endpoint: this.endpoint, controlPlane: this.controlPlane, workers: this.workers });
+    }
+    return this.directSpec();
+  }
+
+  private directSpec(): NutanixClusterSpec {
     const d = this.data;
     return {
       account: this.account.resourceId,
@@ -254,6 +297,27 @@ export class NutanixCluster extends NutanixResource {
 
   /** @internal */
   public _propDependencies(): IConstruct[] {
+    if (this.palette) return paletteDependencies(this.account, this.palette);
     return [this.account, this.endpoint, this.controlPlane, ...this.workers];
   }
+}
+
+/**
+ * The props check of a cluster: the construct-typed `account`, the `palette` prop, and the schema for
+ * the rest; every problem of all three is thrown together.
+ */
+function checkClusterProps(path: string, props: NutanixClusterProps): ReturnType<typeof checkProps<typeof NutanixClusterPropsSchema>> & { palette?: PaletteProvisioning } {
+  const { palette: given, ...rest } = isPropsObject(props) ? props : { palette: undefined };
+  const pal = checkPaletteProvisioning(path, given);
+  let base: ReturnType<typeof checkProps<typeof NutanixClusterPropsSchema>> | undefined;
+  const issues: ValidationIssue[] = [];
+  try {
+    base = checkProps(path, isPropsObject(props) ? rest : props, NutanixClusterPropsSchema, { account: resourceProp("PrismCentralAccount") });
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    issues.push(...e.issues);
+  }
+  issues.push(...pal.issues);
+  if (issues.length > 0 || !base) throw new ValidationError(issues, `invalid props for ${path}`);
+  return pal.palette ? { ...base, palette: pal.palette } : base;
 }

@@ -3,18 +3,19 @@
  */
 import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
-import { PCG_HOST_SIZES, PrivateCloudGatewayPropsSchema, type PcgHostSize, type PrivateCloudGatewaySpec } from "../schema/pcg";
+import { PCG_HOST_SIZES, PrivateCloudGatewayPropsSchema, type PaletteSettings, type PcgHostSize, type PrivateCloudGatewaySpec } from "../schema/pcg";
 import { ValidationError } from "../schema/validation";
 import type { KubeVipEndpointOptions } from "./kube-vip-endpoint";
 import type { EntityReference } from "./machine";
 import { NutanixCluster as NutanixClusterClass, type NodeNetworkProps } from "./nutanix-cluster";
 import type { SecretRef } from "../schema/refs";
-import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
+import { checkProps, isPropsObject, type AssertTrue, type ConstructPropCheck, type MutuallyAssignable } from "./internal";
+import { PaletteAccount } from "./palette-account";
 import type { NutanixCluster } from "./nutanix-cluster";
 import type { PrismCentralAccount } from "./prism-central-account";
 import { NutanixResource, resourceProp } from "./resource";
 
-/** How the PCG reaches Palette. */
+/** How the PCG reaches Palette, written inline (a {@link PaletteAccount} construct is the other way). */
 export interface PaletteProps {
   /**
    * The Palette API endpoint.
@@ -62,8 +63,11 @@ export interface PrivateCloudGatewayProps {
   readonly account: PrismCentralAccount;
   /** The cluster the gateway is installed on (≥ 4 vCPU, 4 GiB, 60 GiB per node; a control plane and a worker). */
   readonly hostCluster: NutanixCluster;
-  /** How the gateway reaches Palette. */
-  readonly palette: PaletteProps;
+  /**
+   * The Palette the gateway registers with: a {@link PaletteAccount} (needed by clusters through
+   * Palette, which use the gateway's account), or inline settings.
+   */
+  readonly palette: PaletteAccount | PaletteProps;
   /**
    * Proxy settings.
    * @default - no proxy
@@ -139,7 +143,20 @@ export interface PrivateCloudGatewayWithHostProps extends Omit<PrivateCloudGatew
 }
 
 /** Compile-time check: the Props interface and the schema's input agree. */
-export type _PrivateCloudGatewayPropsCheck = AssertTrue<MutuallyAssignable<Omit<PrivateCloudGatewayProps, "account" | "hostCluster">, z.input<typeof PrivateCloudGatewayPropsSchema>>>;
+export type _PrivateCloudGatewayPropsCheck = AssertTrue<MutuallyAssignable<Omit<PrivateCloudGatewayProps, "account" | "hostCluster" | "palette">, Omit<z.input<typeof PrivateCloudGatewayPropsSchema>, "palette">>>;
+/** Compile-time check: the inline Palette settings and their schema's input agree. */
+export type _PalettePropsCheck = AssertTrue<MutuallyAssignable<PaletteProps, z.input<typeof PaletteSettings>>>;
+
+/**
+ * The host cluster check: a NutanixCluster the handler builds directly. Palette's PCG guide says the
+ * host cluster must not be managed by Palette ("installation will fail due to resource naming
+ * conflicts", spectrocloud/librarium, docs/docs-content/clusters/pcg/deploy-pcg-k8s.md).
+ */
+const directCluster: ConstructPropCheck = (value) =>
+  resourceProp("NutanixCluster")(value) ??
+  ((value as NutanixCluster).provisioning === "palette"
+    ? `expected a cluster the handler builds directly, got ${(value as NutanixCluster).node.path}, a cluster through Palette (Palette: a PCG's host cluster must not be managed by Palette)`
+    : undefined);
 
 /**
  * A self-hosted Palette Private Cloud Gateway on a NutanixCluster. Host sizing and account
@@ -190,17 +207,23 @@ export class PrivateCloudGateway extends NutanixResource {
   public readonly account: PrismCentralAccount;
   /** The cluster the gateway runs on. */
   public readonly hostCluster: NutanixCluster;
-  /** The validated settings. */
+  /** The Palette account, when the `palette` prop is one. */
+  public readonly paletteAccount?: PaletteAccount;
+  /** The validated settings (with a PaletteAccount, `palette` holds its endpoint, project and API key). */
   public readonly data: z.output<typeof PrivateCloudGatewayPropsSchema>;
 
   constructor(scope: Construct, id: string, props: PrivateCloudGatewayProps) {
     super(scope, id);
+    const given: unknown = isPropsObject(props) ? props.palette : undefined;
+    const paletteAccount = PaletteAccount.isPaletteAccount(given) ? given : undefined;
+    const input = paletteAccount ? { ...props, palette: { endpoint: paletteAccount.spec.endpoint, project: paletteAccount.spec.project, apiKey: paletteAccount.spec.apiKey } } : props;
     const { data, refs } = this.checked(() =>
-      checkProps(this.node.path, props, PrivateCloudGatewayPropsSchema, { account: resourceProp("PrismCentralAccount"), hostCluster: resourceProp("NutanixCluster") }),
+      checkProps(this.node.path, input, PrivateCloudGatewayPropsSchema, { account: resourceProp("PrismCentralAccount"), hostCluster: directCluster }),
     );
     this.data = data;
     this.account = refs.account as PrismCentralAccount;
     this.hostCluster = refs.hostCluster as NutanixCluster;
+    if (paletteAccount) this.paletteAccount = paletteAccount;
   }
 
   /** @internal */
@@ -210,6 +233,7 @@ export class PrivateCloudGateway extends NutanixResource {
       account: this.account.resourceId,
       hostCluster: this.hostCluster.resourceId,
       name: d.name,
+      ...(this.paletteAccount ? { paletteAccount: this.paletteAccount.resourceId } : {}),
       palette: d.palette,
       ...(d.proxy ? { proxy: d.proxy } : {}),
     };
@@ -217,6 +241,6 @@ export class PrivateCloudGateway extends NutanixResource {
 
   /** @internal */
   public _propDependencies(): IConstruct[] {
-    return [this.account, this.hostCluster];
+    return [this.account, this.hostCluster, ...(this.paletteAccount ? [this.paletteAccount] : [])];
   }
 }

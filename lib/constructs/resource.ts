@@ -46,6 +46,24 @@ export abstract class NutanixResource extends Construct {
   public abstract _propDependencies(): IConstruct[];
 
   /**
+   * The kind of this construct's plan resource: `kind`, unless the construct stands for another kind
+   * (a NutanixCluster provisioned through Palette is a `PaletteCluster`).
+   * @internal
+   */
+  public _planKind(): ResourceKind {
+    return this.kind;
+  }
+
+  /**
+   * Resources whose settings this one carries in its own spec: they are no plan resources of their
+   * own, and a dependency on one of them is a dependency on this one. None by default.
+   * @internal
+   */
+  public _absorbedResources(): readonly NutanixResource[] {
+    return [];
+  }
+
+  /**
    * Removes this half-built construct from the tree and throws: a failed constructor leaves the tree
    * as it was, so the stack can still synthesize what was built before.
    */

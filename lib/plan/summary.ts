@@ -59,6 +59,16 @@ function summaryOf(r: PlanResource): Record<string, string> {
       };
     case "PrivateCloudGateway":
       return { name: r.spec.name, palette_endpoint: r.spec.palette.endpoint, palette_project: r.spec.palette.project };
+    case "PaletteAccount":
+      return { endpoint: r.spec.endpoint, project: r.spec.project, insecure: String(r.spec.insecure) };
+    case "PaletteCluster":
+      return {
+        name: r.spec.name,
+        kubernetes_version: r.spec.kubernetesVersion,
+        profile: r.spec.profile.version ? `${r.spec.profile.name}@${r.spec.profile.version}` : r.spec.profile.name,
+        control_plane_replicas: String(r.spec.controlPlane.replicas),
+        worker_pools: r.spec.workers.map((w) => `${w.name}=${w.replicas}`).join(","),
+      };
   }
 }
 

@@ -6,5 +6,7 @@ export * from "./kube-vip";
 export * from "./node-pool";
 export * from "./cluster";
 export * from "./pcg";
+export * from "./palette-account";
+export * from "./palette-cluster";
 export * from "./plan";
 export * from "./validation";

@@ -4,10 +4,10 @@
  */
 import { z } from "zod";
 import { DnsLabel, HttpsUrl, HttpUrl, PemCertificates } from "./net";
+import { PALETTE_SAAS_ENDPOINT } from "./palette-account";
 import { SecretRef } from "./refs";
 
-/** Palette SaaS API endpoint. */
-export const PALETTE_SAAS_ENDPOINT = "https://api.spectrocloud.com";
+export { PALETTE_SAAS_ENDPOINT };
 
 /** PCG minimums from Palette's requirements: per node 4 vCPU, 4 GB RAM, 60 GB disk; 1 control plane + 1 worker. */
 export const PCG_MIN_NODE_VCPUS = 4;
@@ -41,6 +41,11 @@ export const PrivateCloudGatewaySpec = z.strictObject({
   account: z.string(),
   hostCluster: z.string(),
   name: DnsLabel,
+  /**
+   * The PaletteAccount resource the gateway registers with, when its `palette` prop is one; `palette`
+   * then holds a copy of that account's endpoint, project and API key reference.
+   */
+  paletteAccount: z.string().optional(),
   palette: z.strictObject({ endpoint: HttpsUrl, project: z.string(), apiKey: SecretRef }),
   proxy: z.strictObject({
     httpProxy: HttpUrl.optional(),

@@ -7,6 +7,8 @@ import { PrismCentralAccountSpec } from "./account";
 import { KubeVipEndpointSpec } from "./kube-vip";
 import { NodePoolSpec } from "./node-pool";
 import { NutanixClusterSpec } from "./cluster";
+import { PaletteAccountSpec } from "./palette-account";
+import { PaletteClusterSpec } from "./palette-cluster";
 import { PrivateCloudGatewaySpec } from "./pcg";
 
 /** The plan format version. */
@@ -15,7 +17,7 @@ export const PLAN_API_VERSION = "nutanix-palette-cdk/v1alpha1";
 export const PLAN_FILE_NAME = "nutanix-plan.json";
 
 /** Resource kinds, in the order a deploy applies them when nothing else orders them. */
-export const RESOURCE_KINDS = ["PrismCentralAccount", "KubeVipEndpoint", "NodePool", "NutanixCluster", "PrivateCloudGateway"] as const;
+export const RESOURCE_KINDS = ["PrismCentralAccount", "PaletteAccount", "KubeVipEndpoint", "NodePool", "NutanixCluster", "PrivateCloudGateway", "PaletteCluster"] as const;
 export type ResourceKind = (typeof RESOURCE_KINDS)[number];
 
 const ResourceId = z.string().min(1, { error: "expected a resource id (the construct path)" });
@@ -29,6 +31,8 @@ export const KubeVipEndpointResource = resource("KubeVipEndpoint", KubeVipEndpoi
 export const NodePoolResource = resource("NodePool", NodePoolSpec);
 export const NutanixClusterResource = resource("NutanixCluster", NutanixClusterSpec);
 export const PrivateCloudGatewayResource = resource("PrivateCloudGateway", PrivateCloudGatewaySpec);
+export const PaletteAccountResource = resource("PaletteAccount", PaletteAccountSpec);
+export const PaletteClusterResource = resource("PaletteCluster", PaletteClusterSpec);
 
 /** One resource of a plan. */
 export const PlanResource = z.discriminatedUnion("kind", [
@@ -37,6 +41,8 @@ export const PlanResource = z.discriminatedUnion("kind", [
   NodePoolResource,
   NutanixClusterResource,
   PrivateCloudGatewayResource,
+  PaletteAccountResource,
+  PaletteClusterResource,
 ], { error: `expected kind to be one of ${RESOURCE_KINDS.join(", ")}` });
 export type PlanResource = z.infer<typeof PlanResource>;
 

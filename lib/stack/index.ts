@@ -9,6 +9,7 @@ export type { SynthFile, SynthFileProducer, ISynthFileProducer } from "../constr
 export { collectPlan } from "./collect";
 export type { CollectedPlan } from "./collect";
 export { PCG_PLAN_RULE } from "./pcg-rule";
+export { PALETTE_PLAN_RULES } from "./palette-rules";
 export {
   APPLY_COMMAND,
   BRIDGE_CONSTRUCT_ID,

@@ -10,10 +10,11 @@ import { PlanTemplate } from "../../lib";
 import { stableStringify } from "../../lib/plan";
 import { buildApp as buildPcg } from "../../examples/pcg-on-nutanix/main";
 import { buildApp as buildWorkloads } from "../../examples/workload-clusters/main";
+import { buildApp as buildPalette } from "../../examples/palette-clusters/main";
 import { listFiles, tempDir } from "../helpers/nutanix-fixtures";
 import { matchSnapshot } from "../helpers/snapshot";
 
-const EXAMPLES = { "pcg-on-nutanix": buildPcg, "workload-clusters": buildWorkloads } as const;
+const EXAMPLES = { "pcg-on-nutanix": buildPcg, "workload-clusters": buildWorkloads, "palette-clusters": buildPalette } as const;
 const SENTINELS = { NUTANIX_USERNAME: "sentinel-user-0c1d", NUTANIX_PASSWORD: "sentinel-pass-9e8f", PALETTE_API_KEY: "sentinel-key-5a6b" };
 
 /** Synthesizes into `<base>/<name>/out`, so two runs have paths of one shape (the handler path is relative). */
@@ -44,6 +45,20 @@ test("workload-clusters: two clusters on two PE clusters, a GPU pool", () => {
   t.hasResource("KubeVipEndpoint", { clusterName: "ml", peCluster: { name: "PE-2" }, subnet: { name: "vm-net-30" } });
   t.hasResource("NodePool", { clusterName: "ml", name: "gpu", machine: { gpus: [{ name: "Tesla T4" }], cluster: { name: "PE-2" } }, taints: [{ key: "nvidia.com/gpu", effect: "NoSchedule" }] });
   t.hasResource("NodePool", { clusterName: "web", name: "default", autoscaling: { minReplicas: 2, maxReplicas: 6 } });
+});
+
+test("palette-clusters: a PCG on a direct host cluster, a workload cluster through Palette with 3 control-plane nodes and two worker pools", () => {
+  const t = PlanTemplate.fromStack(buildPalette(tempDir()).stack);
+  t.resourceCountIs("PaletteAccount", 1);
+  t.hasResource("PaletteAccount", { endpoint: "https://api.spectrocloud.com", project: "Default", apiKey: { source: "env", env: "PALETTE_API_KEY" } });
+  t.hasResource("PrivateCloudGateway", { name: "dc1-pcg", hostCluster: "dc1/pcg-host", paletteAccount: "dc1/palette" });
+  t.resourceCountIs("NutanixCluster", 1);
+  t.resourceCountIs("PaletteCluster", 1);
+  t.hasResource("PaletteCluster", { name: "web", gateway: "dc1/pcg", paletteAccount: "dc1/palette", account: "dc1/pc", profile: { name: "nutanix-k8s-1.30" }, controlPlane: { replicas: 3 }, endpoint: { address: "10.20.0.20" } });
+  const web = t.findResources("PaletteCluster")[0]!;
+  assert.deepEqual(web.spec.workers.map((w) => [w.name, w.replicas, w.machine.memoryMiB]), [["general", 3, 8192], ["memory", 2, 32768]]);
+  assert.deepEqual(web.dependsOn, ["dc1/palette", "dc1/pc", "dc1/pcg"]);
+  assert.ok(t.findResources("NodePool").every((p) => p.spec.cluster === "dc1/pcg-host"), "only the host cluster has node pools");
 });
 
 for (const name of Object.keys(EXAMPLES) as (keyof typeof EXAMPLES)[]) {

@@ -45,5 +45,5 @@ test("rule registry: lib/plan alone loads no construct, stack, PCG, render or ha
     const mods = Object.keys(require.cache).filter((k) => k.startsWith(lib)).map((k) => path.relative(lib, k).split(path.sep)[0]);
     process.stdout.write(JSON.stringify([...new Set(mods)].sort()));`;
   const folders = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "-e", script], { cwd: ROOT, encoding: "utf8", timeout: 60_000 })) as string[];
-  assert.deepEqual(folders, ["plan", "schema"]);
+  assert.deepEqual(folders, ["net", "plan", "schema"]);
 });

@@ -7,6 +7,7 @@ import type { Services } from "../services";
 import { endpointReconciler } from "./kube-vip-endpoint";
 import { nodePoolReconciler, type PoolPlanned } from "./node-pool";
 import { clusterReconciler } from "./nutanix-cluster";
+import { palettePending } from "./palette-pending";
 import { pcgReconciler } from "./private-cloud-gateway";
 import { accountReconciler } from "./prism-central-account";
 import type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
@@ -20,6 +21,8 @@ interface PlannedByKind {
   NodePool: PoolPlanned;
   NutanixCluster: Planned;
   PrivateCloudGateway: Planned;
+  PaletteAccount: Planned;
+  PaletteCluster: Planned;
 }
 
 export type ReconcilerRegistry = { readonly [K in ResourceKind]: Reconciler<ResourceOfKind<K>, PlannedByKind[K]> };
@@ -30,6 +33,8 @@ export const reconcilers: ReconcilerRegistry = {
   NodePool: nodePoolReconciler,
   NutanixCluster: clusterReconciler,
   PrivateCloudGateway: pcgReconciler,
+  PaletteAccount: palettePending(),
+  PaletteCluster: palettePending(),
 };
 
 /**
