@@ -31,12 +31,12 @@ export function withoutNamespace(o: KubeObject): PaletteObject {
   return { ...o, metadata };
 }
 
-/** The objects of the cloud cluster template: ConfigMap (trust bundle), Secret, Cluster, MachineHealthCheck, NutanixCluster. */
+/** The objects of the cloud cluster template, in the terraform example's order: ConfigMap (trust bundle), Secret, Cluster, NutanixCluster, MachineHealthCheck. */
 export function cloudConfigObjects(c: CapxContext): PaletteObject[] {
   const objects: KubeObject[] = [];
   const cm = trustBundleConfigMap(c);
   if (cm) objects.push(cm);
-  objects.push(credentialsSecret(c), clusterObject(c), machineHealthCheck(c), nutanixClusterObject(c));
+  objects.push(credentialsSecret(c), clusterObject(c), nutanixClusterObject(c), machineHealthCheck(c));
   return objects.map(withoutNamespace);
 }
 
@@ -49,11 +49,11 @@ export function controlPlaneObjects(c: CapxContext): PaletteObject[] {
   return [kubeadmControlPlane(c), nutanixMachineTemplate(c, c.names.cpTemplate, c.cp, `nutanix://${c.cluster.name}-m1-cp-0`)].map(withoutNamespace);
 }
 
-/** A worker pool: the MachineDeployment first (see {@link controlPlaneObjects}), its KubeadmConfigTemplate and NutanixMachineTemplate. */
+/** A worker pool: the MachineDeployment first (see {@link controlPlaneObjects}), its NutanixMachineTemplate and KubeadmConfigTemplate (the terraform example's order). */
 export function workerObjects(c: CapxContext, pool: string): PaletteObject[] {
   const w = c.workers.find((x) => x.name === pool);
   if (!w) throw new Error(`cannot render the Palette templates: cluster ${JSON.stringify(c.cluster.name)} has no worker pool ${JSON.stringify(pool)}`);
-  return [machineDeployment(c, w), kubeadmConfigTemplate(c, w), nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`)].map(withoutNamespace);
+  return [machineDeployment(c, w), nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`), kubeadmConfigTemplate(c, w)].map(withoutNamespace);
 }
 
 /**

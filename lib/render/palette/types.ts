@@ -98,7 +98,7 @@ export interface PalettePoolTemplate {
 
 /** The rendered templates of a cluster. */
 export interface PaletteTemplates {
-  /** The cloud config YAML: Secret, ConfigMap (with a trust bundle), Cluster, MachineHealthCheck, NutanixCluster. */
+  /** The cloud config YAML: ConfigMap (with a trust bundle), Secret, Cluster, NutanixCluster, MachineHealthCheck. */
   readonly cloudConfig: string;
   readonly controlPlane: PalettePoolTemplate;
   readonly workers: readonly PalettePoolTemplate[];
