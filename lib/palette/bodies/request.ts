@@ -5,6 +5,7 @@ import { MASK, SECRET_KEY } from "../redact";
 export interface PaletteWrite<B = unknown> {
   readonly method: "POST" | "PUT" | "PATCH" | "DELETE";
   readonly path: string;
+  /** The JSON body, when the operation takes one. @default none */
   readonly body?: B;
   /** Whether the operation is project-scoped (ProjectUid) or tenant-level. */
   readonly scope: "project" | "tenant";
