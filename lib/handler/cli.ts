@@ -12,6 +12,7 @@ import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
 import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoints";
 import type { RunResult } from "./types";
+import { paletteMain } from "./palette/cli";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -238,6 +239,7 @@ async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promi
 
 /** Runs the CLI: parse (pure) → validated options → run. Resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
+  if (argv[0] === "palette") return paletteMain(argv.slice(1), io);
   let parsed: ParsedCli;
   const json = argv.includes("--json");
   try {

@@ -7,7 +7,7 @@
  */
 import type { PaletteHttp } from "./http";
 import { NUTANIX, path } from "./paths";
-import type { V1CustomCloudRequestEntity, V1CustomCloudType, V1CustomCloudTypeCloudAccountKeys, V1CustomCloudTypes, V1Uid } from "./types";
+import type { V1CustomCloudRequestEntity, V1CustomCloudType, V1CustomCloudTypeCloudAccountKeys, V1CustomCloudTypeContentResponse, V1CustomCloudTypes, V1Uid } from "./types";
 
 /** The content uploads of a custom cloud type (`PUT /v1/clouds/cloudTypes/{cloudType}/content/<kind>`). */
 export type CloudContentKind =
@@ -66,6 +66,12 @@ export class CloudTypeApi {
       scope: "tenant",
       what: `cloud type "${name}" ${kind}`,
     });
+  }
+
+  /** `GET /v1/clouds/cloudTypes/{cloudType}/content/<kind>` → the stored YAML (`v1CustomCloudTypeContentResponse`); "" when none. */
+  async content(kind: CloudContentKind, name: string = NUTANIX): Promise<string> {
+    const a = await this.http.request<never>({ method: "GET", path: `${path`/v1/clouds/cloudTypes/${name}`}/content/${kind}`, scope: "tenant", what: `cloud type "${name}" ${kind}` });
+    return (a.json as V1CustomCloudTypeContentResponse | undefined)?.yaml ?? "";
   }
 
   /** `PUT /v1/clouds/cloudTypes/{cloudType}/cloudAccountKeys` (204). */

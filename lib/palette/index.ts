@@ -12,3 +12,4 @@ export { ClusterProfileApi } from "./profiles";
 export { ClusterApi, clusterNameSearch, decodeKubeconfig, isClusterReady, validationErrors, type KubeconfigKind } from "./clusters";
 export { CloudConfigApi } from "./cloud-configs";
 export { NUTANIX } from "./paths";
+export * from "./bodies";
