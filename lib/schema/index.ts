@@ -8,3 +8,7 @@ export * from "./cluster";
 export * from "./pcg";
 export * from "./plan";
 export * from "./validation";
+export * from "./cni";
+export * from "./proxy";
+export * from "./ssh";
+export * from "./kubeadm-rules";

@@ -5,6 +5,8 @@ import { z } from "zod";
 import { EntityRef, EntityRefInput } from "./refs";
 import { DnsLabel, KubernetesVersion } from "./net";
 import { Labels, Taint } from "./kubernetes";
+import { controlPlaneMachineIssues, PoolReplicas } from "./kubeadm-rules";
+import { SshAuthorizedKeys } from "./ssh";
 
 /** CAPX rejects machines with less memory than this (`memorySize` ≥ 2Gi). */
 export const MIN_MEMORY_MIB = 2048;
@@ -120,7 +122,7 @@ export type MachineProps = z.input<typeof MachinePropsSchema>;
 export const NodePoolRole = z.enum(["control-plane", "worker"], { error: "expected role 'control-plane' or 'worker'" });
 export type NodePoolRole = z.infer<typeof NodePoolRole>;
 
-const Replicas = z.number({ error: "expected replicas as a whole number" }).int({ error: "expected replicas as a whole number" }).min(0, { error: "expected replicas ≥ 0" });
+const Replicas = PoolReplicas;
 
 /** The data props of a node pool. */
 export const NodePoolPropsSchema = z
@@ -132,9 +134,11 @@ export const NodePoolPropsSchema = z
     machine: MachinePropsSchema,
     labels: Labels.default({}),
     taints: z.array(Taint).default([]),
+    sshAuthorizedKeys: SshAuthorizedKeys.optional(),
   })
   .superRefine((p, ctx) => {
     if (p.role === "control-plane") {
+      for (const i of controlPlaneMachineIssues(p.machine)) ctx.addIssue({ code: "custom", path: ["machine", ...i.path], message: i.message });
       if (![1, 3, 5].includes(p.replicas)) {
         ctx.addIssue({ code: "custom", path: ["replicas"], message: `expected 1, 3 or 5 control-plane replicas (stacked etcd needs an odd quorum), got ${p.replicas}` });
       }
@@ -163,5 +167,7 @@ export const NodePoolSpec = z.strictObject({
   machine: MachineSpec,
   labels: z.record(z.string(), z.string()),
   taints: z.array(Taint),
+  /** SSH keys of this pool's nodes, added to the cluster's. */
+  sshAuthorizedKeys: z.array(z.string()).optional(),
 });
 export type NodePoolSpec = z.infer<typeof NodePoolSpec>;
