@@ -10,7 +10,7 @@ import { BGP_ROUTER_ID_PLACEHOLDER, nodeUserData, type NodeUserDataInput } from 
 import type { NutanixClusterSpec } from "../../lib/schema/cluster";
 import type { KubeVipEndpointSpec } from "../../lib/schema/kube-vip";
 import { BGP_ENDPOINT, CLUSTER, CP_POOL, DEFAULT_POOL, ENDPOINT, SECRETS } from "./fixtures";
-import { ed25519KeyLine } from "./ssh-key";
+import { ed25519KeyLine } from "../helpers/ssh-key";
 
 interface WriteFile { path: string; permissions: string; content: string; append?: boolean }
 interface CloudConfig { ssh_authorized_keys?: string[]; write_files: WriteFile[]; runcmd: string[] }
