@@ -7,7 +7,7 @@ export { NutanixResource } from "./resource";
 export { PrismCentralAccount } from "./prism-central-account";
 export type { PrismCentralAccountProps } from "./prism-central-account";
 export { NutanixCluster } from "./nutanix-cluster";
-export type { NutanixClusterProps, ControlPlaneProps, WorkerPoolProps, NodeNetworkProps, IpRangeProps, CapxExportProps } from "./nutanix-cluster";
+export type { NutanixClusterProps, ControlPlaneProps, WorkerPoolProps, NodeNetworkProps, IpRangeProps, CapxExportProps, CniProps, ClusterProxyProps } from "./nutanix-cluster";
 export { NodePool } from "./node-pool";
 export type { NodePoolProps, NodePoolOptions, AutoscalingProps, NodePoolData } from "./node-pool";
 export { KubeVipEndpoint } from "./kube-vip-endpoint";

@@ -5,6 +5,7 @@ import type { Construct, IConstruct } from "constructs";
 import type { z } from "zod";
 import { KubeVipEndpointPropsSchema, type KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { SecretRef } from "../schema/refs";
+import { bgpPasswordIssues, readSecret } from "./bgp-passwords";
 import { checkProps, type AssertTrue, type MutuallyAssignable } from "./internal";
 import type { NutanixCluster } from "./nutanix-cluster";
 import { NutanixResource, resourceProp } from "./resource";
@@ -29,8 +30,12 @@ export interface BgpPeerProps {
 
 /** BGP settings of kube-vip (mode `bgp`). */
 export interface BgpProps {
-  /** The router id (an IPv4 address, usually the node's). */
-  readonly routerId: string;
+  /**
+   * One BGP router id for every control-plane node; allowed only with a single control-plane node,
+   * since each BGP speaker needs its own (RFC 4271 §4.2).
+   * @default - each node's own IPv4 address towards the first peer, found at boot (`ip -4 route get`)
+   */
+  readonly routerId?: string;
   /**
    * The local AS number.
    * @default 65000
@@ -74,8 +79,8 @@ export interface KubeVipEndpointOptions {
    */
   readonly mode?: "arp" | "bgp";
   /**
-   * The node network interface that carries the VIP.
-   * @default "eth0"
+   * The node network interface that carries the VIP (kube-vip `vip_interface`).
+   * @default - kube-vip's choice: the interface of the default route
    */
   readonly interface?: string;
   /**
@@ -125,6 +130,7 @@ export class KubeVipEndpoint extends NutanixResource {
     const { data, refs } = this.checked(() => checkProps(this.node.path, props, KubeVipEndpointPropsSchema, { cluster: resourceProp("NutanixCluster") }));
     this.data = data;
     this.cluster = refs.cluster as NutanixCluster;
+    this.node.addValidation({ validate: () => bgpPasswordIssues(this.data, readSecret) });
   }
 
   /** The virtual IP. */
@@ -147,7 +153,7 @@ export class KubeVipEndpoint extends NutanixResource {
       address: d.address,
       port: d.port,
       mode: d.mode,
-      interface: d.interface,
+      ...(d.interface !== undefined ? { interface: d.interface } : {}),
       ...(d.bgp ? { bgp: d.bgp } : {}),
       leaderElection: d.leaderElection,
       loadBalancer: d.loadBalancer,

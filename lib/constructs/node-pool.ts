@@ -19,7 +19,7 @@ export interface AutoscalingProps {
 
 /** What every pool states: size, machine, labels and taints (used by `addNodePool()`). */
 export interface NodePoolOptions {
-  /** Number of nodes (workers ≥ 0; a control plane 1, 3 or 5). */
+  /** Number of nodes (workers 0–1000; a control plane 1, 3 or 5). */
   readonly replicas: number;
   /**
    * Cluster-autoscaler bounds (workers only).
@@ -38,6 +38,12 @@ export interface NodePoolOptions {
    * @default []
    */
   readonly taints?: readonly NodeTaint[];
+  /**
+   * SSH public keys (`ssh-ed25519 AAAA… comment`) for the default user of this pool's nodes, added to
+   * the cluster's `sshAuthorizedKeys` (cloud-init `ssh_authorized_keys`).
+   * @default - only the cluster's keys
+   */
+  readonly sshAuthorizedKeys?: readonly string[];
 }
 
 /** Props of a {@link NodePool}. */
@@ -114,6 +120,7 @@ export class NodePool extends NutanixResource {
       machine: d.machine,
       labels: d.labels,
       taints: d.taints,
+      ...(d.sshAuthorizedKeys && d.sshAuthorizedKeys.length > 0 ? { sshAuthorizedKeys: d.sshAuthorizedKeys } : {}),
     };
   }
 

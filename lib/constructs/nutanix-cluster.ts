@@ -21,7 +21,7 @@ import type { PaletteClusterSpec } from "../schema/palette-cluster";
 import type { ResourceKind } from "../schema/plan";
 
 /** The control-plane pool of a cluster (child `cp`, VMs `<cluster>-cp-<n>`): a node pool without autoscaling. */
-export interface ControlPlaneProps extends Pick<NodePoolOptions, "machine" | "labels" | "taints"> {
+export interface ControlPlaneProps extends Pick<NodePoolOptions, "machine" | "labels" | "taints" | "sshAuthorizedKeys"> {
   /**
    * Number of control-plane nodes: 1, 3 or 5 (stacked etcd needs an odd quorum).
    * @default 1
@@ -104,6 +104,62 @@ export interface NutanixClusterProps {
    * @default - the handler builds the cluster directly in Prism Central
    */
   readonly palette?: PaletteProvisioningProps;
+  /**
+   * The pod network the first control-plane node applies after `kubeadm init`, from the pinned
+   * upstream manifest (the node downloads it; Calico `manifests/calico.yaml`, Cilium
+   * `install/kubernetes/quick-install.yaml` of the release tag). `none` installs nothing (bring your own).
+   * @default { plugin: "calico", version: "3.30.0" }
+   */
+  readonly cni?: CniProps;
+  /**
+   * An HTTP(S) proxy for the nodes: written to containerd and the kubelet (systemd drop-ins) and to
+   * /etc/environment; `noProxy` is extended with what must never go through it (the pod and service
+   * CIDRs, the node subnet when known, the VIP, `localhost`, `127.0.0.1`, `.svc`, `.cluster.local`).
+   * @default - no proxy
+   */
+  readonly proxy?: ClusterProxyProps;
+  /**
+   * SSH public keys (`ssh-ed25519 AAAA… comment`) for the default user of every node (cloud-init
+   * `ssh_authorized_keys`); pools may add their own.
+   * @default - none
+   */
+  readonly sshAuthorizedKeys?: readonly string[];
+}
+
+/** The CNI of a cluster. */
+export interface CniProps {
+  /** `calico`, `cilium`, or `none` to bring your own. */
+  readonly plugin: "calico" | "cilium" | "none";
+  /**
+   * The release to install (not with `none`).
+   * @default - "3.30.0" for Calico, "1.17.0" for Cilium
+   */
+  readonly version?: string;
+}
+
+/** Proxy settings of a cluster's nodes. */
+export interface ClusterProxyProps {
+  /**
+   * HTTP proxy URL (no credentials in it).
+   * @default - none
+   */
+  readonly httpProxy?: string;
+  /**
+   * HTTPS proxy URL (no credentials in it).
+   * @default - none
+   */
+  readonly httpsProxy?: string;
+  /**
+   * Hosts, domains (`.example.com`), addresses and CIDRs reached directly, on top of the entries
+   * the cluster needs (which are always added).
+   * @default []
+   */
+  readonly noProxy?: readonly string[];
+  /**
+   * The proxy's CA certificate(s), PEM: installed into the nodes' trust store.
+   * @default - none
+   */
+  readonly caCertificate?: string;
 }
 
 /** Options of the CAPX manifest export. */
@@ -292,6 +348,9 @@ export class NutanixCluster extends NutanixResource {
       podCidr: d.podCidr,
       serviceCidr: d.serviceCidr,
       ...(d.nodeNetwork ? { nodeNetwork: d.nodeNetwork } : {}),
+      cni: d.cni,
+      ...(d.proxy ? { proxy: d.proxy } : {}),
+      ...(d.sshAuthorizedKeys && d.sshAuthorizedKeys.length > 0 ? { sshAuthorizedKeys: d.sshAuthorizedKeys } : {}),
     };
   }
 

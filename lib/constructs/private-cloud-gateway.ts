@@ -170,7 +170,8 @@ export class PrivateCloudGateway extends NutanixResource {
 
   /**
    * A PCG together with a right-sized host cluster for the common case: the host cluster is the
-   * construct `<id>-host` beside the gateway, sized from Palette's PCG table, with kube-vip.
+   * construct `<id>-host` beside the gateway, sized from Palette's PCG table, with kube-vip; the
+   * gateway's `proxy` becomes the host cluster's `proxy`, so its nodes use it too.
    * @throws ValidationError naming every problem of the props
    */
   public static withHostCluster(scope: Construct, id: string, props: PrivateCloudGatewayWithHostProps): PrivateCloudGateway {
@@ -197,6 +198,9 @@ export class PrivateCloudGateway extends NutanixResource {
       controlPlane: { replicas: host.highAvailability === false ? 1 : 3, machine: machineAt(host.placement) },
       workers: [{ name: "worker", replicas: host.workers ?? 1, machine: machineAt(host.workerPlacement ?? host.placement) }],
       ...(host.nodeNetwork ? { nodeNetwork: host.nodeNetwork } : {}),
+      // The gateway's proxy is its host cluster's: containerd pulls images and the PCG reaches Palette
+      // through it. Without a proxy URL the PCG rule reports the settings; the nodes get none.
+      ...(props.proxy && (props.proxy.httpProxy || props.proxy.httpsProxy) ? { proxy: props.proxy } : {}),
     });
     const { host: _host, ...rest } = props;
     return new PrivateCloudGateway(scope, id, { ...rest, hostCluster });

@@ -20,7 +20,9 @@ import {
   vPrefixed,
   type ArgStyle,
 } from "./kubeadm";
-import { KUBE_VIP_MANIFEST_PATH, KUBEADM_INIT_CONFIG_PATH, kubeVipManifestYaml, superAdminPostKubeadmCommands, superAdminPreKubeadmCommands } from "./kube-vip";
+import { bgpRouterIdCommands, KUBE_VIP_MANIFEST_PATH, KUBEADM_INIT_CONFIG_PATH, kubeVipManifestYaml, superAdminPostKubeadmCommands, superAdminPreKubeadmCommands } from "./kube-vip";
+import { cniApplyCommands } from "./cni";
+import { proxyCommands, proxyEnvPrefix, proxyWriteFiles, type WriteFile } from "./proxy";
 import { toYaml, toYamlDocuments } from "./yaml";
 
 /** Where the join configuration is written (CAPI's path; its absence tells the super-admin swap this is no init node). */
@@ -121,6 +123,8 @@ export function kubeadmConfigDocuments(input: NodeUserDataInput): Record<string,
           },
         ],
         certificateKey: secrets.certificateKey,
+        // The API server listens on the endpoint's port, which kube-vip forwards to (kubeadm's default is 6443).
+        localAPIEndpoint: { bindPort: endpoint.port },
         nodeRegistration: nodeRegistration(input, style),
       },
       {
@@ -145,41 +149,63 @@ export function kubeadmConfigDocuments(input: NodeUserDataInput): Record<string,
     discovery: { bootstrapToken },
     nodeRegistration: nodeRegistration(input, style, role === "control-plane-join" ? [MANIFESTS_DIR_PREFLIGHT] : []),
   };
-  if (role === "control-plane-join") join.controlPlane = { certificateKey: secrets.certificateKey };
+  if (role === "control-plane-join") join.controlPlane = { certificateKey: secrets.certificateKey, localAPIEndpoint: { bindPort: endpoint.port } };
   return [join];
+}
+
+/** The SSH keys of a node: the cluster's, then the pool's that are not among them. */
+export function nodeSshKeys(cluster: NutanixClusterSpec, pool: NodePoolSpec): string[] {
+  return [...new Set([...(cluster.sshAuthorizedKeys ?? []), ...(pool.sshAuthorizedKeys ?? [])])];
+}
+
+function nodeWriteFiles(input: NodeUserDataInput, configPath: string, docs: readonly Record<string, unknown>[]): WriteFile[] {
+  const { endpoint, cluster, role } = input;
+  const files: WriteFile[] = [...proxyWriteFiles(cluster, endpoint)];
+  if (role !== "worker-join") {
+    const passwords = input.secrets.bgpPeerPasswords;
+    // A manifest holding a BGP password is root-only; the kubelet reads static pods as root.
+    const secret = endpoint.mode === "bgp" && (passwords ?? []).some((p) => p !== undefined && p !== "");
+    files.push({ path: KUBE_VIP_MANIFEST_PATH, owner: "root:root", permissions: secret ? "0600" : "0644", content: kubeVipManifestYaml(endpoint, { bgpPeerPasswords: passwords }) });
+  }
+  // The kubeadm configuration holds the bootstrap token (and the certificate key): root-only.
+  files.push({ path: configPath, owner: "root:root", permissions: "0600", content: toYamlDocuments(docs) });
+  return files;
 }
 
 /**
  * The cloud-init user data of one node, starting `#cloud-config\n`. Control-plane nodes get the
- * kube-vip static pod in `write_files` and CAPX's /etc/hosts lines; the init node runs
- * `kubeadm init --config /run/kubeadm/kubeadm.yaml --upload-certs` wrapped in the super-admin swap
- * (Kubernetes > 1.29.0); the others run `kubeadm join`. Pure and deterministic; it contains secrets.
+ * kube-vip static pod in `write_files`, CAPX's /etc/hosts lines and, for BGP without a fixed router
+ * id, the boot-time router id; the init node runs `kubeadm init --config /run/kubeadm/kubeadm.yaml
+ * --upload-certs` wrapped in the super-admin swap (Kubernetes ≥ 1.29.0) and then applies the CNI; the
+ * others run `kubeadm join`. With a proxy, every node gets it before kubeadm runs. SSH keys go to
+ * cloud-init's `ssh_authorized_keys` (the default user; cloud-init docs, module "SSH"). Secret-bearing
+ * files are 0600. Pure and deterministic; it contains secrets.
  */
 export function nodeUserData(input: NodeUserDataInput): string {
   const docs = kubeadmConfigDocuments(input);
   const { role, vmName, endpoint, cluster } = input;
   const controlPlane = role !== "worker-join";
   const configPath = role === "init" ? KUBEADM_INIT_CONFIG_PATH : KUBEADM_JOIN_CONFIG_PATH;
-  const writeFiles: Record<string, unknown>[] = [];
-  if (controlPlane) {
-    writeFiles.push({
-      path: KUBE_VIP_MANIFEST_PATH,
-      owner: "root:root",
-      permissions: "0644",
-      content: kubeVipManifestYaml(endpoint, { bgpPeerPasswords: input.secrets.bgpPeerPasswords }),
-    });
-  }
-  writeFiles.push({ path: configPath, owner: "root:root", permissions: "0640", content: toYamlDocuments(docs) });
+  const writeFiles = nodeWriteFiles(input, configPath, docs);
 
   const kubeadm = role === "init" ? `kubeadm init --config ${configPath} --upload-certs` : `kubeadm join --config ${configPath}`;
   const runcmd: string[] = [`hostnamectl set-hostname "${vmName}"`];
-  if (controlPlane) runcmd.push(...etcHostsCommands(vmName));
+  runcmd.push(...proxyCommands(cluster));
+  if (controlPlane) runcmd.push(...etcHostsCommands(vmName), ...bgpRouterIdCommands(endpoint));
   if (role === "init") runcmd.push(...superAdminPreKubeadmCommands(cluster.kubernetesVersion));
   runcmd.push("mkdir -p /run/cluster-api", `${kubeadm} && echo success > ${BOOTSTRAP_SUCCESS_PATH}`);
-  if (role === "init") runcmd.push(...superAdminPostKubeadmCommands(cluster.kubernetesVersion));
+  if (role === "init") {
+    runcmd.push(...superAdminPostKubeadmCommands(cluster.kubernetesVersion));
+    runcmd.push(...cniApplyCommands(cluster.cni, BOOTSTRAP_SUCCESS_PATH, proxyEnvPrefix(cluster, endpoint)));
+  }
   if (controlPlane) runcmd.push("echo export KUBECONFIG=/etc/kubernetes/admin.conf >> /root/.bashrc");
 
-  return `#cloud-config\n${toYaml({ hostname: vmName, preserve_hostname: false, write_files: writeFiles, runcmd })}`;
+  const keys = nodeSshKeys(cluster, input.pool);
+  const config: Record<string, unknown> = { hostname: vmName, preserve_hostname: false };
+  if (keys.length > 0) config.ssh_authorized_keys = keys;
+  config.write_files = writeFiles;
+  config.runcmd = runcmd;
+  return `#cloud-config\n${toYaml(config)}`;
 }
 
 /** The guest-customization `meta_data` of a VM: `{"hostname":…,"uuid":…}`. */

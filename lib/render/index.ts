@@ -7,7 +7,9 @@ export {
   SUPER_ADMIN_KUBECONFIG,
   KUBE_VIP_MANIFEST_PATH,
   KUBEADM_INIT_CONFIG_PATH,
+  BGP_ROUTER_ID_PLACEHOLDER,
   bgpPeerPasswordPlaceholder,
+  bgpRouterIdCommands,
   bgpPeersValue,
   kubeVipEnv,
   kubeVipPod,
@@ -25,6 +27,7 @@ export {
   MANIFESTS_DIR_PREFLIGHT,
   kubeadmConfigDocuments,
   metaData,
+  nodeSshKeys,
   nodeUserData,
   redactUserData,
   type NodeRole,
@@ -55,4 +58,17 @@ export {
   type ArgStyle,
   type NamedArg,
 } from "./kubeadm";
+export { cniApplyCommands, cniManifestUrl } from "./cni";
+export {
+  BUILTIN_NO_PROXY,
+  CONTAINERD_PROXY_DROPIN,
+  KUBELET_PROXY_DROPIN,
+  PROXY_CA_PATH,
+  effectiveNoProxy,
+  proxyCommands,
+  proxyEnvPrefix,
+  proxyVariables,
+  proxyWriteFiles,
+  type WriteFile,
+} from "./proxy";
 export { toYaml, toYamlDocuments } from "./yaml";

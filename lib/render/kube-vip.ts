@@ -1,9 +1,9 @@
 /**
  * kube-vip as a static pod in front of the Kubernetes API servers, rendered the way the CAPX
- * templates (v1.7 → main, kube-vip v0.9.2) embed it, plus the Kubernetes > 1.29.0 `super-admin.conf`
+ * templates (v1.7 → main, kube-vip v0.9.2) embed it, plus the Kubernetes ≥ 1.29.0 `super-admin.conf`
  * swap that CAPX runs around `kubeadm init`.
  */
-import { KUBE_VIP_IMAGE, type KubeVipEndpointSpec } from "../schema/kube-vip";
+import { bgpPasswordProblem, KUBE_VIP_IMAGE, type KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { SecretRef } from "../schema/refs";
 import { ValidationError } from "../schema/validation";
 import { toYaml } from "./yaml";
@@ -92,8 +92,9 @@ export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonl
       if (p.password) {
         const given = passwords?.[i];
         if (given !== undefined) {
-          if (/[:,\s]/.test(given)) {
-            const message = `expected the password of BGP peer ${p.address} without ':', ',' or whitespace: it may not contain them (kube-vip's bgp_peers format cannot escape them)`;
+          const problem = bgpPasswordProblem(given);
+          if (problem) {
+            const message = `BGP peer ${p.address}: ${problem}; it may not contain them`;
             throw new ValidationError([{ path: endpointPath(endpoint, resourceId), field: `bgp.peers[${i}].password`, message }], HEADING);
           }
           pass = given;
@@ -107,11 +108,21 @@ export function bgpPeersValue(endpoint: KubeVipEndpointSpec, passwords?: readonl
 }
 
 /**
+ * The value rendered for `bgp_routerid` when the endpoint sets no `routerId`: the command of
+ * {@link bgpRouterIdCommands} replaces it on each node at boot, before kubeadm starts the kubelet.
+ */
+export const BGP_ROUTER_ID_PLACEHOLDER = "__KUBE_VIP_BGP_ROUTER_ID__";
+
+/**
  * The kube-vip environment for an endpoint, in the order of the CAPX template: mode settings
- * (`vip_arp`, or `bgp_enable`/`bgp_routerid`/`bgp_as`/`bgp_peers`), `address`, `port`,
- * `vip_subnet` "32" (kube-vip v0.9 removed `vip_cidr`), `vip_interface`, control-plane and
- * leader-election settings from the spec, `svc_enable` false, `lb_enable` from the spec.
- * CAPX's `enableServicesElection` is left out: kube-vip v0.9.2 does not read it from the environment.
+ * (`vip_arp`, or `bgp_enable`/`bgp_routerid`/`bgp_as`/`bgp_peers`), `address`, `port` (the API
+ * server's bind port, which kube-vip dials as `kubernetes:<port>`: kube-vip `pkg/manager/manager.go`),
+ * `vip_subnet` "32" (kube-vip v0.9 removed `vip_cidr`), `vip_interface` only when the endpoint sets an
+ * interface (unset, kube-vip takes the default route's: kube-vip `cmd/kube-vip.go`; a missing name
+ * makes it exit: kube-vip #559, CAPV #1374), control-plane and leader-election settings, `svc_enable`
+ * false, `lb_enable` from the spec. `bgp_routerid` is the endpoint's `routerId` or, without one,
+ * {@link BGP_ROUTER_ID_PLACEHOLDER}, filled per node at boot. CAPX's `enableServicesElection` is left
+ * out: kube-vip v0.9.2 does not read it from the environment.
  * @throws ValidationError naming the endpoint and `bgp` when mode is `bgp` without bgp settings.
  */
 export function kubeVipEnv(endpoint: KubeVipEndpointSpec, opts: KubeVipPodOptions = {}): EnvVar[] {
@@ -124,7 +135,7 @@ export function kubeVipEnv(endpoint: KubeVipEndpointSpec, opts: KubeVipPodOption
     }
     add("vip_arp", false);
     add("bgp_enable", true);
-    add("bgp_routerid", endpoint.bgp.routerId);
+    add("bgp_routerid", endpoint.bgp.routerId ?? BGP_ROUTER_ID_PLACEHOLDER);
     add("bgp_as", endpoint.bgp.localAsn);
     add("bgp_peers", bgpPeersValue(endpoint, opts.bgpPeerPasswords, opts.resourceId));
   } else {
@@ -133,7 +144,7 @@ export function kubeVipEnv(endpoint: KubeVipEndpointSpec, opts: KubeVipPodOption
   add("address", endpoint.address);
   add("port", endpoint.port);
   add("vip_subnet", "32");
-  add("vip_interface", endpoint.interface);
+  if (endpoint.interface !== undefined) add("vip_interface", endpoint.interface);
   add("cp_enable", true);
   add("cp_namespace", "kube-system");
   add("vip_ddns", false);
@@ -188,26 +199,27 @@ function parseVersion(version: string): [number, number, number] {
 }
 
 /**
- * Whether kube-vip needs `super-admin.conf` during `kubeadm init`: the version is strictly greater
- * than 1.29.0. This mirrors CAPX's shell test (`sort -V` puts 1.29.0 first unless the version is
- * older or equal), so exactly v1.29.0 is *not* patched, as in CAPX, although kubeadm 1.29.0 already
- * splits admin.conf and super-admin.conf.
+ * Whether kube-vip needs `super-admin.conf` during `kubeadm init`: every version from 1.29.0
+ * inclusive. kubeadm v1.29.0 is the release that split `admin.conf` (RBAC, useless before the API
+ * server runs) from `super-admin.conf` (`system:masters`), so kube-vip cannot win its lease on the
+ * init node with `admin.conf` (kube-vip #684). CAPX's template test (`templates/base/kcp.yaml`,
+ * commit aec5951) compares with `!=` and so skips exactly 1.29.0; here 1.29.0 is patched too.
  */
 export function needsSuperAdminSwap(version: string): boolean {
-  const [a, b, c] = parseVersion(version);
-  const [x, y, z] = [1, 29, 0];
-  return a !== x ? a > x : b !== y ? b > y : c > z;
+  const [a, b] = parseVersion(version);
+  return a !== 1 ? a > 1 : b >= 29;
 }
 
 function swapScript(version: string, from: string, to: string): string {
   const v = version.replace(/^v/, "");
   parseVersion(v);
-  // The test is CAPX's (templates/base/kcp.yaml, commit aec5951) with the version filled in instead
-  // of `${KUBERNETES_VERSION#v}`: true when the version sorts after 1.29.0, so 1.29.0 itself is not patched.
+  // CAPX's script (templates/base/kcp.yaml, commit aec5951) with the version filled in instead of
+  // `${KUBERNETES_VERSION#v}` and the test made inclusive: true when 1.29.0 sorts first, i.e. the
+  // version is 1.29.0 or later (CAPX's `!= $KUBERNETES_VERSION_NO_V` left 1.29.0 itself out).
   return [
     `KUBERNETES_VERSION_NO_V=${v}`,
     "VERSION_TO_COMPARE=1.29.0",
-    String.raw`if [ "$(printf '%s\n' "$KUBERNETES_VERSION_NO_V" "$VERSION_TO_COMPARE" | sort -V | head -n1)" != "$KUBERNETES_VERSION_NO_V" ]; then`,
+    String.raw`if [ "$(printf '%s\n' "$KUBERNETES_VERSION_NO_V" "$VERSION_TO_COMPARE" | sort -V | head -n1)" = "$VERSION_TO_COMPARE" ]; then`,
     `  if [ -f ${KUBEADM_INIT_CONFIG_PATH} ]; then`,
     `    sed -i 's#path: ${from}#path: ${to}#' ${KUBE_VIP_MANIFEST_PATH};`,
     "  fi",
@@ -217,15 +229,37 @@ function swapScript(version: string, from: string, to: string): string {
 }
 
 /**
- * The command run before kubeadm on control-plane nodes of Kubernetes > 1.29.0: on the init node
+ * The command run before kubeadm on control-plane nodes of Kubernetes ≥ 1.29.0: on the init node
  * (where `/run/kubeadm/kubeadm.yaml` exists) it points kube-vip's hostPath at `super-admin.conf`, so
- * kube-vip can win its lease before RBAC for `admin.conf` exists. Empty for ≤ 1.29.0.
+ * kube-vip can win its lease before RBAC for `admin.conf` exists. Empty before 1.29.0.
  */
 export function superAdminPreKubeadmCommands(version: string): string[] {
   return needsSuperAdminSwap(version) ? [swapScript(version, ADMIN_KUBECONFIG, SUPER_ADMIN_KUBECONFIG)] : [];
 }
 
-/** The command run after kubeadm that points kube-vip back at `admin.conf`. Empty for ≤ 1.29.0. */
+/** The command run after kubeadm that points kube-vip back at `admin.conf`. Empty before 1.29.0. */
 export function superAdminPostKubeadmCommands(version: string): string[] {
   return needsSuperAdminSwap(version) ? [swapScript(version, SUPER_ADMIN_KUBECONFIG, ADMIN_KUBECONFIG)] : [];
+}
+
+/**
+ * The command, run before kubeadm on a BGP control-plane node whose endpoint sets no `routerId`,
+ * that writes the node's own router id into the kube-vip manifest: the IPv4 source address the node
+ * uses towards the first BGP peer (`ip -4 -o route get <peer>` prints `... src <address> ...`,
+ * iproute2 ip-route(8)), the address its BGP session comes from. It fails the boot (before kubeadm)
+ * when no address is found rather than start kube-vip with a shared or empty id. Empty otherwise.
+ * Chosen over kube-vip's `bgp_routerinterface`, which needs an interface name the plan may not know.
+ */
+export function bgpRouterIdCommands(endpoint: KubeVipEndpointSpec): string[] {
+  if (endpoint.mode !== "bgp" || !endpoint.bgp || endpoint.bgp.routerId !== undefined) return [];
+  const peer = endpoint.bgp.peers[0]?.address;
+  if (!peer) return [];
+  return [
+    [
+      `KUBE_VIP_ROUTER_ID="$(ip -4 -o route get ${peer} | sed -n 's/.* src \\([0-9.]*\\).*/\\1/p')"`,
+      `if [ -z "$KUBE_VIP_ROUTER_ID" ]; then echo "kube-vip: no IPv4 source address towards BGP peer ${peer}" >&2; exit 1; fi`,
+      `sed -i "s#${BGP_ROUTER_ID_PLACEHOLDER}#$KUBE_VIP_ROUTER_ID#" ${KUBE_VIP_MANIFEST_PATH}`,
+      "",
+    ].join("\n"),
+  ];
 }

@@ -7,8 +7,12 @@ import { KubeVipEndpointPropsSchema } from "./kube-vip";
 import { MachinePropsSchema } from "./node-pool";
 import { cidrContains, cidrRange, cidrsOverlap, ipv4ToInt } from "../net/ipv4";
 import { CidrV4, DnsLabel, IPv4, KubernetesVersion, KubernetesVersionInput } from "./net";
+import { controlPlaneMachineIssues, podCidrIssues, serviceCidrIssues } from "./kubeadm-rules";
 import { Labels, Taint } from "./kubernetes";
 import { Autoscaling, ControlPlaneReplicas, refineReplicas, Replicas } from "./replicas";
+import { CniPropsSchema, CniSpec, DEFAULT_CALICO_VERSION } from "./cni";
+import { ClusterProxyPropsSchema, ClusterProxySpec } from "./proxy";
+import { SshAuthorizedKeys } from "./ssh";
 
 /** CAPX template default pod network. */
 export const DEFAULT_POD_CIDR = "172.20.0.0/16";
@@ -39,16 +43,22 @@ export const WorkerPoolPropsSchema = z
     machine: MachinePropsSchema,
     labels: Labels.default({}),
     taints: z.array(Taint).default([]),
+    sshAuthorizedKeys: SshAuthorizedKeys.optional(),
   })
   .superRefine(refineReplicas);
 
 /** The control-plane pool as written in cluster props. */
-export const ControlPlanePropsSchema = z.strictObject({
-  replicas: ControlPlaneReplicas.default(1),
-  machine: MachinePropsSchema,
-  labels: Labels.default({}),
-  taints: z.array(Taint).default([]),
-});
+export const ControlPlanePropsSchema = z
+  .strictObject({
+    replicas: ControlPlaneReplicas.default(1),
+    machine: MachinePropsSchema,
+    labels: Labels.default({}),
+    taints: z.array(Taint).default([]),
+    sshAuthorizedKeys: SshAuthorizedKeys.optional(),
+  })
+  .superRefine((cp, ctx) => {
+    for (const i of controlPlaneMachineIssues(cp.machine)) ctx.addIssue({ code: "custom", path: ["machine", ...i.path], message: i.message });
+  });
 
 /** Options of the CAPX manifests exported for a cluster (`manifests/<cluster>.yaml`). */
 export const CapxExportSchema = z.strictObject({
@@ -69,10 +79,23 @@ export const NutanixClusterPropsSchema = z
     serviceCidr: CidrV4.default(DEFAULT_SERVICE_CIDR),
     nodeNetwork: NodeNetwork.optional(),
     capx: CapxExportSchema.default({ clusterApiVersion: "v1beta1", namespace: "default", machineHealthCheck: true }),
+    cni: CniPropsSchema.default({ plugin: "calico", version: DEFAULT_CALICO_VERSION }),
+    proxy: ClusterProxyPropsSchema.optional(),
+    sshAuthorizedKeys: SshAuthorizedKeys.optional(),
   })
   .superRefine((c, ctx) => {
     // Cross-field rules run only on fields that parsed; a broken field is already reported.
     const ok = (schema: z.ZodType, v: unknown) => schema.safeParse(v).success;
+    if (ok(CidrV4, c.serviceCidr)) serviceCidrIssues(c.serviceCidr).forEach((message) => ctx.addIssue({ code: "custom", path: ["serviceCidr"], message }));
+    if (ok(CidrV4, c.podCidr)) podCidrIssues(c.podCidr).forEach((message) => ctx.addIssue({ code: "custom", path: ["podCidr"], message }));
+    const replicas = c.controlPlane?.replicas ?? 1;
+    if (c.endpoint?.bgp?.routerId !== undefined && replicas > 1) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endpoint", "bgp", "routerId"],
+        message: `expected no routerId with ${replicas} control-plane nodes: every BGP speaker needs its own router id (RFC 4271 §4.2); leave it out and each node uses its own address`,
+      });
+    }
     if (!ok(CidrV4, c.podCidr) || !ok(CidrV4, c.serviceCidr) || !ok(IPv4, c.endpoint?.address)) return;
     if (cidrsOverlap(c.podCidr, c.serviceCidr)) {
       ctx.addIssue({ code: "custom", path: ["serviceCidr"], message: `expected the service CIDR not to overlap the pod CIDR, got ${c.serviceCidr} and ${c.podCidr}` });
@@ -135,5 +158,10 @@ export const NutanixClusterSpec = z.strictObject({
   podCidr: CidrV4,
   serviceCidr: CidrV4,
   nodeNetwork: z.strictObject({ cidr: CidrV4, gateway: IPv4.optional(), ipPool: z.array(IpRange) }).optional(),
+  /** The CNI the init node applies; absent in plans written before it existed, meaning none. */
+  cni: CniSpec.optional(),
+  proxy: ClusterProxySpec.optional(),
+  /** SSH keys of every node's default user (a pool's own keys are added to these). */
+  sshAuthorizedKeys: z.array(z.string()).optional(),
 });
 export type NutanixClusterSpec = z.infer<typeof NutanixClusterSpec>;

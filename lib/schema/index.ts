@@ -10,3 +10,7 @@ export * from "./palette-account";
 export * from "./palette-cluster";
 export * from "./plan";
 export * from "./validation";
+export * from "./cni";
+export * from "./proxy";
+export * from "./ssh";
+export * from "./kubeadm-rules";

@@ -45,9 +45,25 @@ export const BgpPeer = z.strictObject({
   multihop: z.boolean().default(false),
 });
 
-/** BGP settings: router id, local AS and at least one peer. */
+/**
+ * Why kube-vip cannot be given `password` in `bgp_peers` (`address:AS:password:multihop`, comma
+ * separated, split on `,` and `:` without escapes: kube-vip `pkg/bgp` peer parsing), or undefined
+ * when it can. Whitespace is refused too: it does not survive the environment of a static pod intact.
+ * Never echoes the value.
+ */
+export function bgpPasswordProblem(password: string): string | undefined {
+  if (password.length === 0) return "expected a non-empty BGP password (leave password out for none), got an empty value";
+  if (/[:,\s]/.test(password)) return "expected a BGP password without ':', ',' or whitespace (kube-vip's bgp_peers 'address:AS:password:multihop' cannot escape them), got one with such a character (value not shown)";
+  return undefined;
+}
+
+/**
+ * BGP settings: local AS, at least one peer and, optionally, one router id. Without `routerId` each
+ * control-plane node uses its own address towards the first peer (found at boot), since BGP needs a
+ * router id per speaker (RFC 4271 §4.2 "BGP Identifier"; kube-vip docs, "Managing a routerID").
+ */
 export const BgpSettings = z.strictObject({
-  routerId: IPv4,
+  routerId: IPv4.optional(),
   localAsn: AsNumber.default(65000),
   peers: z.array(BgpPeer).min(1, { error: "expected at least one BGP peer" }),
 });
@@ -58,7 +74,9 @@ export const KubeVipEndpointPropsSchema = z
     address: IPv4,
     port: Port.default(6443),
     mode: z.enum(["arp", "bgp"], { error: "expected mode 'arp' or 'bgp'" }).default("arp"),
-    interface: z.string().min(1).max(15, { error: "expected a network interface name of at most 15 characters" }).regex(/^[A-Za-z0-9_.:-]+$/, { error: "expected a network interface name such as eth0" }).default("eth0"),
+    // Optional: unset, kube-vip uses the interface of the default route (kube-vip cmd/kube-vip.go); a
+    // name that does not exist makes it exit (kube-vip #559), and AHV images name NICs like ens3.
+    interface: z.string().min(1).max(15, { error: "expected a network interface name of at most 15 characters" }).regex(/^[A-Za-z0-9_.:-]+$/, { error: "expected a network interface name such as ens3" }).optional(),
     bgp: BgpSettings.optional(),
     leaderElection: LeaderElection.default({ leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }),
     loadBalancer: z.boolean().default(false),
@@ -79,9 +97,9 @@ export const KubeVipEndpointSpec = z.strictObject({
   address: IPv4,
   port: Port,
   mode: z.enum(["arp", "bgp"]),
-  interface: z.string(),
+  interface: z.string().optional(),
   bgp: z.strictObject({
-    routerId: IPv4,
+    routerId: IPv4.optional(),
     localAsn: AsNumber,
     peers: z.array(z.strictObject({ address: IPv4, asn: AsNumber, password: SecretRef.optional(), multihop: z.boolean() })),
   }).optional(),

@@ -6,6 +6,8 @@ import { EntityRef, EntityRefInput } from "./refs";
 import { DnsLabel, KubernetesVersion } from "./net";
 import { Labels, Taint } from "./kubernetes";
 import { Autoscaling, refineReplicas, Replicas } from "./replicas";
+import { controlPlaneMachineIssues } from "./kubeadm-rules";
+import { SshAuthorizedKeys } from "./ssh";
 
 /** CAPX rejects machines with less memory than this (`memorySize` ≥ 2Gi). */
 export const MIN_MEMORY_MIB = 2048;
@@ -131,8 +133,14 @@ export const NodePoolPropsSchema = z
     machine: MachinePropsSchema,
     labels: Labels.default({}),
     taints: z.array(Taint).default([]),
+    sshAuthorizedKeys: SshAuthorizedKeys.optional(),
   })
-  .superRefine(refineReplicas);
+  .superRefine((p, ctx) => {
+    refineReplicas(p, ctx);
+    if (p.role === "control-plane") {
+      for (const i of controlPlaneMachineIssues(p.machine)) ctx.addIssue({ code: "custom", path: ["machine", ...i.path], message: i.message });
+    }
+  });
 
 /** A node pool in a plan. */
 export const NodePoolSpec = z.strictObject({
@@ -147,5 +155,7 @@ export const NodePoolSpec = z.strictObject({
   machine: MachineSpec,
   labels: z.record(z.string(), z.string()),
   taints: z.array(Taint),
+  /** SSH keys of this pool's nodes, added to the cluster's. */
+  sshAuthorizedKeys: z.array(z.string()).optional(),
 });
 export type NodePoolSpec = z.infer<typeof NodePoolSpec>;

@@ -2,7 +2,7 @@
  * Replica rules shared by the cluster's pools (`controlPlane`, `workers[]`) and by `NodePool`: the
  * one place that says what a replica count, autoscaling bounds and a control-plane size may be.
  *
- * - Replicas are whole numbers ≥ 0 (a MachineDeployment may be scaled to 0).
+ * - Replicas are whole numbers from 0 (a MachineDeployment may be scaled to 0) to 1000 per pool (our bound).
  * - A control plane has 1, 3 or 5 replicas: stacked etcd needs an odd member count for its quorum
  *   (etcd FAQ "Why an odd number of cluster members?"; Cluster API refuses an even KubeadmControlPlane
  *   size with stacked etcd, "cannot be an even number when etcd is stacked", in
@@ -14,6 +14,7 @@
  *   annotations of that README bound the replicas the autoscaler sets).
  */
 import { z } from "zod";
+import { MAX_POOL_REPLICAS } from "./kubeadm-rules";
 
 /** Control-plane sizes stacked etcd accepts. */
 export const CONTROL_PLANE_REPLICAS: readonly number[] = [1, 3, 5];
@@ -21,8 +22,12 @@ export const CONTROL_PLANE_REPLICAS: readonly number[] = [1, 3, 5];
 const WHOLE = "expected replicas as a whole number";
 const CONTROL_PLANE_SIZE = "expected 1, 3 or 5 control-plane replicas (stacked etcd needs an odd quorum)";
 
-/** A replica count: a whole number ≥ 0. */
-export const Replicas = z.number({ error: WHOLE }).int({ error: WHOLE }).min(0, { error: "expected replicas ≥ 0" });
+/** A replica count: a whole number from 0 to {@link MAX_POOL_REPLICAS} (the bound is this project's choice). */
+export const Replicas = z
+  .number({ error: WHOLE })
+  .int({ error: WHOLE })
+  .min(0, { error: "expected replicas ≥ 0" })
+  .max(MAX_POOL_REPLICAS, { error: `expected replicas ≤ ${MAX_POOL_REPLICAS} per pool` });
 
 /** A control-plane replica count: 1, 3 or 5. */
 export const ControlPlaneReplicas = z

@@ -45,11 +45,12 @@ test("cluster: builds endpoint, cp and worker pools as children with path ids", 
   assert.deepEqual(cluster?.spec, {
     account: "dc1/pc", name: "c1", kubernetesVersion: "1.30.5", endpoint: "dc1/c1/endpoint", controlPlane: "dc1/c1/cp",
     workers: ["dc1/c1/default", "dc1/c1/gpu"], podCidr: "172.20.0.0/16", serviceCidr: "172.19.0.0/16",
+    cni: { plugin: "calico", version: "3.30.0" },
   });
   const ep = plan.resources.find((r) => r.id === "dc1/c1/endpoint");
   assert.deepEqual(ep?.dependsOn, ["dc1/pc"]);
   assert.deepEqual(ep?.spec, {
-    account: "dc1/pc", clusterName: "c1", address: "10.20.0.10", port: 6443, mode: "arp", interface: "eth0",
+    account: "dc1/pc", clusterName: "c1", address: "10.20.0.10", port: 6443, mode: "arp",
     leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }, loadBalancer: false,
     subnet: { name: "vm-net-20" }, peCluster: { name: "PE-1" },
   });

@@ -39,7 +39,7 @@ test("palette cluster: one PaletteCluster resource with its endpoint, 3 control-
     name: "web",
     kubernetesVersion: "1.30.5",
     endpoint: {
-      address: "10.20.0.20", port: 6443, mode: "arp", interface: "eth0", loadBalancer: false,
+      address: "10.20.0.20", port: 6443, mode: "arp", loadBalancer: false,
       leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 },
       subnet: { name: "vm-net-20" }, peCluster: { name: "PE-1" },
     },

@@ -196,10 +196,10 @@ describe("capxManifests: content", () => {
     assert.equal(mhc.remediation.triggerIf.unhealthyLessThanOrEqualTo, "40%");
   });
 
-  it("leaves the super-admin swap out for 1.29.0 and renders BGP passwords as placeholders", () => {
+  it("puts the super-admin swap around init for exactly 1.29.0 (kube-vip #684) and renders BGP passwords as placeholders", () => {
     const objs = render({}, CASES[1]);
     const kcp = one(objs, "KubeadmControlPlane").spec.kubeadmConfigSpec;
-    assert.ok(!JSON.stringify(kcp).includes("super-admin"));
+    assert.ok(JSON.stringify(kcp.preKubeadmCommands).includes("super-admin"), "1.29.0 is patched too");
     assert.ok(kcp.files[0].content.includes("192.0.2.1:65000:${BGP_PEER_PASSWORD}:false"));
     assert.deepEqual(kcp.initConfiguration.nodeRegistration.taints[0], { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" });
   });

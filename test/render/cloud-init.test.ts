@@ -63,7 +63,7 @@ describe("nodeUserData", () => {
     assert.ok(file(cc, "/etc/kubernetes/manifests/kube-vip.yaml")?.content.includes("10.20.0.10"));
     const [join] = kubeadmDocs(cc, "/run/kubeadm/kubeadm-join-config.yaml");
     assert.equal(join.kind, "JoinConfiguration");
-    assert.deepEqual(join.controlPlane, { certificateKey: SECRETS.certificateKey });
+    assert.deepEqual(join.controlPlane, { certificateKey: SECRETS.certificateKey, localAPIEndpoint: { bindPort: 6443 } });
     assert.deepEqual(join.discovery.bootstrapToken, { apiServerEndpoint: "10.20.0.10:6443", token: SECRETS.bootstrapToken, caCertHashes: [SECRETS.caCertHash] });
     assert.deepEqual(join.nodeRegistration.ignorePreflightErrors, ["DirAvailable--etc-kubernetes-manifests"]);
     assert.ok(cc.runcmd.includes("kubeadm join --config /run/kubeadm/kubeadm-join-config.yaml && echo success > /run/cluster-api/bootstrap-success.complete"));
@@ -89,14 +89,14 @@ describe("nodeUserData", () => {
     assertGolden("cloud-init-worker-gpu.yaml", text);
   });
 
-  it("skips the super-admin swap for 1.29.0, keeps the control-plane taint beside pool taints, and needs BGP passwords", () => {
+  it("swaps super-admin.conf for exactly 1.29.0, keeps the control-plane taint beside pool taints, and needs BGP passwords", () => {
     const byId = Object.fromEntries(EDGE_PLAN.resources.map((r) => [r.id, r.spec]));
     const cluster = byId["dc2/edge"] as NutanixClusterSpec;
     const pool = byId["dc2/edge/cp"] as NodePoolSpec;
     const base = { cluster, endpoint: BGP_ENDPOINT, pool, vmName: "edge-cp-0", role: "init" as const };
     assert.throws(() => nodeUserData({ ...base, secrets: SECRETS }), /bgpPeerPasswords\[0\]/);
     const text = nodeUserData({ ...base, secrets: { ...SECRETS, bgpPeerPasswords: ["peerpass1"] } });
-    assert.ok(!text.includes("super-admin"), "1.29.0 is not patched, as in CAPX");
+    assert.ok(text.includes("super-admin"), "1.29.0 is patched too (kube-vip #684)");
     const cc = parse(text.slice(14)) as CloudConfig;
     const pod = parse(file(cc, "/etc/kubernetes/manifests/kube-vip.yaml")!.content);
     const env = Object.fromEntries(pod.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));

@@ -144,7 +144,7 @@ export const BGP_ENDPOINT: KubeVipEndpointSpec = {
 
 const EDGE_CP: NodePoolSpec = { ...CP_POOL, account: "dc2/pc", cluster: "dc2/edge", clusterName: "edge", kubernetesVersion: "1.29.0", replicas: 1, taints: [{ key: "dedicated", value: "edge", effect: "PreferNoSchedule" }] };
 
-/** Stack dc2: a BGP endpoint, Kubernetes 1.29.0 (no super-admin swap), one control-plane node, no workers, no trust bundle. */
+/** Stack dc2: a BGP endpoint, Kubernetes 1.29.0 (the first version with the super-admin swap), one control-plane node, no workers, no trust bundle. */
 export const EDGE_PLAN: Plan = makePlan("dc2", [
   { id: "dc2/pc", kind: "PrismCentralAccount", dependsOn: [], spec: { endpoint: { host: "10.0.0.5", port: 9440 }, credentials: { source: "file", path: "/etc/nutanix/creds.json" }, insecure: true } },
   { id: "dc2/edge/endpoint", kind: "KubeVipEndpoint", dependsOn: ["dc2/pc"], spec: BGP_ENDPOINT },

@@ -117,10 +117,11 @@ describe("kubeVipPod", () => {
 });
 
 describe("super-admin.conf swap", () => {
-  it("applies to versions above 1.29.0 only; exactly 1.29.0 is not patched, as in CAPX", () => {
-    for (const v of ["1.28.15", "1.29.0", "v1.29.0", "1.0.0"]) assert.equal(needsSuperAdminSwap(v), false, v);
-    for (const v of ["1.29.1", "v1.30.5", "1.31.0", "1.33.2", "2.0.0"]) assert.equal(needsSuperAdminSwap(v), true, v);
-    assert.deepEqual(superAdminPreKubeadmCommands("1.29.0"), []);
+  it("applies to every version from 1.29.0 inclusive (kube-vip #684: kubeadm 1.29.0 split super-admin.conf)", () => {
+    for (const v of ["1.28.15", "1.28.0", "v1.28.99", "1.0.0"]) assert.equal(needsSuperAdminSwap(v), false, v);
+    for (const v of ["1.29.0", "v1.29.0", "1.29.1", "v1.30.5", "1.31.0", "1.33.2", "2.0.0"]) assert.equal(needsSuperAdminSwap(v), true, v);
+    assert.equal(superAdminPreKubeadmCommands("1.29.0").length, 1);
+    assert.deepEqual(superAdminPreKubeadmCommands("1.28.15"), []);
     assert.deepEqual(superAdminPostKubeadmCommands("1.28.3"), []);
     assert.throws(() => needsSuperAdminSwap("1.30"), /expected a Kubernetes version/);
   });
@@ -133,7 +134,7 @@ describe("super-admin.conf swap", () => {
       [
         "KUBERNETES_VERSION_NO_V=1.30.5",
         "VERSION_TO_COMPARE=1.29.0",
-        `if [ "$(printf '%s\\n' "$KUBERNETES_VERSION_NO_V" "$VERSION_TO_COMPARE" | sort -V | head -n1)" != "$KUBERNETES_VERSION_NO_V" ]; then`,
+        `if [ "$(printf '%s\\n' "$KUBERNETES_VERSION_NO_V" "$VERSION_TO_COMPARE" | sort -V | head -n1)" = "$VERSION_TO_COMPARE" ]; then`,
         "  if [ -f /run/kubeadm/kubeadm.yaml ]; then",
         "    sed -i 's#path: /etc/kubernetes/admin.conf#path: /etc/kubernetes/super-admin.conf#' /etc/kubernetes/manifests/kube-vip.yaml;",
         "  fi",

@@ -7,7 +7,7 @@ expectSchemaCases("KubeVipEndpointPropsSchema", KubeVipEndpointPropsSchema, [
   {
     name: "an address (defaults)",
     input: { address: "10.20.0.10" },
-    output: { address: "10.20.0.10", port: 6443, mode: "arp", interface: "eth0", leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }, loadBalancer: false },
+    output: { address: "10.20.0.10", port: 6443, mode: "arp", leaderElection: { leaseDurationSeconds: 15, renewDeadlineSeconds: 10, retryPeriodSeconds: 2 }, loadBalancer: false },
   },
   { name: "bgp mode with settings", input: { address: "10.20.0.10", mode: "bgp", bgp } },
 ], [
