@@ -18,6 +18,7 @@ import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
 import { PlanIndex } from "./plan-index";
+import { orderRows, summaryActions } from "./results";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
@@ -176,8 +177,9 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
     }
   }
   if (s.settings.prune) await pruneDiffs(s, diffs, rows);
-  const result = finishSession(s, "plan", rows);
-  return { ...result, diffs, text: formatPlan(diffs) };
+  const result = finishSession(s, "plan", orderRows(rows, plan.resources));
+  const ordered = orderRows(diffs, plan.resources);
+  return { ...result, diffs: ordered, text: formatPlan(ordered) };
 }
 
 /** The first failure behind a skipped node, followed through "dependency X failed/was skipped". */
@@ -198,16 +200,14 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
   const diff = p ? { diff: p.diff } : {};
   if (o.status === "ok") {
     const out = o.value.outcome;
-    s.progress.action(r.id, `ok: ${o.value.detail}`, o.ms);
     return { id: r.id, kind: r.kind, action, result: "ok", ms: o.ms, detail: o.value.detail, ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
   }
   if (o.status === "failed") {
     const out = o.error instanceof ResourceApplyError ? o.error.outcome : undefined;
-    s.progress.action(r.id, `FAILED: ${errorMessage(o.error).split("\n").join("; ")}`, o.ms);
     return { id: r.id, kind: r.kind, action, result: "failed", ms: o.ms, error: errorMessage(o.error), ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
   }
   const reason = skipReason(r, o.reason, () => rootCause(outcomes, r.id));
-  s.progress.action(r.id, `skipped: ${reason}`);
+  s.progress.settled(r.id, `skipped: ${reason}`);
   return { id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason };
 }
 
@@ -221,20 +221,26 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
   const planned = new Map<string, Planned>();
+  progress.setTotal(scope.length);
   const outcomes = await runGraph(scope, async (r) => {
     progress.start(r.id);
+    const t0 = Date.now();
     try {
       const p = await planResource(services, r);
       planned.set(r.id, p);
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
       services.readiness.markApplied(r.id);
+      progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
       return applied;
+    } catch (e) {
+      progress.settled(r.id, `FAILED: ${errorMessage(e).split("\n").join("; ")}`, Date.now() - t0);
+      throw e;
     } finally {
       progress.finish(r.id);
     }
   });
-  const rows = scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes));
+  const rows = summaryActions(orderRows(scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes)), plan.resources), plan.resources);
   if (s.settings.prune) {
     try {
       for (const g of await orphanGroups(services)) {
