@@ -19,6 +19,7 @@ import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
 import { PlanIndex } from "./plan-index";
 import { orderRows, summaryActions } from "./results";
+import { formatStatus, statusView, type StatusView } from "./status-view";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
@@ -40,6 +41,8 @@ export * as ownership from "./ownership";
 export { DEFAULT_ENDPOINT_TIMEOUT_S, detectEmulator, tcpConnect, waitUntil, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
 export { BUNDLE_FILE_NAMES, bundleDirOf, removeBundle, writeBundle } from "./bundle-files";
 export { paletteLeftovers } from "./reconcilers/private-cloud-gateway";
+export { formatStatus, statusView, type StatusCluster, type StatusPool, type StatusView, type StatusVm } from "./status-view";
+export { dependencyOrder, orderRows, summaryActions } from "./results";
 
 /** Options shared by every command. */
 export interface HandlerOptions extends TargetOptions {
@@ -324,4 +327,53 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;
+}
+
+/** The result of `status`: the run result (reads only) plus the view. */
+export interface StatusResult extends RunResult {
+  readonly status: StatusView;
+  /** The readable table. */
+  readonly text: string;
+}
+
+/** Lists the stack's clusters, pools, VMs, their IPs and power state, as Prism Central has them. Reads only. */
+export async function statusPlan(opts: HandlerOptions): Promise<StatusResult> {
+  const plan = loadPlan(opts.plan);
+  const s = openSession(opts, plan, false);
+  try {
+    const inv = await s.services.inventory();
+    const view = statusView(plan, inv.ownedByStack(s.services.stack));
+    const result = finishSession(s, "status", []);
+    return { ...result, status: view, text: formatStatus(view) };
+  } catch (e) {
+    const result = finishSession(s, "status", [{ id: "(status)", kind: "status", action: "verify", result: "failed", ms: 0, error: errorMessage(e) }]);
+    const view: StatusView = { stack: plan.metadata.stack, clusters: [], vmCount: 0 };
+    return { ...result, status: view, text: `status FAILED: ${errorMessage(e)}` };
+  }
+}
+
+/** What `destroy` of the whole stack would delete: per resource, the names of its VMs. */
+export interface DestroyPreview {
+  readonly stack: string;
+  readonly resources: readonly { readonly id: string; readonly kind: string; readonly vms: readonly string[] }[];
+  readonly vmCount: number;
+  /** The readable list. */
+  readonly text: string;
+}
+
+/** Lists what `destroy --yes` would delete (reads only: the VM list and the running creates). */
+export async function destroyPreview(opts: HandlerOptions): Promise<DestroyPreview> {
+  const plan = loadPlan(opts.plan);
+  const s = openSession(opts, plan, false);
+  try {
+    const groups = await ownedGroups(s.services, true);
+    const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
+    const resources = orderRows(groups.map((g) => ({ id: g.id, kind: kindOf(g.hash), vms: g.vms.map((v) => v.spec?.name ?? v.status?.name ?? v.metadata.uuid ?? "?").sort() })), plan.resources);
+    const vmCount = resources.reduce((n, r) => n + r.vms.length, 0);
+    const lines = resources.map((r) => `  - ${r.id} (${r.kind}): ${r.vms.join(", ")}`);
+    const text = vmCount === 0 ? `destroy: stack ${plan.metadata.stack} owns no VM in Prism Central; nothing to delete` : [`destroy would delete ${vmCount} VM(s) of stack ${plan.metadata.stack}:`, ...lines].join("\n");
+    return { stack: plan.metadata.stack, resources, vmCount, text };
+  } finally {
+    finishSession(s, "destroy", []);
+  }
 }
