@@ -279,7 +279,7 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
   if (p.command === "validate") {
     const r = validatePlan(planFile);
     if (p.json) print(r);
-    else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n`);
+    else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n${r.warnings.map((w) => `warning: ${w}\n`).join("")}`);
     return 0;
   }
   const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };

@@ -10,10 +10,13 @@
  * The orchestrator never asks which kind a resource is: each kind's reconciler (reconcilers/index.ts)
  * plans, applies, destroys locally and explains a skip.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { RetryOptions } from "../prism/client";
+import { planReferences, resolveFilePaths, unresolvedReferences } from "../plan/references";
 import { loadPlanFile, parsePlan } from "../plan/load";
 import type { Plan, PlanResource } from "../schema/plan";
-import { ValidationError } from "../schema/validation";
+import { ValidationError, type ValidationIssue } from "../schema/validation";
 import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
@@ -109,14 +112,43 @@ export interface PlanResult extends RunResult {
   readonly text: string;
 }
 
-/** Loads and checks a plan; any problem is a HandlerInputError listing every issue. */
+/**
+ * Loads and checks a plan; any problem is a HandlerInputError listing every issue. A plan file's
+ * relative file references (Credentials.fromFile, Secret.fromFile) resolve from the file's directory,
+ * where synth recorded them relative to, not from the working directory (Terraform runs the handler in
+ * the stack directory, a user anywhere).
+ */
 export function loadPlan(plan: Plan | string): Plan {
   try {
-    return typeof plan === "string" ? loadPlanFile(plan) : parsePlan(plan);
+    return typeof plan === "string" ? resolveFilePaths(loadPlanFile(plan), path.dirname(path.resolve(plan))) : parsePlan(plan);
   } catch (e) {
     if (e instanceof ValidationError) throw new HandlerInputError(e.message);
     throw e;
   }
+}
+
+const readable = (file: string): boolean => {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** The references of `resources` that do not resolve (relative paths are absolute by now: loadPlan). */
+function referenceIssues(resources: readonly PlanResource[], env: NodeJS.ProcessEnv | undefined): ValidationIssue[] {
+  return unresolvedReferences(planReferences(resources), env ?? process.env, readable, process.cwd());
+}
+
+/**
+ * Every environment variable and file the resources in scope read at apply time must resolve before the
+ * first API call: a HandlerInputError names each missing variable (never a value) or unreadable file.
+ * The account's credentials are left to the target (an override such as --credentials-file may replace them).
+ */
+function requireReferences(plan: Plan, scope: readonly PlanResource[], env: NodeJS.ProcessEnv | undefined): void {
+  const issues = referenceIssues(scope.filter((r) => r.kind !== "PrismCentralAccount"), env);
+  if (issues.length > 0) throw new HandlerInputError(new ValidationError(issues, `plan of stack ${plan.metadata.stack}: unresolved references`).message);
 }
 
 function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
@@ -128,10 +160,14 @@ function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
   return [r];
 }
 
-/** Validates a plan file or object (no API call). */
-export function validatePlan(plan: Plan | string): RunResult {
+/**
+ * Validates a plan file or object (no API call). References that do not resolve in `env` are reported as
+ * warnings (validate also runs where the secrets are not, e.g. in CI); plan and apply refuse them.
+ */
+export function validatePlan(plan: Plan | string, env?: NodeJS.ProcessEnv): RunResult {
   const t0 = Date.now();
   const p = loadPlan(plan);
+  const warnings = referenceIssues(p.resources, env).map((i) => `${i.path}: ${i.field}: ${i.message}`);
   return {
     command: "validate",
     stack: p.metadata.stack,
@@ -140,7 +176,7 @@ export function validatePlan(plan: Plan | string): RunResult {
     resources: p.resources.map((r) => ({ id: r.id, kind: r.kind, action: "verify", result: "ok", ms: 0, detail: `generation ${r.generation.slice(0, 12)}` })),
     ms: Date.now() - t0,
     api: { requests: 0, writes: 0, retries: 0 },
-    warnings: [],
+    warnings,
   };
 }
 
@@ -161,6 +197,8 @@ async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResul
 export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
+  parseRunSettings(opts);
+  requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, false);
   const diffs: ResourceDiff[] = [];
   const rows: ResourceResult[] = [];
@@ -218,6 +256,8 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
 export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
+  parseRunSettings(opts);
+  requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, true);
   const { services, progress } = s;
   // The run's one VM list is needed by every pool and by prune: start it with the first lookups.

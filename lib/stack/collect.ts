@@ -4,11 +4,14 @@
  * spec hashed into its generation; then every cross-resource rule runs and all issues are returned.
  * The PCG rule is registered here, where the tree is collected (the plan layer does not know the PCG).
  */
+import * as path from "node:path";
+import { App } from "cdktf";
 import type { IConstruct } from "constructs";
 import { findStack } from "../constructs/internal";
 import { NutanixResource } from "../constructs/resource";
 import { generationOf, sortDeep } from "../plan/canonical";
 import { checkPlanIntegrity } from "../plan/load";
+import { mapFilePaths, recordedPath } from "../plan/references";
 import { registerPlanRule } from "../plan/rules";
 import { validateResources } from "../plan/validate";
 import { Plan, PLAN_API_VERSION, type PlanResource } from "../schema/plan";
@@ -67,8 +70,23 @@ function toResource(stack: IConstruct, r: NutanixResource, issues: ValidationIss
     }
     deps.add(dep.resourceId);
   }
-  const spec = sortDeep(r._renderSpec());
+  const spec = sortDeep(recordFilePaths(stack, r._renderSpec()));
   return { id: r.resourceId, kind: r.kind, dependsOn: [...deps].sort(byString), spec, generation: generationOf(spec) } as PlanResource;
+}
+
+/**
+ * File references as the plan records them: a relative path the program wrote (relative to its working
+ * directory, where cdktf runs it) becomes relative to the stack's synth directory, where the plan file
+ * lies and Terraform runs the handler; the handler resolves it from the plan file's directory.
+ */
+function recordFilePaths<T>(stack: IConstruct, spec: T): T {
+  let planDir: string;
+  try {
+    planDir = path.resolve(App.of(stack).outdir, "stacks", stack.node.id);
+  } catch {
+    return spec;
+  }
+  return mapFilePaths(spec, (p) => recordedPath(p, process.cwd(), planDir));
 }
 
 /** The plan must parse against its own schema; a failure here is a bug of this library, reported as such. */
