@@ -257,7 +257,9 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
   parseRunSettings(opts);
-  requireReferences(plan, scope, opts.env);
+  // A whole-plan apply checks every reference first; `apply --resource` (one local-exec of the bridge)
+  // leaves its resource's references to that resource's reconciler, which fails the resource with the reason.
+  if (opts.resource === undefined) requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, true);
   const { services, progress } = s;
   // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
