@@ -34,3 +34,12 @@ test("docs: every npx call says --no-install, so nothing resolves from the regis
     assert.deepEqual(bad, [], `${f}: npx without --no-install`);
   }
 });
+
+test("nutanix-handler --version in process (main) prints the version; the usage names the flag", async () => {
+  const { main, USAGE } = await import("../../lib/handler/cli");
+  let out = "";
+  const code = await main(["--version"], { stdout: (t) => void (out += t), stderr: () => undefined, isTty: false });
+  assert.equal(code, 0);
+  assert.equal(out, `${pkg.version}\n`);
+  assert.match(USAGE, /--version +print the package version/);
+});
