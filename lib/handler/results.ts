@@ -1,25 +1,27 @@
 /**
- * Pure decisions about the rows a run prints: their order (each resource after what it depends on,
- * ties in id order, rows of resources outside the plan — prune — last) and the action an apply shows
+ * Pure decisions about the rows a run prints: their order (in id order, each resource preceded by what
+ * it depends on; rows of resources outside the plan — prune — last) and the action an apply shows
  * for a resource that owns nothing in Prism Central itself.
  */
 import type { PlanResource } from "../schema/plan";
 import type { ResourceResult } from "./types";
 
-/** The ids of `resources` in dependency order: each after its dependencies, ties in id order. */
+/**
+ * The ids of `resources` in dependency order: in id order, each preceded by its dependencies (depth
+ * first, in id order); deterministic, linear in resources and edges. Unknown dependencies are ignored;
+ * a cycle (refused at load) cannot loop.
+ */
 export function dependencyOrder(resources: readonly Pick<PlanResource, "id" | "dependsOn">[]): string[] {
-  const deps = new Map(resources.map((r) => [r.id, r.dependsOn.filter((d) => d !== r.id)]));
-  const done = new Set<string>();
+  const deps = new Map(resources.map((r) => [r.id, [...r.dependsOn].sort()]));
+  const seen = new Set<string>();
   const out: string[] = [];
-  // Kahn's algorithm, always taking the smallest ready id, so the order is the same on every machine.
-  const ids = [...deps.keys()].sort();
-  while (out.length < ids.length) {
-    const ready = ids.find((id) => !done.has(id) && deps.get(id)!.every((d) => done.has(d) || !deps.has(d)));
-    // A cycle cannot reach here (plans are checked at load); take the rest in id order rather than loop.
-    const next = ready ?? ids.find((id) => !done.has(id))!;
-    done.add(next);
-    out.push(next);
-  }
+  const visit = (id: string): void => {
+    if (seen.has(id) || !deps.has(id)) return;
+    seen.add(id);
+    for (const d of deps.get(id)!) visit(d);
+    out.push(id);
+  };
+  for (const id of [...deps.keys()].sort()) visit(id);
   return out;
 }
 
@@ -39,13 +41,20 @@ export function orderRows<R extends Pick<ResourceResult, "id">>(rows: readonly R
  * brought it into being. Rows of pools and of anything that planned a change are left as they are.
  */
 export function summaryActions(rows: readonly ResourceResult[], resources: readonly Pick<PlanResource, "id" | "kind" | "dependsOn">[]): ResourceResult[] {
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  const pools = resources.filter((r) => r.kind === "NodePool");
+  const created = new Set(rows.filter((r) => r.action === "create" && r.result === "ok").map((r) => r.id));
+  const byId = new Map(resources.map((r) => [r.id, r]));
+  // The node pools tied to each resource by a dependency, either way.
+  const tied = new Map<string, string[]>();
+  const tie = (a: string, pool: string): void => void (tied.get(a) ?? tied.set(a, []).get(a)!).push(pool);
+  for (const p of resources) {
+    if (p.kind !== "NodePool") continue;
+    for (const d of p.dependsOn) tie(d, p.id);
+  }
+  for (const r of resources) for (const d of r.dependsOn) if (byId.get(d)?.kind === "NodePool") tie(r.id, d);
   return rows.map((row) => {
-    const res = resources.find((r) => r.id === row.id);
+    const res = byId.get(row.id);
     if (!res || res.kind === "NodePool" || row.action !== "no-change" || row.result !== "ok") return row;
-    const tied = pools.filter((p) => p.dependsOn.includes(res.id) || res.dependsOn.includes(p.id));
-    const created = tied.length > 0 && tied.every((p) => byId.get(p.id)?.action === "create" && byId.get(p.id)?.result === "ok");
-    return created ? { ...row, action: "create" } : row;
+    const pools = tied.get(row.id) ?? [];
+    return pools.length > 0 && pools.every((p) => created.has(p)) ? { ...row, action: "create" } : row;
   });
 }

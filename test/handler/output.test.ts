@@ -38,10 +38,10 @@ async function planFile(plan = makePlan(), name = "nutanix-plan.json"): Promise<
   return file;
 }
 
-test("dependencyOrder: each id after its dependencies, ties in id order", () => {
+test("dependencyOrder: in id order, each id preceded by its dependencies", () => {
   const order = dependencyOrder(makePlan().resources);
   assert.deepEqual(order, ["t1/pc", "t1/web/endpoint", "t1/web/cp", "t1/web/md", "t1/web"]);
-  assert.deepEqual(dependencyOrder([{ id: "b", dependsOn: [] }, { id: "a", dependsOn: ["c"] }, { id: "c", dependsOn: [] }]), ["b", "c", "a"]);
+  assert.deepEqual(dependencyOrder([{ id: "b", dependsOn: [] }, { id: "a", dependsOn: ["c"] }, { id: "c", dependsOn: [] }]), ["c", "a", "b"]);
 });
 
 test("summaryActions: an entity-less resource whose pools were all created shows create; a re-apply keeps no-change", () => {
