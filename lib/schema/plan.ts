@@ -124,7 +124,8 @@ const PlanGatewaySpec = PrivateCloudGatewaySpec.extend({
   hostCluster: ResourceId,
   palette: PrivateCloudGatewaySpec.shape.palette.extend({ project: OneLine(256, "a Palette project name"), apiKey: PlanSecret }),
   proxy: PrivateCloudGatewaySpec.shape.proxy.unwrap().extend({
-    noProxy: z.array(OneLine(253, "a no-proxy entry").refine((v) => !/[\s,]/.test(v), { error: "expected one no-proxy entry (a host, domain or CIDR) without spaces or commas" })),
+    // One line each; what an entry may be (one host, domain or CIDR) is the PCG rule's to report.
+    noProxy: z.array(OneLine(253, "a no-proxy entry")),
   }).optional(),
 });
 const Generation = z.string().regex(/^[0-9a-f]{64}$/, { error: "expected a generation: the SHA-256 hex of the canonical spec" });
