@@ -50,8 +50,8 @@ url="$(sed -n 's/^prism-emulator listening on \([^ ]*\).*/\1/p' emu.log)"
 case "$url" in http://127.0.0.1:*) ;; *) echo "FAIL: emulator did not start on loopback: $(cat emu.log)"; exit 1;; esac
 cd cdktf.out/stacks/dc1
 export NUTANIX_USERNAME=admin NUTANIX_PASSWORD='Nutanix/4u'
-npx nutanix-handler apply --plan nutanix-plan.json --endpoint "$url" --quiet
-npx nutanix-handler apply --plan nutanix-plan.json --endpoint "$url" --json --quiet \
+npx --no-install nutanix-handler apply --plan nutanix-plan.json --endpoint "$url" --quiet
+npx --no-install nutanix-handler apply --plan nutanix-plan.json --endpoint "$url" --json --quiet \
   | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{const r=JSON.parse(s);if(r.api.writes!==0){console.error("FAIL: re-apply wrote "+r.api.writes);process.exit(1)}})'
-npx prism-emulator --help >/dev/null
+npx --no-install prism-emulator --help >/dev/null
 echo "installed package: no @internal in .d.ts, peers, synth without the emulator or Prism client, emulator from its subpath, apply and a zero-write re-apply: ok"

@@ -17,7 +17,7 @@ for dir in examples/*/; do
   [ -f "examples/$name/main.ts" ] || continue
   echo "-- $name"
   for run in 1 2; do
-    npx cdktf synth --app "npx tsx examples/$name/main.ts" --output "$work/$name-$run" >"$work/$name-$run.log" 2>&1 || {
+    npx --no-install cdktf synth --app "npx --no-install tsx examples/$name/main.ts" --output "$work/$name-$run" >"$work/$name-$run.log" 2>&1 || {
       cat "$work/$name-$run.log"; echo "FAIL: $name: cdktf synth failed"; exit 1; }
   done
   for stackdir in "$work/$name-1"/stacks/*/; do

@@ -1,6 +1,6 @@
 /**
  * A Palette Private Cloud Gateway on a 3 + 2 node Kubernetes cluster on Nutanix, with kube-vip in front
- * of the API servers and a GPU pool. `npx cdktf synth` runs this file (see cdktf.json).
+ * of the API servers and a GPU pool. `npx --no-install cdktf synth` runs this file (see cdktf.json).
  */
 import { App } from "cdktf";
 import { Credentials, NutanixCluster, NutanixStack, PrismCentralAccount, PrivateCloudGateway, Secret } from "../../lib";

@@ -1,18 +1,21 @@
 /**
- * nutanix-handler: validate | plan | apply | destroy a nutanix-palette-cdk plan against Prism Central.
- * Exit 0 done, 1 failed, 2 bad input (bad plan, unknown resource, bad flags, missing credentials).
+ * nutanix-handler: validate | plan | apply | destroy | status of a nutanix-palette-cdk plan against Prism
+ * Central. Exit 0 done, 1 failed, 2 bad input (bad plan, unknown resource, bad flags, missing credentials);
+ * `plan --detailed-exitcode` exits as `terraform plan -detailed-exitcode` does (Terraform CLI docs,
+ * "Command: plan"): 0 no changes, 1 error, 2 changes.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PLAN_FILE_NAME } from "../schema/plan";
-import { applyPlan, destroyPlan, planDiff, validatePlan, type ApplyOptions, type DestroyOptions } from "./index";
+import { applyPlan, destroyPlan, destroyPreview, loadPlan, planDiff, statusPlan, validatePlan, type ApplyOptions, type DestroyOptions, type PlanResult } from "./index";
 import { errorMessage, HandlerInputError } from "./errors";
 import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
 import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoints";
 import type { RunResult } from "./types";
 import { paletteMain } from "./palette/cli";
+import type { Plan } from "../schema/plan";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -20,7 +23,9 @@ Commands:
   validate   check the plan file (schema, ids, dependencies, generations); no API call
   plan       show what apply would do, per resource: create / update in place / replace / delete / no change
   apply      make Prism Central match the plan (or one --resource), then prune removed resources
-  destroy    delete what --resource owns (superseded --generation: no-op), or with --yes everything of the stack
+  destroy    delete what --resource owns (superseded --generation: no-op), or everything of the stack: it lists
+             what it will delete first, then needs --yes or a "yes" typed at the terminal prompt
+  status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
@@ -33,6 +38,8 @@ Options:
   --insecure                 do not verify the TLS certificate (explicit opt-in)
   --parallelism <n>          concurrent VM writes and task waits (default 10)
   --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
+  --detailed-exitcode        plan: exit 0 when nothing would change, 2 when something would, 1 on any error
+                             (bad input included), as terraform plan -detailed-exitcode does
   --yes                      destroy: confirm deleting everything the stack owns
   --output-dir <dir>         where local output goes: PCG install bundles in <dir>/pcg/<pcg name>/
                              (default: the directory of the plan file)
@@ -50,6 +57,7 @@ Options:
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
+  --version                  print the package version
 
 Environment:
   NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
@@ -57,7 +65,8 @@ Environment:
                              cdktf deploy passes its environment to the local-exec provisioners, so this is how
                              a deploy opts in to the apply-only checks
 
-Exit codes: 0 done, 1 failed (see the summary), 2 bad input.`;
+Exit codes: 0 done, 1 failed (see the summary), 2 bad input (plan --detailed-exitcode: 0 no changes, 2 changes,
+1 error).`;
 
 /** The CLI's options (node:util parseArgs). */
 const CLI_OPTIONS = {
@@ -79,7 +88,9 @@ const CLI_OPTIONS = {
   "endpoint-readiness": { type: "string" },
   "check-reachability": { type: "boolean" },
   "allow-external-probes": { type: "boolean" },
+  "detailed-exitcode": { type: "boolean" },
   help: { type: "boolean", short: "h" },
+  version: { type: "boolean" },
 } as const;
 
 /** Flags appended to every `apply` from NPC_APPLY_FLAGS (whitespace-separated; no quoting). */
@@ -95,7 +106,7 @@ export function applyFlagsFromEnv(argv: readonly string[], env: NodeJS.ProcessEn
   return command === "apply" ? [...argv, ...extra.split(/\s+/)] : [...argv];
 }
 
-const COMMANDS = ["validate", "plan", "apply", "destroy"] as const;
+const COMMANDS = ["validate", "plan", "apply", "destroy", "status"] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The nearest plan file: ./nutanix-plan.json, else the single one under ./cdktf.out/stacks/. */
@@ -116,6 +127,19 @@ interface Io {
   stderr: (text: string) => void;
   isTty: boolean;
   tty?: { write(text: string): void };
+  /** Asks a question at the terminal and resolves to the answer; absent when stdin is not a terminal. */
+  prompt?: (question: string) => Promise<string>;
+}
+
+/** A question on stderr, the answer from stdin (a terminal). */
+async function askTerminal(question: string): Promise<string> {
+  const readline = await import("node:readline/promises");
+  const rl = readline.createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return await rl.question(question);
+  } finally {
+    rl.close();
+  }
 }
 
 const defaultIo = (): Io => ({
@@ -123,6 +147,7 @@ const defaultIo = (): Io => ({
   stderr: (t) => process.stderr.write(t),
   isTty: process.stderr.isTTY === true,
   tty: process.stderr,
+  ...(process.stdin.isTTY === true ? { prompt: askTerminal } : {}),
 });
 
 /** The programmatic options a command line stands for (run settings still to be checked by RunSettingsSchema). */
@@ -136,6 +161,8 @@ export type ParsedCli =
       readonly command: Command;
       readonly json: boolean;
       readonly quiet: boolean;
+      /** `plan --detailed-exitcode`: 0 no changes, 2 changes, 1 error. */
+      readonly detailedExitcode: boolean;
       /** `--plan`, or undefined to look for the nearest plan file. */
       readonly planFile: string | undefined;
       readonly options: CliOptions;
@@ -154,6 +181,7 @@ type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: tr
 function checkFlagCombinations(cmd: Command, v: Values): void {
   if (v.generation !== undefined && cmd !== "destroy") throw new HandlerInputError("--generation is for destroy only");
   if (v.yes && cmd !== "destroy") throw new HandlerInputError("--yes is for destroy only");
+  if (v["detailed-exitcode"] && cmd !== "plan") throw new HandlerInputError("--detailed-exitcode is for plan only");
   for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes"] as const) {
     if (v[flag] !== undefined && cmd !== "apply") throw new HandlerInputError(`--${flag} is for apply only`);
   }
@@ -196,14 +224,54 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v.generation !== undefined ? { generation: v.generation } : {}),
     ...(v.yes ? { yes: true } : {}),
   };
-  return { help: false, command: cmd, json: v.json === true, quiet: v.quiet === true, planFile: v.plan, options };
+  return { help: false, command: cmd, json: v.json === true, quiet: v.quiet === true, detailedExitcode: v["detailed-exitcode"] === true, planFile: v.plan, options };
 }
 
 /** A command line that is not one command: the usage text follows the message. */
 class CliUsageError extends Error {}
 
+type Parsed = Extract<ParsedCli, { help: false }>;
+type RunOpts = CliOptions & { plan: string; log?: (line: string) => void; tty?: { write(text: string): void } };
+
+/**
+ * `destroy` of the whole stack: with --yes it goes ahead; at a terminal it lists what Prism Central holds
+ * for the stack (reads only) and asks, as `terraform destroy` does ("Only 'yes' will be accepted", Terraform
+ * CLI docs, "Command: destroy"); with neither it refuses before any API call, listing what the plan owns.
+ * Resolves to the exit code when it stops, undefined to go ahead.
+ */
+async function confirmDestroy(p: Parsed, opts: RunOpts, io: Io): Promise<number | undefined> {
+  if (p.options.resource !== undefined || p.options.yes === true) return undefined;
+  if (!io.prompt) {
+    const owned = describePlanOwnership(loadPlan(opts.plan));
+    throw new HandlerInputError(`destroy without --resource deletes everything stack ${owned.stack} owns in Prism Central, and there is no terminal to ask: pass --yes to confirm. It would delete:\n${owned.lines.join("\n")}`);
+  }
+  const preview = await destroyPreview(opts);
+  io.stderr(`${preview.text}\n`);
+  const answer = await io.prompt(`Delete everything stack ${preview.stack} owns? Only 'yes' will be accepted: `);
+  if (answer.trim() === "yes") return undefined;
+  io.stderr("destroy cancelled: nothing was deleted\n");
+  return 1;
+}
+
+/** What the plan's resources own, from the plan alone (no API call): one line per resource. */
+function describePlanOwnership(plan: Plan): { stack: string; lines: string[] } {
+  const lines = plan.resources.map((r) =>
+    r.kind === "NodePool"
+      ? `  - ${r.id} (NodePool): ${r.spec.replicas} VM(s) ${r.spec.clusterName}-${r.spec.name}-<n>`
+      : `  - ${r.id} (${r.kind})`,
+  );
+  lines.push("  - and every VM the stack owns under resource ids no longer in the plan");
+  return { stack: plan.metadata.stack, lines };
+}
+
+/** The exit code of a plan run under --detailed-exitcode (errors are 1 there; 2 means changes). */
+function detailedExitCode(r: PlanResult): number {
+  if (!r.ok) return 1;
+  return r.diffs.some((d) => d.action !== "no-change") ? 2 : 0;
+}
+
 /** Runs one parsed command; resolves to the exit code. */
-async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promise<number> {
+async function runCommand(p: Parsed, io: Io): Promise<number> {
   const log = p.quiet ? undefined : (line: string): void => io.stderr(`${line}\n`);
   // The run settings go through the one schema the API uses, before the plan is read.
   parseRunSettings(p.options);
@@ -212,29 +280,55 @@ async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promi
   if (p.command === "validate") {
     const r = validatePlan(planFile);
     if (p.json) print(r);
-    else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n`);
+    else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n${r.warnings.map((w) => `warning: ${w}\n`).join("")}`);
     return 0;
   }
-  const opts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
+  const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
   let result: RunResult;
-  if (p.command === "plan") {
+  if (p.command === "status") {
+    const r = await statusPlan(opts);
+    if (p.json) print(r);
+    else io.stdout(`${r.text}\n`);
+    result = r;
+  } else if (p.command === "plan") {
     const r = await planDiff(opts);
     if (p.json) print(r);
     else io.stdout(`${r.text}\n`);
+    if (p.detailedExitcode) {
+      reportFailures(r, io);
+      return detailedExitCode(r);
+    }
     result = r;
   } else if (p.command === "apply") {
     result = await applyPlan(opts);
     if (p.json) print(result);
     else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
   } else {
-    result = await destroyPlan(opts);
+    const stop = await confirmDestroy(p, opts, io);
+    if (stop !== undefined) return stop;
+    result = await destroyPlan({ ...opts, ...(p.options.resource === undefined ? { yes: true } : {}) });
     if (p.json) print(result);
     else if (!log) io.stderr(`${result.noop ?? summaryTable(result.resources)}\n`);
   }
-  if (!result.ok) {
-    for (const r of result.resources.filter((x) => x.result === "failed")) io.stderr(`error: ${r.id}: ${r.error ?? "failed"}\n`);
-  }
+  reportFailures(result, io);
   return result.exitCode;
+}
+
+function reportFailures(result: RunResult, io: Io): void {
+  if (result.ok) return;
+  for (const r of result.resources.filter((x) => x.result === "failed")) io.stderr(`error: ${r.id}: ${r.error ?? "failed"}\n`);
+}
+
+/** This package's version, from the nearest package.json named nutanix-palette-cdk above this file. */
+export function packageVersion(from: string = __dirname): string {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "package.json");
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, "utf8")) as { name?: unknown; version?: unknown };
+      if (pkg.name === "nutanix-palette-cdk" && typeof pkg.version === "string") return pkg.version;
+    }
+    if (path.dirname(dir) === dir) return "unknown";
+  }
 }
 
 /** Runs the CLI: parse (pure) → validated options → run. Resolves to the exit code. */
@@ -242,12 +336,18 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   if (argv[0] === "palette") return paletteMain(argv.slice(1), io);
   let parsed: ParsedCli;
   const json = argv.includes("--json");
+  if (argv.includes("--version")) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
+  // Under --detailed-exitcode, 2 means "changes": every error, bad input included, is 1 (as terraform).
+  const inputCode: 1 | 2 = argv.includes("--detailed-exitcode") ? 1 : 2;
   try {
     parsed = parseCli(applyFlagsFromEnv(argv));
   } catch (e) {
-    if (e instanceof HandlerInputError) return reportInputError(e, json, io);
+    if (e instanceof HandlerInputError) return reportInputError(e, json, io, inputCode);
     io.stderr(`nutanix-handler: ${errorMessage(e)}\n\n${USAGE}\n`);
-    return 2;
+    return inputCode;
   }
   if (parsed.help) {
     io.stdout(`${USAGE}\n`);
@@ -256,7 +356,7 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   try {
     return await runCommand(parsed, io);
   } catch (e) {
-    if (e instanceof HandlerInputError) return reportInputError(e, parsed.json, io);
+    if (e instanceof HandlerInputError) return reportInputError(e, parsed.json, io, inputCode);
     const msg = errorMessage(e);
     if (parsed.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 1, error: msg }, null, 2)}\n`);
     io.stderr(`nutanix-handler: ${msg}\n`);
@@ -264,8 +364,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   }
 }
 
-function reportInputError(e: HandlerInputError, json: boolean, io: Io): number {
-  if (json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 2, error: e.message }, null, 2)}\n`);
+function reportInputError(e: HandlerInputError, json: boolean, io: Io, code: 1 | 2 = 2): number {
+  if (json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: e.message }, null, 2)}\n`);
   io.stderr(`nutanix-handler: ${e.message}\n`);
-  return 2;
+  return code;
 }

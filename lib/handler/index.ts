@@ -10,14 +10,19 @@
  * The orchestrator never asks which kind a resource is: each kind's reconciler (reconcilers/index.ts)
  * plans, applies, destroys locally and explains a skip.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { RetryOptions } from "../prism/client";
+import { planReferences, resolveFilePaths, unresolvedReferences } from "../plan/references";
 import { loadPlanFile, parsePlan } from "../plan/load";
 import type { Plan, PlanResource } from "../schema/plan";
-import { ValidationError } from "../schema/validation";
+import { ValidationError, type ValidationIssue } from "../schema/validation";
 import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
 import { PlanIndex } from "./plan-index";
+import { orderRows, summaryActions } from "./results";
+import { formatStatus, statusView, type StatusView } from "./status-view";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
@@ -39,6 +44,8 @@ export * as ownership from "./ownership";
 export { DEFAULT_ENDPOINT_TIMEOUT_S, detectEmulator, tcpConnect, waitUntil, type EndpointPoll, type EndpointReadinessMode } from "./endpoints";
 export { BUNDLE_FILE_NAMES, bundleDirOf, removeBundle, writeBundle } from "./bundle-files";
 export { paletteLeftovers } from "./reconcilers/private-cloud-gateway";
+export { formatStatus, statusView, type StatusCluster, type StatusPool, type StatusView, type StatusVm } from "./status-view";
+export { dependencyOrder, orderRows, summaryActions } from "./results";
 
 /** Options shared by every command. */
 export interface HandlerOptions extends TargetOptions {
@@ -105,14 +112,43 @@ export interface PlanResult extends RunResult {
   readonly text: string;
 }
 
-/** Loads and checks a plan; any problem is a HandlerInputError listing every issue. */
+/**
+ * Loads and checks a plan; any problem is a HandlerInputError listing every issue. A plan file's
+ * relative file references (Credentials.fromFile, Secret.fromFile) resolve from the file's directory,
+ * where synth recorded them relative to, not from the working directory (Terraform runs the handler in
+ * the stack directory, a user anywhere).
+ */
 export function loadPlan(plan: Plan | string): Plan {
   try {
-    return typeof plan === "string" ? loadPlanFile(plan) : parsePlan(plan);
+    return typeof plan === "string" ? resolveFilePaths(loadPlanFile(plan), path.dirname(path.resolve(plan))) : parsePlan(plan);
   } catch (e) {
     if (e instanceof ValidationError) throw new HandlerInputError(e.message);
     throw e;
   }
+}
+
+const readable = (file: string): boolean => {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return fs.statSync(file).isFile();
+  } catch {
+    return false;
+  }
+};
+
+/** The references of `resources` that do not resolve (relative paths are absolute by now: loadPlan). */
+function referenceIssues(resources: readonly PlanResource[], env: NodeJS.ProcessEnv | undefined): ValidationIssue[] {
+  return unresolvedReferences(planReferences(resources), env ?? process.env, readable, process.cwd());
+}
+
+/**
+ * Every environment variable and file the resources in scope read at apply time must resolve before the
+ * first API call: a HandlerInputError names each missing variable (never a value) or unreadable file.
+ * The account's credentials are left to the target (an override such as --credentials-file may replace them).
+ */
+function requireReferences(plan: Plan, scope: readonly PlanResource[], env: NodeJS.ProcessEnv | undefined): void {
+  const issues = referenceIssues(scope.filter((r) => r.kind !== "PrismCentralAccount"), env);
+  if (issues.length > 0) throw new HandlerInputError(new ValidationError(issues, `plan of stack ${plan.metadata.stack}: unresolved references`).message);
 }
 
 function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
@@ -124,10 +160,14 @@ function scopeOf(plan: Plan, resource: string | undefined): PlanResource[] {
   return [r];
 }
 
-/** Validates a plan file or object (no API call). */
-export function validatePlan(plan: Plan | string): RunResult {
+/**
+ * Validates a plan file or object (no API call). References that do not resolve in `env` are reported as
+ * warnings (validate also runs where the secrets are not, e.g. in CI); plan and apply refuse them.
+ */
+export function validatePlan(plan: Plan | string, env?: NodeJS.ProcessEnv): RunResult {
   const t0 = Date.now();
   const p = loadPlan(plan);
+  const warnings = referenceIssues(p.resources, env).map((i) => `${i.path}: ${i.field}: ${i.message}`);
   return {
     command: "validate",
     stack: p.metadata.stack,
@@ -136,7 +176,7 @@ export function validatePlan(plan: Plan | string): RunResult {
     resources: p.resources.map((r) => ({ id: r.id, kind: r.kind, action: "verify", result: "ok", ms: 0, detail: `generation ${r.generation.slice(0, 12)}` })),
     ms: Date.now() - t0,
     api: { requests: 0, writes: 0, retries: 0 },
-    warnings: [],
+    warnings,
   };
 }
 
@@ -157,6 +197,8 @@ async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResul
 export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
+  parseRunSettings(opts);
+  requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, false);
   const diffs: ResourceDiff[] = [];
   const rows: ResourceResult[] = [];
@@ -176,8 +218,9 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
     }
   }
   if (s.settings.prune) await pruneDiffs(s, diffs, rows);
-  const result = finishSession(s, "plan", rows);
-  return { ...result, diffs, text: formatPlan(diffs) };
+  const result = finishSession(s, "plan", orderRows(rows, plan.resources));
+  const ordered = orderRows(diffs, plan.resources);
+  return { ...result, diffs: ordered, text: formatPlan(ordered) };
 }
 
 /** The first failure behind a skipped node, followed through "dependency X failed/was skipped". */
@@ -198,16 +241,14 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
   const diff = p ? { diff: p.diff } : {};
   if (o.status === "ok") {
     const out = o.value.outcome;
-    s.progress.action(r.id, `ok: ${o.value.detail}`, o.ms);
     return { id: r.id, kind: r.kind, action, result: "ok", ms: o.ms, detail: o.value.detail, ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
   }
   if (o.status === "failed") {
     const out = o.error instanceof ResourceApplyError ? o.error.outcome : undefined;
-    s.progress.action(r.id, `FAILED: ${errorMessage(o.error).split("\n").join("; ")}`, o.ms);
     return { id: r.id, kind: r.kind, action, result: "failed", ms: o.ms, error: errorMessage(o.error), ...(out ? { created: [...out.created], updated: [...out.updated], deleted: [...out.deleted] } : {}), ...diff };
   }
   const reason = skipReason(r, o.reason, () => rootCause(outcomes, r.id));
-  s.progress.action(r.id, `skipped: ${reason}`);
+  s.progress.settled(r.id, `skipped: ${reason}`);
   return { id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason };
 }
 
@@ -215,26 +256,36 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
 export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
   const scope = scopeOf(plan, opts.resource);
+  parseRunSettings(opts);
+  // A whole-plan apply checks every reference first; `apply --resource` (one local-exec of the bridge)
+  // leaves its resource's references to that resource's reconciler, which fails the resource with the reason.
+  if (opts.resource === undefined) requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, true);
   const { services, progress } = s;
   // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
   if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
   const planned = new Map<string, Planned>();
+  progress.setTotal(scope.length);
   const outcomes = await runGraph(scope, async (r) => {
     progress.start(r.id);
+    const t0 = Date.now();
     try {
       const p = await planResource(services, r);
       planned.set(r.id, p);
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
       services.readiness.markApplied(r.id);
+      progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
       return applied;
+    } catch (e) {
+      progress.settled(r.id, `FAILED: ${errorMessage(e).split("\n").join("; ")}`, Date.now() - t0);
+      throw e;
     } finally {
       progress.finish(r.id);
     }
   });
-  const rows = scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes));
+  const rows = summaryActions(orderRows(scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes)), plan.resources), plan.resources);
   if (s.settings.prune) {
     try {
       for (const g of await orphanGroups(services)) {
@@ -318,4 +369,53 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;
+}
+
+/** The result of `status`: the run result (reads only) plus the view. */
+export interface StatusResult extends RunResult {
+  readonly status: StatusView;
+  /** The readable table. */
+  readonly text: string;
+}
+
+/** Lists the stack's clusters, pools, VMs, their IPs and power state, as Prism Central has them. Reads only. */
+export async function statusPlan(opts: HandlerOptions): Promise<StatusResult> {
+  const plan = loadPlan(opts.plan);
+  const s = openSession(opts, plan, false);
+  try {
+    const inv = await s.services.inventory();
+    const view = statusView(plan, inv.ownedByStack(s.services.stack));
+    const result = finishSession(s, "status", []);
+    return { ...result, status: view, text: formatStatus(view) };
+  } catch (e) {
+    const result = finishSession(s, "status", [{ id: "(status)", kind: "status", action: "verify", result: "failed", ms: 0, error: errorMessage(e) }]);
+    const view: StatusView = { stack: plan.metadata.stack, clusters: [], vmCount: 0 };
+    return { ...result, status: view, text: `status FAILED: ${errorMessage(e)}` };
+  }
+}
+
+/** What `destroy` of the whole stack would delete: per resource, the names of its VMs. */
+export interface DestroyPreview {
+  readonly stack: string;
+  readonly resources: readonly { readonly id: string; readonly kind: string; readonly vms: readonly string[] }[];
+  readonly vmCount: number;
+  /** The readable list. */
+  readonly text: string;
+}
+
+/** Lists what `destroy --yes` would delete (reads only: the VM list and the running creates). */
+export async function destroyPreview(opts: HandlerOptions): Promise<DestroyPreview> {
+  const plan = loadPlan(opts.plan);
+  const s = openSession(opts, plan, false);
+  try {
+    const groups = await ownedGroups(s.services, true);
+    const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
+    const resources = orderRows(groups.map((g) => ({ id: g.id, kind: kindOf(g.hash), vms: g.vms.map((v) => v.spec?.name ?? v.status?.name ?? v.metadata.uuid ?? "?").sort() })), plan.resources);
+    const vmCount = resources.reduce((n, r) => n + r.vms.length, 0);
+    const lines = resources.map((r) => `  - ${r.id} (${r.kind}): ${r.vms.join(", ")}`);
+    const text = vmCount === 0 ? `destroy: stack ${plan.metadata.stack} owns no VM in Prism Central; nothing to delete` : [`destroy would delete ${vmCount} VM(s) of stack ${plan.metadata.stack}:`, ...lines].join("\n");
+    return { stack: plan.metadata.stack, resources, vmCount, text };
+  } finally {
+    finishSession(s, "destroy", []);
+  }
 }

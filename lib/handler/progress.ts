@@ -26,6 +26,21 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** Widest DETAIL cell of the summary table, in characters. */
+export const DETAIL_WIDTH = 100;
+
+/**
+ * One table cell of at most `width` characters: the first line of `text`, ending with `…` when
+ * anything (the rest of the line, or further lines) was cut.
+ */
+export function cell(text: string, width: number = DETAIL_WIDTH): string {
+  const lines = text.split("\n");
+  const first = lines[0]!;
+  const cut = first.length > width || lines.slice(1).some((l) => l.trim() !== "");
+  if (!cut) return first;
+  return `${[...first].slice(0, width - 1).join("").trimEnd()}…`;
+}
+
 /** The summary table of a run. */
 export function summaryTable(results: readonly ResourceResult[]): string {
   const rows = results.map((r) => [
@@ -33,7 +48,7 @@ export function summaryTable(results: readonly ResourceResult[]): string {
     r.action,
     r.result === "ok" ? "ok" : r.result === "skipped" ? "skipped" : "FAILED",
     r.result === "skipped" ? "-" : formatMs(r.ms),
-    (r.error ?? r.detail ?? "").split("\n")[0]!.slice(0, 100),
+    cell(r.error ?? r.detail ?? ""),
   ]);
   return formatTable(["RESOURCE", "ACTION", "RESULT", "TIME", "DETAIL"], rows);
 }
@@ -44,6 +59,8 @@ export class Progress {
   private live = "";
   private readonly running = new Set<string>();
   private done = 0;
+  private resourcesDone = 0;
+  private total = 0;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -71,7 +88,7 @@ export class Progress {
   private redraw(): void {
     if (!this.tty) return;
     const names = [...this.running];
-    const text = names.length === 0 ? "" : `… ${formatMs(Date.now() - this.t0)}  ${this.done} VM step(s) done; running: ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` +${names.length - 3}` : ""}`;
+    const text = names.length === 0 ? "" : `… ${formatMs(Date.now() - this.t0)}  ${this.total ? `${this.resourcesDone}/${this.total} resources, ` : ""}${this.done} VM step(s) done; running: ${names.slice(0, 3).join(", ")}${names.length > 3 ? ` +${names.length - 3}` : ""}`;
     this.tty.write(`\r\x1b[2K${text.slice(0, 160)}`);
     this.live = text;
   }
@@ -82,6 +99,17 @@ export class Progress {
     this.sink.line(`${this.stamp()} ${resourceId}: ${text}${ms !== undefined ? ` (${formatMs(ms)})` : ""}`);
     if (ms !== undefined) this.done++;
     if (this.tty) this.redraw();
+  }
+
+  /** How many resources this run settles (the `n` of `k/n`). */
+  setTotal(total: number): void {
+    this.total = total;
+  }
+
+  /** The final line of a resource (ok, failed or skipped), counted: `… [k/n]`. */
+  settled(resourceId: string, text: string, ms?: number): void {
+    this.resourcesDone++;
+    this.action(resourceId, `${text}${this.total ? ` [${this.resourcesDone}/${this.total}]` : ""}`, ms);
   }
 
   /** A free line (warnings, headings). */

@@ -6,11 +6,14 @@
 /** What happens to a resource. */
 export type ResourceAction = "create" | "update" | "replace" | "delete" | "no-change";
 
+/** A field's value as `--json` prints it: numbers as numbers, booleans as booleans. */
+export type FieldValue = string | number | boolean;
+
 /** One field that differs: `from` is what Prism Central has, `to` what the plan wants. */
 export interface FieldChange {
   readonly field: string;
-  readonly from?: string;
-  readonly to?: string;
+  readonly from?: FieldValue;
+  readonly to?: FieldValue;
 }
 
 /** One VM-level step of a node pool (or of a prune/destroy). */
@@ -65,7 +68,7 @@ export interface ResourceResult {
 
 /** What a command returns (and `--json` prints). */
 export interface RunResult {
-  readonly command: "validate" | "plan" | "apply" | "destroy";
+  readonly command: "validate" | "plan" | "apply" | "destroy" | "status";
   readonly stack: string;
   readonly ok: boolean;
   /** 0 ok, 1 failed. (Bad input throws HandlerInputError instead: exit 2.) */

@@ -5,7 +5,8 @@
  */
 export { canonicalJson, generationOf, sortDeep, stableStringify } from "./canonical";
 export type { JsonValue } from "./canonical";
-export { parsePlan, loadPlanFile, checkPlanIntegrity, findCycle } from "./load";
+export { parsePlan, loadPlanFile, checkPlanIntegrity, findCycle, invalidUtf8Offset, jsonDepth } from "./load";
+export { mapFilePaths, planReferences, recordedPath, resolveFilePaths, unresolvedReferences, type PlanReference } from "./references";
 export { PlanIndex } from "./plan-index";
 export { planRules, registerPlanRule, runPlanRules, type PlanRule } from "./rules";
 export { validateResources, PLAN_RULES, MAX_HOSTNAME_LENGTH } from "./validate";

@@ -4,7 +4,7 @@
  * and nothing is sent to Prism Central for a plan that fails here.
  */
 import { readFileSync } from "node:fs";
-import { Plan, type PlanResource } from "../schema/plan";
+import { MAX_PLAN_DEPTH, Plan, type PlanResource } from "../schema/plan";
 import { issuesFromZod, ValidationError, type ValidationIssue } from "../schema/validation";
 import { generationOf } from "./canonical";
 
@@ -76,14 +76,61 @@ export function parsePlan(data: unknown, source = "plan"): Plan {
   return result.data;
 }
 
+/**
+ * The deepest nesting of arrays and objects in JSON text (brackets inside strings do not count); stops
+ * counting once past `limit`, so a hostile file costs one pass and no recursion.
+ */
+export function jsonDepth(text: string, limit: number = Number.MAX_SAFE_INTEGER): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > max) max = depth;
+      if (max > limit) return max;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return max;
+}
+
+/** The byte offset of the first byte sequence that is not UTF-8, or -1 when all of it is. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    return -1;
+  } catch {
+    const again = Buffer.from(Buffer.from(bytes).toString("utf8"), "utf8");
+    let i = 0;
+    while (i < bytes.length && i < again.length && bytes[i] === again[i]) i++;
+    return i;
+  }
+}
+
+/** Decodes a plan file's bytes: UTF-8 (a BOM is dropped), at most MAX_PLAN_DEPTH levels deep. */
+function planText(file: string, bytes: Buffer): string {
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) throw new ValidationError([{ path: file, field: "", message: `expected UTF-8 text, found an invalid byte sequence at byte ${bad}` }], `${file} is not UTF-8`);
+  const text = bytes.toString("utf8").replace(/^\uFEFF/, "");
+  const depth = jsonDepth(text, MAX_PLAN_DEPTH);
+  if (depth > MAX_PLAN_DEPTH) throw new ValidationError([{ path: file, field: "", message: `expected JSON nested at most ${MAX_PLAN_DEPTH} levels deep, found more than ${MAX_PLAN_DEPTH}` }], `${file} is nested too deeply`);
+  return text;
+}
+
 /** Reads and checks a plan file; errors name the file. */
 export function loadPlanFile(file: string): Plan {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = readFileSync(file, "utf8");
+    bytes = readFileSync(file);
   } catch (e) {
     throw new ValidationError([{ path: file, field: "", message: `cannot read the plan file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}` }], "no plan");
   }
+  const text = planText(file, bytes);
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -6,15 +6,18 @@
  * PaletteCluster spec carries) is no resource of its own. The PCG and Palette rules are registered
  * here, where the tree is collected (the plan layer does not know them).
  */
+import * as path from "node:path";
+import { App } from "cdktf";
 import type { IConstruct } from "constructs";
 import { findStack } from "../constructs/internal";
 import { NutanixResource } from "../constructs/resource";
 import { generationOf, sortDeep } from "../plan/canonical";
-import { checkPlanIntegrity } from "../plan/load";
+import { parsePlan } from "../plan/load";
+import { mapFilePaths, recordedPath } from "../plan/references";
 import { registerPlanRule } from "../plan/rules";
 import { validateResources } from "../plan/validate";
-import { Plan, PLAN_API_VERSION, type PlanResource } from "../schema/plan";
-import { issuesFromZod, type ValidationIssue } from "../schema/validation";
+import { PLAN_API_VERSION, type Plan, type PlanResource } from "../schema/plan";
+import { ValidationError, type ValidationIssue } from "../schema/validation";
 import { PALETTE_PLAN_RULES } from "./palette-rules";
 import { PCG_PLAN_RULE } from "./pcg-rule";
 
@@ -81,15 +84,36 @@ function toResource(stack: IConstruct, r: NutanixResource, absorbers: Absorbers,
     }
     deps.add(dep.resourceId);
   }
-  const spec = sortDeep(r._renderSpec());
+  const spec = sortDeep(recordFilePaths(stack, r._renderSpec()));
   return { id: r.resourceId, kind: r._planKind(), dependsOn: [...deps].sort(byString), spec, generation: generationOf(spec) } as PlanResource;
 }
 
-/** The plan must parse against its own schema; a failure here is a bug of this library, reported as such. */
-function selfCheck(plan: Plan): ValidationIssue[] {
-  const parsed = Plan.safeParse(plan);
-  if (!parsed.success) {
-    return issuesFromZod(plan.metadata.stack, parsed.error).map((i) => ({ ...i, message: `internal error, the plan does not match its schema: ${i.message}` }));
+/**
+ * File references as the plan records them: a relative path the program wrote (relative to its working
+ * directory, where cdktf runs it) becomes relative to the stack's synth directory, where the plan file
+ * lies and Terraform runs the handler; the handler resolves it from the plan file's directory.
+ */
+function recordFilePaths<T>(stack: IConstruct, spec: T): T {
+  let planDir: string;
+  try {
+    planDir = path.resolve(App.of(stack).outdir, "stacks", stack.node.id);
+  } catch {
+    return spec;
   }
-  return checkPlanIntegrity(plan);
+  return mapFilePaths(spec, (p) => recordedPath(p, process.cwd(), planDir));
+}
+
+/**
+ * The plan must parse against its own schema, which holds a plan file as untrusted input: construct ids
+ * with whitespace or shell metacharacters (the props do not see ids) are refused here, at synth, with the
+ * rule a plan file is held to.
+ */
+function selfCheck(plan: Plan): ValidationIssue[] {
+  try {
+    parsePlan(plan, plan.metadata.stack);
+    return [];
+  } catch (e) {
+    if (!ValidationError.isValidationError(e)) throw e;
+    return e.issues.map((i) => ({ ...i, message: `the plan would not pass the checks a plan file is held to: ${i.message}` }));
+  }
 }

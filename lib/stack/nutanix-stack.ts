@@ -117,12 +117,31 @@ export class NutanixStack extends TerraformStack {
 
   /** Validates the plan and emits the bridge once, before cdktf resolves the stack. */
   public override prepareStack(): void {
-    if (!this.bridgedPlan) {
-      const plan = this.toPlan();
-      emitBridge(this, plan, { handler: this.handlerPath, resourceType: this.terraformResource });
-      this.bridgedPlan = plan;
-    }
+    this.emitBridgeOnce();
     super.prepareStack();
+  }
+
+  /**
+   * The stack as Terraform JSON, the bridge included. cdktf's `Testing.synth(stack)` and
+   * `Testing.fullSynth(stack)` call `toTerraform()` (through the stack synthesizer) without
+   * `app.synth()`'s `prepareStack()` (cdktf `lib/testing/index.ts`), so the bridge is emitted here too.
+   */
+  public override toTerraform(): unknown {
+    this.emitBridgeOnce();
+    return super.toTerraform();
+  }
+
+  /** The stack as HCL, the bridge included (`Testing.synthHcl`; see {@link NutanixStack.toTerraform}). */
+  public override toHclTerraform(): ReturnType<TerraformStack["toHclTerraform"]> {
+    this.emitBridgeOnce();
+    return super.toHclTerraform();
+  }
+
+  private emitBridgeOnce(): void {
+    if (this.bridgedPlan) return;
+    const plan = this.toPlan();
+    emitBridge(this, plan, { handler: this.handlerPath, resourceType: this.terraformResource });
+    this.bridgedPlan = plan;
   }
 
   /** Runs every validation of the tree and throws one ValidationError listing all problems. */

@@ -40,7 +40,7 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const notes = [
       `${spec.replicas} × ${m.vcpuSockets}×${m.vcpusPerSocket} vCPU, ${m.memoryMiB} MiB, ${m.systemDiskMiB} MiB disk from ${t.resolved.imageName} on ${t.resolved.clusterName}/${t.resolved.subnets.map((x) => x.name).join(",")}; spec ${t.specHash.slice(0, 12)}`,
     ];
-    const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: String(decision.current), to: String(spec.replicas) }] : [];
+    const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
     return { diff: { id: res.id, kind: res.kind, action: decision.action, changes, vms: decision.vmChanges, notes, errors }, observation: o, decision };
   },

@@ -91,7 +91,7 @@ export function immutableChanges(vm: VmEntity, r: ResolvedMachine, res: NodePool
   if (canonicalJson(a.subnets) !== canonicalJson(want)) out.push({ field: "subnets", from: a.subnets.join(",") || "none", to: r.subnets.map((s) => s.name).join(",") });
   if (a.bootType !== m.bootType) out.push({ field: "boot_type", from: a.bootType, to: m.bootType });
   if (a.gpus !== canonicalJson(r.gpuList)) out.push({ field: "gpu_list", from: a.gpus, to: canonicalJson(r.gpuList) });
-  if (a.diskMiB !== undefined && a.diskMiB > m.systemDiskMiB) out.push({ field: "disk_size_mib (shrink)", from: String(a.diskMiB), to: String(m.systemDiskMiB) });
+  if (a.diskMiB !== undefined && a.diskMiB > m.systemDiskMiB) out.push({ field: "disk_size_mib (shrink)", from: a.diskMiB, to: m.systemDiskMiB });
   const boot = categoriesOf(vm)[CATEGORY_KEYS.boot];
   if (boot !== bootHash.slice(0, 12)) out.push({ field: "bootstrap inputs (kubernetes version, endpoint, labels, taints)", from: boot ?? "unknown", to: bootHash.slice(0, 12) });
   return out;
@@ -102,10 +102,10 @@ export function mutableChanges(vm: VmEntity, res: NodePoolResource, categories: 
   const a = actualOf(vm);
   const m = res.spec.machine;
   const out: FieldChange[] = [];
-  if (a.sockets !== m.vcpuSockets) out.push({ field: "num_sockets", from: String(a.sockets), to: String(m.vcpuSockets) });
-  if (a.vcpus !== m.vcpusPerSocket) out.push({ field: "num_vcpus_per_socket", from: String(a.vcpus), to: String(m.vcpusPerSocket) });
-  if (a.memory !== m.memoryMiB) out.push({ field: "memory_size_mib", from: String(a.memory), to: String(m.memoryMiB) });
-  if (a.diskMiB !== undefined && a.diskMiB < m.systemDiskMiB) out.push({ field: "disk_size_mib (grow)", from: String(a.diskMiB), to: String(m.systemDiskMiB) });
+  if (a.sockets !== m.vcpuSockets) out.push({ field: "num_sockets", from: a.sockets, to: m.vcpuSockets });
+  if (a.vcpus !== m.vcpusPerSocket) out.push({ field: "num_vcpus_per_socket", from: a.vcpus, to: m.vcpusPerSocket });
+  if (a.memory !== m.memoryMiB) out.push({ field: "memory_size_mib", from: a.memory, to: m.memoryMiB });
+  if (a.diskMiB !== undefined && a.diskMiB < m.systemDiskMiB) out.push({ field: "disk_size_mib (grow)", from: a.diskMiB, to: m.systemDiskMiB });
   if (a.power !== "ON") out.push({ field: "power_state", from: a.power ?? "unknown", to: "ON" });
   const have = categoriesOf(vm);
   for (const [k, v] of Object.entries(categories)) {
