@@ -108,7 +108,7 @@ const PlanClusterSpec = NutanixClusterSpec.extend({
 const PlanKubeVipSpec = KubeVipEndpointSpec.extend({
   account: ResourceId,
   clusterName: DnsLabel,
-  interface: z.string().min(1).max(15, { error: "expected a network interface name of at most 15 characters" }).regex(/^[A-Za-z0-9_.:-]+$/, { error: "expected a network interface name such as ens3" }).optional(),
+  interface: z.string().min(1).max(15, { error: "expected a network interface name of at most 15 characters" }).regex(/^[A-Za-z0-9_.:-]+$/, { error: "expected a network interface name such as eth0 or ens3" }).optional(),
   bgp: KubeVipEndpointSpec.shape.bgp.unwrap().extend({
     peers: z.array(KubeVipEndpointSpec.shape.bgp.unwrap().shape.peers.element.extend({ password: PlanSecret.optional() })),
   }).optional(),
