@@ -271,9 +271,9 @@ function supersededNoop(opts: DestroyOptions, plan: Plan, t0: number): RunResult
 }
 
 /** Each destroyed resource's local step (its reconciler's `destroy`), merged into its row. */
-function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): void {
+async function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): Promise<void> {
   for (const p of scope) {
-    const b = destroyLocally(s.services, p);
+    const b = await destroyLocally(s.services, p);
     if (!b) continue;
     const i = rows.findIndex((x) => x.id === p.id);
     const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
@@ -314,7 +314,7 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
   const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
-  destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;
