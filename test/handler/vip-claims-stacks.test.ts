@@ -64,6 +64,7 @@ test("a second stack claiming the same VIP on the same subnet is refused before 
     assert.match(ep.error ?? "", /the kube-vip address 10\.20\.0\.10 on subnet \S+ is claimed by stack "t1" \(resource t1\/web\/endpoint\)/);
     const cluster = rb.resources.find((r) => r.id === "t2/api")!;
     assert.equal(cluster.result, "skipped");
+    assert.match(cluster.error ?? "", /^cluster api not applied: t2\/api\/endpoint failed: .*claimed by stack "t1"/);
     for (const pool of ["t2/api/cp", "t2/api/md"]) assert.notEqual(rb.resources.find((r) => r.id === pool)?.result, "ok");
     const vms = await listVms(h);
     assert.deepEqual(stackVmNames(vms, "t2"), []);
