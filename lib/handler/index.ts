@@ -22,6 +22,8 @@ import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
 import { summaryTable } from "./progress";
+import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
+import { pruneClaims, releaseClaims } from "./vip-claims-store";
 import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
 import type { PollOptions } from "./services";
@@ -241,6 +243,10 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
         progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
         rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));
       }
+      for (const c of await pruneClaims(services, stackIdentity(services), new Set(plan.resources.map((r) => r.id)))) {
+        progress.action(c.resource, `prune: released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}`);
+        rows.push({ id: c.resource, kind: "(removed from the plan)", action: "prune", result: "ok", ms: 0, detail: `released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}` });
+      }
     } catch (e) {
       rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
@@ -283,6 +289,20 @@ async function destroyLocalSteps(s: Session, scope: readonly PlanResource[], row
   }
 }
 
+/** destroy --resource R where R is no longer in the plan (destroy after an edit): releases R's kube-vip claims. */
+async function releaseRemovedClaims(s: Session, resource: string, rows: ResourceResult[]): Promise<void> {
+  try {
+    const released = await releaseClaims(s.services, { stack: stackIdentity(s.services), resource });
+    if (released.length === 0) return;
+    const i = rows.findIndex((x) => x.id === resource);
+    const text = `released kube-vip claim ${released.map((v) => `${VIP_CLAIM_KEY}:${v}`).join(", ")}`;
+    if (i >= 0) rows[i] = { ...rows[i]!, detail: `${rows[i]!.detail ?? ""}; ${text}` };
+    else rows.push({ id: resource, kind: "(not in the plan)", action: "destroy", result: "ok", ms: 0, detail: text });
+  } catch (e) {
+    rows.push({ id: resource, kind: "(not in the plan)", action: "destroy", result: "failed", ms: 0, error: `releasing the kube-vip claim: ${errorMessage(e)}` });
+  }
+}
+
 /**
  * destroy --resource R --generation G: when R is in the plan with another (newer) generation, this is
  * Terraform cleaning a superseded generation after create_before_destroy: the current generation keeps
@@ -315,6 +335,7 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   }
   const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
   await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;

@@ -92,3 +92,16 @@ export async function releaseClaims(s: Pick<Services, "client">, owner: ClaimOwn
   }
   return released;
 }
+
+/**
+ * Prune: releases the claims of stack `stack` whose resource id is not in `planIds` (a cluster removed
+ * from the program; Terraform runs no destroy provisioner for a deleted block). Returns the released
+ * claims' resource ids and values.
+ */
+export async function pruneClaims(s: Pick<Services, "client">, stack: string, planIds: ReadonlySet<string>): Promise<{ resource: string; value: string }[]> {
+  const owners = new Set<string>();
+  for (const l of (await fetchClaims(s)).claims) if (l.claim?.stack === stack && !planIds.has(l.claim.resource)) owners.add(l.claim.resource);
+  const out: { resource: string; value: string }[] = [];
+  for (const resource of [...owners].sort()) for (const value of await releaseClaims(s, { stack, resource })) out.push({ resource, value });
+  return out;
+}

@@ -128,3 +128,25 @@ test("destroy --resource of the endpoint releases its claim; an address change m
     assert.match(again.resources[0]?.detail ?? "", /no kube-vip claim to release/);
   });
 });
+
+test("a cluster removed from the plan: apply's prune releases its claim; destroy --resource after an edit releases it too", async () => {
+  await withTarget({}, async ({ h, base }) => {
+    const subnet = await subnetUuid(h);
+    const small = { cpReplicas: 1 as const, workers: [{ name: "md", replicas: 1 }] };
+    assert.equal((await applyPlan({ ...base, plan: makePlan(small) })).exitCode, 0);
+    const other = makePlan({ ...small, cluster: "db", vip: "10.20.0.11" });
+    const r = await applyPlan({ ...base, plan: other });
+    assert.equal(r.exitCode, 0, JSON.stringify(r.resources, null, 2));
+    const row = r.resources.find((x) => x.id === "t1/web/endpoint");
+    assert.equal(row?.action, "prune");
+    assert.match(row?.detail ?? "", new RegExp(`released kube-vip claim ${VIP_CLAIM_KEY}:${claimValue(subnet, "10.20.0.10")}`));
+    assert.deepEqual(Object.keys(await claims(h)), [claimValue(subnet, "10.20.0.11")]);
+
+    // Destroy after an edit: the plan no longer holds t1/db/endpoint, the claim still goes.
+    const edited = makePlan({ ...small, cluster: "cache", vip: "10.20.0.12" });
+    const d = await destroyPlan({ ...base, plan: edited, resource: "t1/db/endpoint" });
+    assert.equal(d.exitCode, 0, JSON.stringify(d.resources, null, 2));
+    assert.match(d.resources.find((x) => x.id === "t1/db/endpoint")?.detail ?? "", /released kube-vip claim/);
+    assert.deepEqual(await claims(h), {});
+  });
+});
