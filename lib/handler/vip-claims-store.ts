@@ -79,29 +79,37 @@ export async function writeClaim(s: Pick<Services, "client">, value: string, cla
   if (!sameOwner(after?.claim, claim)) throw refuse(after?.claim, "written by another program at the same time");
 }
 
-/**
- * Deletes the claims of `owner` except `keep` (a value): each is re-read right before its DELETE and
- * left alone when it no longer names `owner`. Returns the values deleted.
- */
-export async function releaseClaims(s: Pick<Services, "client">, owner: ClaimOwner, keep?: string): Promise<string[]> {
+/** Deletes the claim `values` of `owner`, each re-read right before its DELETE and left alone when it no longer names `owner`. */
+async function releaseValues(s: Pick<Services, "client">, owner: ClaimOwner, values: readonly string[]): Promise<string[]> {
   const released: string[] = [];
-  for (const stale of staleClaims((await fetchClaims(s)).claims, owner, keep ?? "")) {
-    const fresh = await readClaim(s, stale.value);
+  for (const value of values) {
+    const fresh = await readClaim(s, value);
     if (!sameOwner(fresh?.claim, owner)) continue;
-    if (await s.client.deleteCategoryValue(VIP_CLAIM_KEY, stale.value)) released.push(stale.value);
+    if (await s.client.deleteCategoryValue(VIP_CLAIM_KEY, value)) released.push(value);
   }
   return released;
 }
 
+/** Deletes the claims of `owner` except `keep` (a value), from a fresh list. Returns the values deleted. */
+export async function releaseClaims(s: Pick<Services, "client">, owner: ClaimOwner, keep?: string): Promise<string[]> {
+  return releaseValues(s, owner, staleClaims((await fetchClaims(s)).claims, owner, keep ?? "").map((l) => l.value));
+}
+
 /**
  * Prune: releases the claims of stack `stack` whose resource id is not in `planIds` (a cluster removed
- * from the program; Terraform runs no destroy provisioner for a deleted block). Returns the released
+ * from the program; Terraform runs no destroy provisioner for a deleted block). Candidates come from the
+ * run's list (claims this run wrote are of plan resources, so none is missed). Returns the released
  * claims' resource ids and values.
  */
-export async function pruneClaims(s: Pick<Services, "client">, stack: string, planIds: ReadonlySet<string>): Promise<{ resource: string; value: string }[]> {
-  const owners = new Set<string>();
-  for (const l of (await fetchClaims(s)).claims) if (l.claim?.stack === stack && !planIds.has(l.claim.resource)) owners.add(l.claim.resource);
+export async function pruneClaims(s: Pick<Services, "client" | "cache">, stack: string, planIds: ReadonlySet<string>): Promise<{ resource: string; value: string }[]> {
+  const byOwner = new Map<string, string[]>();
+  for (const l of (await listClaims(s)).claims) {
+    if (l.claim?.stack !== stack || planIds.has(l.claim.resource)) continue;
+    byOwner.set(l.claim.resource, [...(byOwner.get(l.claim.resource) ?? []), l.value]);
+  }
   const out: { resource: string; value: string }[] = [];
-  for (const resource of [...owners].sort()) for (const value of await releaseClaims(s, { stack, resource })) out.push({ resource, value });
+  for (const resource of [...byOwner.keys()].sort()) {
+    for (const value of await releaseValues(s, { stack, resource }, byOwner.get(resource)!)) out.push({ resource, value });
+  }
   return out;
 }
