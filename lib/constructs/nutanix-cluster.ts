@@ -165,9 +165,10 @@ export interface ClusterProxyProps {
 /** Options of the CAPX manifest export. */
 export interface CapxExportProps {
   /**
-   * API version of the Cluster API kinds: `v1beta1` (what released CAPX templates v1.4–v1.10 and
-   * Palette's default Cluster API v1.5.3 accept, map-style `extraArgs`) or `v1beta2` (list-style
-   * `extraArgs`, as CAPX main). CAPX's own kinds stay `v1beta1`.
+   * API version of the Cluster API kinds: `v1beta1` (what released CAPX templates v1.4–v1.10 accept,
+   * map-style `extraArgs`) or `v1beta2` (list-style `extraArgs`, as CAPX main). CAPX's own kinds stay
+   * `v1beta1`. The Cluster API release must support the Kubernetes version (v1.5 up to 1.28; 1.30 needs
+   * ≥ v1.7, 1.31 ≥ v1.8): Palette's default v1.5.3 is too old for 1.30/1.31.
    * @default "v1beta1"
    */
   readonly clusterApiVersion?: "v1beta1" | "v1beta2";

@@ -27,6 +27,8 @@ import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { resourceHash } from "./ownership";
 import { summaryTable } from "./progress";
+import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
+import { pruneClaims, releaseClaims } from "./vip-claims-store";
 import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
 import type { PollOptions } from "./services";
@@ -292,6 +294,10 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
         progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
         rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));
       }
+      for (const c of await pruneClaims(services, stackIdentity(services), new Set(plan.resources.map((r) => r.id)))) {
+        progress.action(c.resource, `prune: released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}`);
+        rows.push({ id: c.resource, kind: "(removed from the plan)", action: "prune", result: "ok", ms: 0, detail: `released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}` });
+      }
     } catch (e) {
       rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
@@ -322,15 +328,29 @@ function supersededNoop(opts: DestroyOptions, plan: Plan, t0: number): RunResult
 }
 
 /** Each destroyed resource's local step (its reconciler's `destroy`), merged into its row. */
-function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): void {
+async function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): Promise<void> {
   for (const p of scope) {
-    const b = destroyLocally(s.services, p);
+    const b = await destroyLocally(s.services, p);
     if (!b) continue;
     const i = rows.findIndex((x) => x.id === p.id);
     const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
     const row: ResourceResult = b.ok ? { ...base, detail: `${base.detail ?? ""}; ${b.text}` } : { ...base, result: "failed", error: [base.error, b.text].filter(Boolean).join("\n") };
     if (i >= 0) rows[i] = row;
     else rows.push(row);
+  }
+}
+
+/** destroy --resource R where R is no longer in the plan (destroy after an edit): releases R's kube-vip claims. */
+async function releaseRemovedClaims(s: Session, resource: string, rows: ResourceResult[]): Promise<void> {
+  try {
+    const released = await releaseClaims(s.services, { stack: stackIdentity(s.services), resource });
+    if (released.length === 0) return;
+    const i = rows.findIndex((x) => x.id === resource);
+    const text = `released kube-vip claim ${released.map((v) => `${VIP_CLAIM_KEY}:${v}`).join(", ")}`;
+    if (i >= 0) rows[i] = { ...rows[i]!, detail: `${rows[i]!.detail ?? ""}; ${text}` };
+    else rows.push({ id: resource, kind: "(not in the plan)", action: "destroy", result: "ok", ms: 0, detail: text });
+  } catch (e) {
+    rows.push({ id: resource, kind: "(not in the plan)", action: "destroy", result: "failed", ms: 0, error: `releasing the kube-vip claim: ${errorMessage(e)}` });
   }
 }
 
@@ -365,7 +385,8 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
   const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
-  destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;

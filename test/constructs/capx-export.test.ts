@@ -21,12 +21,13 @@ function hostCluster(outdir: string): NutanixCluster {
 
 test("toCapxManifests returns the Cluster API and CAPX objects of the cluster", () => {
   const objects = hostCluster(tempDir()).toCapxManifests();
-  const kinds = objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.name}`);
+  // Templates are named <prefix>-<8 hex of their spec> (they roll when the spec changes).
+  const kinds = objects.map((o) => `${o.apiVersion}/${o.kind}/${o.metadata.name.replace(/-[0-9a-f]{8}$/, "-<hash>")}`);
   for (const expected of [
     "cluster.x-k8s.io/v1beta1/Cluster/pcg-host",
     "infrastructure.cluster.x-k8s.io/v1beta1/NutanixCluster/pcg-host",
     "controlplane.cluster.x-k8s.io/v1beta1/KubeadmControlPlane/pcg-host-kcp",
-    "infrastructure.cluster.x-k8s.io/v1beta1/NutanixMachineTemplate/pcg-host-cp-0",
+    "infrastructure.cluster.x-k8s.io/v1beta1/NutanixMachineTemplate/pcg-host-cp-<hash>",
     "cluster.x-k8s.io/v1beta1/MachineDeployment/pcg-host-default",
     "cluster.x-k8s.io/v1beta1/MachineDeployment/pcg-host-gpu",
     "cluster.x-k8s.io/v1beta1/MachineHealthCheck/pcg-host-mhc",

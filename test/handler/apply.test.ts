@@ -61,8 +61,10 @@ test("API cost of a first apply: one task list, no GET per VM to create, each ca
     const d = (k: string): number => route(c1, k) - route(c0, k);
     assert.equal(d("POST /tasks/list"), 1, "one list of running creates per run");
     assert.equal(d("GET /vms/{uuid}"), 0, "no GET of the uuids to create");
-    assert.equal(d("GET /categories/{key}/{value}") + d("GET /categories/{key}"), 0, "categories are listed, not read one by one");
-    const keys = ["NpcStack", "NpcResource", "NpcCluster", "NpcPool", "NpcSpec", "NpcBoot"];
+    // The kube-vip address claim (NpcVip) is read right before its write and read back after it (vip-claims-store.ts).
+    assert.equal(d("GET /categories/{key}"), 0, "category keys are listed, not read one by one");
+    assert.equal(d("GET /categories/{key}/{value}"), 2, "category values are listed, not read one by one, but for the claim's two reads");
+    const keys = ["NpcStack", "NpcResource", "NpcCluster", "NpcPool", "NpcSpec", "NpcBoot", "NpcVip"];
     assert.ok(d("POST /categories/{key}/list") <= keys.length, `each key listed at most once (${d("POST /categories/{key}/list")})`);
     const state = await h.admin<{ categories: Record<string, { values: Record<string, unknown> }> }>("GET", "/state");
     const created = keys.reduce((n, k) => n + 1 + Object.keys(state.categories[k]?.values ?? {}).length, 0);

@@ -23,6 +23,12 @@ const one = (objs: Obj[], kind: string, name?: string) => {
   assert.equal(found.length, 1, `expected one ${kind}${name ? ` ${name}` : ""}`);
   return found[0];
 };
+/** The one `kind` named `<prefix>-<8 hex>` (templates carry a hash of their spec). */
+const template = (objs: Obj[], kind: string, prefix: string) => {
+  const found = byKind(objs, kind).filter((o) => new RegExp(`^${prefix}-[0-9a-f]{8}$`).test(o.metadata.name));
+  assert.equal(found.length, 1, `expected one ${kind} ${prefix}-<8 hex>`);
+  return found[0];
+};
 
 describe("capxManifests: schema", () => {
   for (const mode of MODES) {
@@ -46,7 +52,7 @@ describe("capxManifests: schema", () => {
     const kcp = structuredClone(one(render(), "KubeadmControlPlane"));
     kcp.apiVersion = "controlplane.cluster.x-k8s.io/v1beta2";
     assert.ok(crdSchemaErrors(kcp).length > 0);
-    const nmt = structuredClone(one(render(), "NutanixMachineTemplate", "pcg-host-cp-0"));
+    const nmt = structuredClone(template(render(), "NutanixMachineTemplate", "pcg-host-cp"));
     nmt.spec.template.spec.subnets = nmt.spec.template.spec.subnet;
     assert.ok(crdSchemaErrors(nmt).some((e) => e.includes("subnets")));
   });
@@ -55,19 +61,19 @@ describe("capxManifests: schema", () => {
 describe("capxManifests: content", () => {
   it("emits the objects in apply order with CAPX and Palette names", () => {
     assert.deepEqual(
-      render().map((o) => `${o.kind}/${o.metadata.name}`),
+      render().map((o) => `${o.kind}/${o.metadata.name.replace(/-[0-9a-f]{8}$/, "-<hash>")}`),
       [
         "Secret/pcg-host",
         "ConfigMap/pcg-host-pc-trusted-ca-bundle",
         "Cluster/pcg-host",
         "NutanixCluster/pcg-host",
         "KubeadmControlPlane/pcg-host-kcp",
-        "NutanixMachineTemplate/pcg-host-cp-0",
-        "NutanixMachineTemplate/pcg-host-default-mt-0",
-        "KubeadmConfigTemplate/pcg-host-default-kcfg-0",
+        "NutanixMachineTemplate/pcg-host-cp-<hash>",
+        "NutanixMachineTemplate/pcg-host-default-mt-<hash>",
+        "KubeadmConfigTemplate/pcg-host-default-kcfg-<hash>",
         "MachineDeployment/pcg-host-default",
-        "NutanixMachineTemplate/pcg-host-gpu-mt-0",
-        "KubeadmConfigTemplate/pcg-host-gpu-kcfg-0",
+        "NutanixMachineTemplate/pcg-host-gpu-mt-<hash>",
+        "KubeadmConfigTemplate/pcg-host-gpu-kcfg-<hash>",
         "MachineDeployment/pcg-host-gpu",
         "MachineHealthCheck/pcg-host-mhc",
       ],
@@ -119,7 +125,8 @@ describe("capxManifests: content", () => {
     const kcp = one(objs, "KubeadmControlPlane").spec;
     assert.equal(kcp.replicas, 3);
     assert.equal(kcp.version, "v1.30.5");
-    assert.deepEqual(kcp.machineTemplate.infrastructureRef, { apiVersion: "infrastructure.cluster.x-k8s.io/v1beta1", kind: "NutanixMachineTemplate", name: "pcg-host-cp-0" });
+    const cpTemplate = template(objs, "NutanixMachineTemplate", "pcg-host-cp").metadata.name;
+    assert.deepEqual(kcp.machineTemplate.infrastructureRef, { apiVersion: "infrastructure.cluster.x-k8s.io/v1beta1", kind: "NutanixMachineTemplate", name: cpTemplate });
     const vip = kcp.kubeadmConfigSpec.files.find((f: any) => f.path === "/etc/kubernetes/manifests/kube-vip.yaml");
     assert.equal(vip.owner, "root:root");
     assert.ok(parse(vip.content).spec.containers[0].env.some((e: any) => e.name === "address" && e.value === "10.20.0.10"));
@@ -129,11 +136,11 @@ describe("capxManifests: content", () => {
     assert.equal(kcp.kubeadmConfigSpec.initConfiguration.nodeRegistration.kubeletExtraArgs["cloud-provider"], "external");
     assert.ok(kcp.kubeadmConfigSpec.clusterConfiguration.apiServer.certSANs.includes("10.20.0.10"));
 
-    const cpNmt = one(objs, "NutanixMachineTemplate", "pcg-host-cp-0").spec.template.spec;
+    const cpNmt = template(objs, "NutanixMachineTemplate", "pcg-host-cp").spec.template.spec;
     assert.equal(cpNmt.providerID, "nutanix://pcg-host-m1-cp-0");
     assert.deepEqual([cpNmt.memorySize, cpNmt.systemDiskSize, cpNmt.vcpuSockets, cpNmt.vcpusPerSocket, cpNmt.bootType], ["8192Mi", "40Gi", 2, 2, "legacy"]);
 
-    const gpu = one(objs, "NutanixMachineTemplate", "pcg-host-gpu-mt-0").spec.template.spec;
+    const gpu = template(objs, "NutanixMachineTemplate", "pcg-host-gpu-mt").spec.template.spec;
     assert.equal(gpu.providerID, "nutanix://pcg-host-m1-gpu-mt-0");
     assert.deepEqual(gpu.image, { type: "uuid", uuid: "0005a0f1-8d4c-4d5e-9a3f-1f2e3d4c5b6a" });
     assert.deepEqual(gpu.subnet, [{ type: "uuid", uuid: "7a8b9c0d-aaaa-bbbb-cccc-ddddeeeeffff" }, { type: "name", name: "storage-net" }]);
@@ -155,7 +162,7 @@ describe("capxManifests: content", () => {
     const gpuMd = one(objs, "MachineDeployment", "pcg-host-gpu");
     assert.equal(gpuMd.spec.replicas, 1);
     assert.equal(gpuMd.metadata.annotations?.["cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size"], "3");
-    const gpuKct = one(objs, "KubeadmConfigTemplate", "pcg-host-gpu-kcfg-0").spec.template.spec;
+    const gpuKct = template(objs, "KubeadmConfigTemplate", "pcg-host-gpu-kcfg").spec.template.spec;
     assert.deepEqual(gpuKct.joinConfiguration.nodeRegistration.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
     assert.equal(gpuKct.joinConfiguration.nodeRegistration.kubeletExtraArgs["node-labels"], "node.kubernetes.io/pool=gpu,nvidia.com/gpu.present=true");
     assert.ok(gpuKct.preKubeadmCommands.includes("systemctl enable --now iscsid"));
@@ -185,12 +192,12 @@ describe("capxManifests: content", () => {
     const cluster = one(objs, "Cluster").spec;
     assert.deepEqual(cluster.controlPlaneRef, { apiGroup: "controlplane.cluster.x-k8s.io", kind: "KubeadmControlPlane", name: "pcg-host-kcp" });
     const kcp = one(objs, "KubeadmControlPlane").spec;
-    assert.deepEqual(kcp.machineTemplate.spec.infrastructureRef, { apiGroup: "infrastructure.cluster.x-k8s.io", kind: "NutanixMachineTemplate", name: "pcg-host-cp-0" });
+    assert.deepEqual(kcp.machineTemplate.spec.infrastructureRef, { apiGroup: "infrastructure.cluster.x-k8s.io", kind: "NutanixMachineTemplate", name: template(objs, "NutanixMachineTemplate", "pcg-host-cp").metadata.name });
     const args = kcp.kubeadmConfigSpec.joinConfiguration.nodeRegistration.kubeletExtraArgs;
     assert.ok(Array.isArray(args) && args.some((a: any) => a.name === "cloud-provider" && a.value === "external"));
     assert.ok(Array.isArray(kcp.kubeadmConfigSpec.clusterConfiguration.apiServer.extraArgs));
     const md = one(objs, "MachineDeployment", "pcg-host-default").spec.template.spec;
-    assert.deepEqual(md.bootstrap.configRef, { apiGroup: "bootstrap.cluster.x-k8s.io", kind: "KubeadmConfigTemplate", name: "pcg-host-default-kcfg-0" });
+    assert.deepEqual(md.bootstrap.configRef, { apiGroup: "bootstrap.cluster.x-k8s.io", kind: "KubeadmConfigTemplate", name: template(objs, "KubeadmConfigTemplate", "pcg-host-default-kcfg").metadata.name });
     const mhc = one(objs, "MachineHealthCheck").spec;
     assert.equal(mhc.checks.nodeStartupTimeoutSeconds, 600);
     assert.equal(mhc.remediation.triggerIf.unhealthyLessThanOrEqualTo, "40%");

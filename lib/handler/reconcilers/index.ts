@@ -4,7 +4,7 @@
  */
 import type { PlanResource, ResourceKind, ResourceOfKind } from "../../schema/plan";
 import type { Services } from "../services";
-import { endpointReconciler } from "./kube-vip-endpoint";
+import { endpointReconciler, type EndpointPlanned } from "./kube-vip-endpoint";
 import { nodePoolReconciler, type PoolPlanned } from "./node-pool";
 import { clusterReconciler } from "./nutanix-cluster";
 import { palettePending } from "./palette-pending";
@@ -17,7 +17,7 @@ export type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
 /** What each kind's `plan` hands to its `apply`. */
 interface PlannedByKind {
   PrismCentralAccount: Planned;
-  KubeVipEndpoint: Planned;
+  KubeVipEndpoint: EndpointPlanned;
   NodePool: PoolPlanned;
   NutanixCluster: Planned;
   PrivateCloudGateway: Planned;
@@ -57,7 +57,7 @@ export function applyResource(s: Services, res: PlanResource, planned: Planned):
 }
 
 /** A resource's local destroy step, when its kind has one. */
-export function destroyLocally(s: Services, res: PlanResource): DestroyedLocally | undefined {
+export function destroyLocally(s: Services, res: PlanResource): DestroyedLocally | Promise<DestroyedLocally> | undefined {
   return reconcilerOf(res).destroy?.(s, res);
 }
 

@@ -1,7 +1,9 @@
 /**
  * KubeVipEndpoint: the VIP must be inside the control-plane subnet's CIDR, not its network or broadcast
- * address, outside its IPAM pool ranges, not the gateway, and not held by a NIC of any VM this cluster
- * does not own. Every violation is reported in one message. No writes.
+ * address, outside its IPAM pool ranges, not the gateway, not held by a NIC of any VM this cluster
+ * does not own, and not claimed in Prism Central by another stack (vip-claims.ts). Every violation is
+ * reported in one message, before any write. apply writes the claim (the endpoint's only write; the
+ * pools, which depend on the endpoint, write VMs only after it), destroy releases it.
  */
 import { PrismLookupError } from "../../prism/errors";
 import type { SubnetEntity } from "../../prism/types";
@@ -10,9 +12,18 @@ import { cidrContains, intToIpv4, ipv4ToInt } from "../../net/ipv4";
 import { ResourceApplyError } from "../errors";
 import { nameOf, type Services } from "../services";
 import { CATEGORY_KEYS, categoriesOf, categoryValue, ownedByStack } from "../ownership";
+import type { FieldChange } from "../types";
+import { ANY_SUBNET, claimValue, decideClaim, ownerText, stackIdentity, staleClaims, VIP_CLAIM_KEY, type ClaimDecision, type VipClaim } from "../vip-claims";
+import { listClaims, releaseClaims, writeClaim } from "../vip-claims-store";
 import type { Planned, Reconciler } from "./types";
 
 type EndpointResource = ResourceOfKind<"KubeVipEndpoint">;
+
+/** What the endpoint's plan hands to its apply: the claim of its address. */
+export interface EndpointPlanned extends Planned {
+  /** Undefined when the subnet could not be resolved (`diff.errors` says why; apply refuses). */
+  readonly claim?: { readonly value: string; readonly record: VipClaim; readonly decision: ClaimDecision; readonly stale: readonly string[]; readonly keyExists: boolean };
+}
 
 /** The VIP rules against a subnet's IP config. */
 export function checkVipAgainstSubnet(vip: string, subnet: SubnetEntity): string[] {
@@ -36,15 +47,34 @@ export function checkVipAgainstSubnet(vip: string, subnet: SubnetEntity): string
   return out;
 }
 
-async function planEndpoint(s: Services, res: EndpointResource): Promise<Planned> {
+/** The claim of the endpoint's address on `subnet`: what Prism Central holds and what apply will do. */
+async function planClaim(s: Services, res: EndpointResource, subnet: string, out: { errors: string[]; notes: string[]; changes: FieldChange[] }): Promise<EndpointPlanned["claim"]> {
+  const record: VipClaim = { address: res.spec.address, subnet, stack: stackIdentity(s), resource: res.id };
+  const value = claimValue(subnet, record.address);
+  const { keyExists, claims: listed } = await listClaims(s);
+  const decision = decideClaim(record, listed.find((l) => l.value === value), new Set(s.plan.resources.map((r) => r.id)));
+  const field = `claim ${VIP_CLAIM_KEY}:${value}`;
+  if (decision.action === "refuse") out.errors.push(decision.reason);
+  else if (decision.action === "keep") out.notes.push(`${field}: held by this stack`);
+  else if (decision.action === "claim") out.changes.push({ field, to: ownerText(record) });
+  else out.changes.push({ field, from: ownerText({ stack: record.stack, resource: decision.from }), to: ownerText(record) });
+  const stale = staleClaims(listed, record, value).map((l) => l.value);
+  for (const v of stale) out.changes.push({ field: `claim ${VIP_CLAIM_KEY}:${v}`, from: ownerText(record), to: "released (the address or subnet changed)" });
+  return { value, record, decision, stale, keyExists };
+}
+
+async function planEndpoint(s: Services, res: EndpointResource): Promise<EndpointPlanned> {
   const spec = res.spec;
   const errors: string[] = [];
   const notes: string[] = [];
+  const changes: FieldChange[] = [];
+  let subnetUuid: string | undefined = spec.subnet ? undefined : ANY_SUBNET;
   if (spec.subnet) {
     try {
       let peUuid: string | undefined;
       if (spec.peCluster) peUuid = (await s.lookups.resolveCluster(spec.peCluster)).uuid;
       const subnet = await s.lookups.resolveSubnet(spec.subnet, peUuid);
+      subnetUuid = subnet.uuid;
       errors.push(...checkVipAgainstSubnet(spec.address, subnet.entity));
       const cfg = subnet.entity.status?.resources?.ip_config ?? subnet.entity.spec?.resources?.ip_config;
       notes.push(`subnet ${subnet.name} ${cfg?.subnet_ip ?? "?"}/${cfg?.prefix_length ?? "?"}`);
@@ -66,15 +96,39 @@ async function planEndpoint(s: Services, res: EndpointResource): Promise<Planned
     }
   }
   notes.push(`VIP ${spec.address}:${spec.port} (${spec.mode})`);
-  return { diff: { id: res.id, kind: res.kind, action: "no-change", changes: [], vms: [], notes, errors } };
+  const claim = subnetUuid ? await planClaim(s, res, subnetUuid, { errors, notes, changes }) : undefined;
+  const action = changes.length === 0 ? "no-change" : claim?.decision.action === "claim" ? "create" : "update";
+  return { diff: { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors }, ...(claim ? { claim } : {}) };
 }
 
-export const endpointReconciler: Reconciler<EndpointResource> = {
+/** Writes (or keeps) the claim and releases the endpoint's stale claims; refuses when plan found problems. */
+async function applyEndpoint(s: Services, res: EndpointResource, { diff, claim }: EndpointPlanned): Promise<string> {
+  if (diff.errors.length > 0 || !claim) {
+    throw new ResourceApplyError([`kube-vip address ${res.spec.address} rejected (nothing written):\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`]);
+  }
+  const done: string[] = [];
+  const d = claim.decision;
+  if (d.action === "claim" || d.action === "take-over") {
+    await writeClaim(s, claim.value, claim.record, claim.keyExists, d.action === "take-over" ? d.from : undefined);
+    done.push(`claimed ${VIP_CLAIM_KEY}:${claim.value}${d.action === "take-over" ? ` (taken over from ${d.from})` : ""}`);
+  }
+  if (claim.stale.length > 0) {
+    const released = await releaseClaims(s, claim.record, claim.value);
+    if (released.length > 0) done.push(`released ${released.map((v) => `${VIP_CLAIM_KEY}:${v}`).join(", ")}`);
+  }
+  return [...done, ...diff.notes].join("; ");
+}
+
+export const endpointReconciler: Reconciler<EndpointResource, EndpointPlanned> = {
   plan: planEndpoint,
-  apply(_s, res, { diff }) {
-    if (diff.errors.length > 0) {
-      return Promise.reject(new ResourceApplyError([`kube-vip address ${res.spec.address} rejected:\n${diff.errors.map((e) => `  - ${e}`).join("\n")}`]));
+  apply: async (s, res, planned) => ({ detail: await applyEndpoint(s, res, planned) }),
+  /** Releases every claim this endpoint holds (re-read before each delete; another owner's is never touched). */
+  async destroy(s, res) {
+    try {
+      const released = await releaseClaims(s, { stack: stackIdentity(s), resource: res.id });
+      return { ok: true, text: released.length === 0 ? "no kube-vip claim to release" : `released ${released.map((v) => `${VIP_CLAIM_KEY}:${v}`).join(", ")}` };
+    } catch (e) {
+      return { ok: false, text: `releasing the kube-vip claim of ${res.spec.address}: ${e instanceof Error ? e.message : String(e)}` };
     }
-    return Promise.resolve({ detail: diff.notes.join("; ") });
   },
 };

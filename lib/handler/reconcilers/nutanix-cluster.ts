@@ -38,6 +38,8 @@ async function applyCluster(s: Services, res: ClusterResource, { diff }: Planned
 export const clusterReconciler: Reconciler<ClusterResource> = {
   plan: planCluster,
   apply: async (s, res, planned) => ({ detail: await applyCluster(s, res, planned) }),
+  // The first failure behind the skip, e.g. its kube-vip address claimed by another stack.
+  skipReason: (res, cause) => `cluster ${res.spec.name} not applied: ${cause}`,
 };
 
 /**

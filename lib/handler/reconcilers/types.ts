@@ -34,9 +34,9 @@ export interface Reconciler<R extends PlanResource, P extends Planned = Planned>
   apply(s: Services, res: R, planned: P): Promise<Applied>;
   /**
    * What a destroy of this resource does besides deleting the VMs it owns (e.g. a PCG's local install
-   * bundle). @default nothing
+   * bundle, a kube-vip address claim). @default nothing
    */
-  destroy?(s: Services, res: R): DestroyedLocally;
+  destroy?(s: Services, res: R): DestroyedLocally | Promise<DestroyedLocally>;
   /**
    * The reason shown when the resource is skipped because a dependency failed; `cause` is the first
    * failure behind it. @default the scheduler's reason

@@ -30,7 +30,7 @@ export {
 } from "./api";
 export { failureDomains } from "./failure-domains";
 export { resourceIdentifier } from "./identifiers";
-export { capxNames } from "./names";
+export { capxNames, specHash, templateName, TEMPLATE_HASH_LENGTH } from "./names";
 export type { CapxOptions, KubeObject } from "./types";
 
 /**
@@ -46,14 +46,12 @@ export function capxManifests(plan: Plan, clusterId: string, options: CapxOption
   const objects: KubeObject[] = [credentialsSecret(c)];
   const cm = trustBundleConfigMap(c);
   if (cm) objects.push(cm);
-  objects.push(clusterObject(c), nutanixClusterObject(c), kubeadmControlPlane(c));
-  objects.push(nutanixMachineTemplate(c, c.names.cpTemplate, c.cp, `nutanix://${c.cluster.name}-m1-cp-0`));
+  const cpTemplate = nutanixMachineTemplate(c, c.names.cpTemplate, c.cp, `nutanix://${c.cluster.name}-m1-cp-0`);
+  objects.push(clusterObject(c), nutanixClusterObject(c), kubeadmControlPlane(c, cpTemplate.metadata.name), cpTemplate);
   for (const w of c.workers) {
-    objects.push(
-      nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`),
-      kubeadmConfigTemplate(c, w),
-      machineDeployment(c, w),
-    );
+    const machine = nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`);
+    const bootstrap = kubeadmConfigTemplate(c, w);
+    objects.push(machine, bootstrap, machineDeployment(c, w, { machine: machine.metadata.name, bootstrap: bootstrap.metadata.name }));
   }
   if (c.machineHealthCheck) objects.push(machineHealthCheck(c));
   return objects;

@@ -35,9 +35,13 @@ function kubeadmConfigSpec(c: CapxContext): Record<string, unknown> {
   };
 }
 
-/** The KubeadmControlPlane of the control-plane pool (v1beta2 moves `infrastructureRef` under `machineTemplate.spec`). */
-export function kubeadmControlPlane(c: CapxContext): KubeObject {
-  const infra = c.infraRef("NutanixMachineTemplate", c.names.cpTemplate);
+/**
+ * The KubeadmControlPlane of the control-plane pool, pointing at the NutanixMachineTemplate named
+ * `machineTemplate` (a new name rolls the control plane). v1beta2 moves `infrastructureRef` under
+ * `machineTemplate.spec`.
+ */
+export function kubeadmControlPlane(c: CapxContext, machineTemplate: string): KubeObject {
+  const infra = c.infraRef("NutanixMachineTemplate", machineTemplate);
   return {
     apiVersion: `${CONTROL_PLANE_API_GROUP}/${c.capi}`,
     kind: "KubeadmControlPlane",

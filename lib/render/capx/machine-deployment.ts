@@ -8,16 +8,17 @@ import type { KubeObject } from "./types";
 /**
  * The MachineDeployment of worker pool `w`. Autoscaling bounds become the node-group min/max-size
  * annotations of the cluster autoscaler's Cluster API provider (kubernetes/autoscaler
- * `cluster-autoscaler/cloudprovider/clusterapi/README.md`).
+ * `cluster-autoscaler/cloudprovider/clusterapi/README.md`). `templates` are the names of the pool's
+ * NutanixMachineTemplate and KubeadmConfigTemplate (a new name rolls the pool's machines).
  */
-export function machineDeployment(c: CapxContext, w: NodePoolSpec): KubeObject {
+export function machineDeployment(c: CapxContext, w: NodePoolSpec, templates: { machine: string; bootstrap: string }): KubeObject {
   const md = c.names.machineDeployment(w.name);
   const selectorLabels = { ...c.labels(), [DEPLOYMENT_NAME_LABEL]: md };
   const templateSpec: Record<string, unknown> = {
     clusterName: c.cluster.name,
     version: c.version,
-    bootstrap: { configRef: c.ref(BOOTSTRAP_API_GROUP, "KubeadmConfigTemplate", c.names.kubeadmConfigTemplate(w.name)) },
-    infrastructureRef: c.infraRef("NutanixMachineTemplate", c.names.workerTemplate(w.name)),
+    bootstrap: { configRef: c.ref(BOOTSTRAP_API_GROUP, "KubeadmConfigTemplate", templates.bootstrap) },
+    infrastructureRef: c.infraRef("NutanixMachineTemplate", templates.machine),
   };
   const fd = c.failureDomains.get(placementKey(w));
   if (fd) templateSpec.failureDomain = fd.name;
