@@ -46,14 +46,26 @@ export function cloudConfigObjects(c: CapxContext): PaletteObject[] {
  * `spec.replicas` or `spec.template`, and a NutanixMachineTemplate has `spec.template`.
  */
 export function controlPlaneObjects(c: CapxContext): PaletteObject[] {
-  return [kubeadmControlPlane(c), nutanixMachineTemplate(c, c.names.cpTemplate, c.cp, `nutanix://${c.cluster.name}-m1-cp-0`)].map(withoutNamespace);
+  const nmt = named(nutanixMachineTemplate(c, c.names.cpTemplate, c.cp, `nutanix://${c.cluster.name}-m1-cp-0`), c.names.cpTemplate);
+  return [kubeadmControlPlane(c, nmt.metadata.name), nmt].map(withoutNamespace);
+}
+
+/**
+ * `o` under an exact name. Palette names templates itself (`${CLUSTER_NAME}-cp-0`) and a machine change
+ * renames the NutanixMachineTemplate through the pool's `templateSuffix` (then the repave is approved),
+ * so these templates take the names of the context rather than the CAPX export's spec-hash names.
+ */
+function named(o: KubeObject, name: string): KubeObject {
+  return { ...o, metadata: { ...o.metadata, name } };
 }
 
 /** A worker pool: the MachineDeployment first (see {@link controlPlaneObjects}), its NutanixMachineTemplate and KubeadmConfigTemplate (the terraform example's order). */
 export function workerObjects(c: CapxContext, pool: string): PaletteObject[] {
   const w = c.workers.find((x) => x.name === pool);
   if (!w) throw new Error(`cannot render the Palette templates: cluster ${JSON.stringify(c.cluster.name)} has no worker pool ${JSON.stringify(pool)}`);
-  return [machineDeployment(c, w), nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`), kubeadmConfigTemplate(c, w)].map(withoutNamespace);
+  const machine = named(nutanixMachineTemplate(c, c.names.workerTemplate(w.name), w, `nutanix://${c.cluster.name}-m1-${w.name}-mt-0`), c.names.workerTemplate(w.name));
+  const bootstrap = named(kubeadmConfigTemplate(c, w), `${c.names.kubeadmConfigTemplate(w.name)}-0`);
+  return [machineDeployment(c, w, { machine: machine.metadata.name, bootstrap: bootstrap.metadata.name }), machine, bootstrap].map(withoutNamespace);
 }
 
 /**
