@@ -26,14 +26,14 @@ import {
 import { joinUserData, startCluster } from "../emulator/kube/fixtures";
 
 test("nodes: the init node is listed and turns Ready after nodeReadyMs; kubelet version is read", async () => {
-  const c = await startCluster({ nodeReadyMs: 300, kubernetesVersion: "v1.29.6" });
+  const c = await startCluster({ nodeReadyMs: 1500, kubernetesVersion: "v1.29.6" });
   try {
     const k = c.client();
     const [first] = await k.listNodes();
     assert.equal(first!.metadata.name, "cp-0");
     assert.equal(isNodeReady(first!), false);
     assert.equal(kubeletVersion(first!), "v1.29.6");
-    await sleep(350);
+    await sleep(1600);
     assert.equal(isNodeReady((await k.getNode("cp-0"))!), true);
     assert.equal(await k.getNode("nope"), null);
   } finally {
