@@ -31,6 +31,7 @@ const CASES: readonly [string, string, boolean, boolean][] = [
   ["lib/handler/reconcilers/x.ts", "../context", false, true],
   ["lib/handler/x.ts", "../constructs/resource", false, false],
   ["lib/handler/x.ts", "../emulator/server", false, false],
+  ["lib/handler/kube/x.ts", "../../kube/pki", false, true],
   ["lib/prism/x.ts", "../schema/plan", false, false],
   ["lib/emulator/routes/x.ts", "../render", false, true],
   ["lib/emulator/routes/x.ts", "../../prism/types", true, true],

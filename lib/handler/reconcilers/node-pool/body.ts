@@ -7,7 +7,9 @@ import type { NodeSecrets } from "../../../render/cloud-init";
 import { CATEGORY_KEYS, categoriesOf, categoryValue, vmDescription } from "../../ownership";
 import { isDeleting, type Services } from "../../services";
 import { readSecret } from "../../target";
-import { deriveSecrets, renderMetaData, renderUserData, secretsFromVms } from "../../userdata";
+import { generateBootstrapToken } from "../../../kube/bootstrap-token";
+import { clusterPki } from "../../kube/cluster-pki";
+import { renderMetaData, renderUserData, tokenFromVms } from "../../userdata";
 import type { PoolStep } from "./decide";
 import type { NodePoolResource } from "./machine";
 import type { PoolTarget } from "./observe";
@@ -53,22 +55,24 @@ export function vmBody(s: Services, res: NodePoolResource, t: PoolTarget, step: 
   return { api_version: "3.1", metadata, spec };
 }
 
-/** The cluster's bootstrap secrets: read back from its VMs, else derived (see userdata.ts); once per run. */
+/**
+ * The cluster's bootstrap secrets, once per run: the PKI the handler owns (generated at the first apply,
+ * read back from the control-plane VMs later: kube/cluster-pki.ts), the CA pin every join carries, and a
+ * bootstrap token (a fresh random one for a new cluster, whose init node puts it in its
+ * InitConfiguration).
+ */
 export function clusterSecrets(s: Services, res: NodePoolResource, t: PoolTarget): Promise<NodeSecrets> {
   const clusterId = res.spec.cluster;
   return s.cache.once(`secrets:${clusterId}`, async () => {
     const { cluster, endpoint } = t.parents;
+    const owned = await clusterPki(s, cluster);
     const inv = await s.inventory();
     const clusterValue = categoryValue(cluster.spec.name);
     const mine = inv.ownedByStack(s.stack).filter((v) => categoriesOf(v)[CATEGORY_KEYS.cluster] === clusterValue && !isDeleting(v));
     const cpValue = categoryValue("cp");
     const ordered = [...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] === cpValue), ...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] !== cpValue)];
-    const found = secretsFromVms(ordered);
-    const derived = deriveSecrets(s.login, s.stack, clusterId);
-    const secrets: NodeSecrets = {
-      bootstrapToken: found.bootstrapToken ?? derived.bootstrapToken,
-      certificateKey: found.certificateKey ?? derived.certificateKey,
-    };
+    const token = owned.source === "generated" ? undefined : tokenFromVms(ordered);
+    const secrets: NodeSecrets = { bootstrapToken: token ?? generateBootstrapToken().token, caCertHash: owned.caCertHash, pkiFiles: owned.files };
     const peers = endpoint.spec.bgp?.peers ?? [];
     if (peers.some((p) => p.password)) {
       secrets.bgpPeerPasswords = peers.map((p, i) => (p.password ? readSecret(p.password, s.env, `${endpoint.id}: bgp.peers[${i}].password`) : undefined));
