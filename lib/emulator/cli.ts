@@ -22,6 +22,8 @@ Options:
   --fault-seed S        seed of the fault PRNG (default 1)
   --task-failure-rate R fraction of tasks ending FAILED
   --lenient-versions    accept PUTs with a stale or missing spec_version (as recent PCs do)
+  --node-ready-ms N     Kubernetes side: a booted node turns Ready after N ms (default 0)
+  --nodes-never-ready   Kubernetes side: every new node stays NotReady
   --request-budget N    after N API requests answer every request with 429
   --username U          accepted user (default admin)
   --password P          its password (default Nutanix/4u)
@@ -62,6 +64,8 @@ export function parseCli(argv: string[]): { help: true } | { help: false; option
         "fault-seed": { type: "string" },
         "task-failure-rate": { type: "string" },
         "lenient-versions": { type: "boolean" },
+        "node-ready-ms": { type: "string" },
+        "nodes-never-ready": { type: "boolean" },
         "request-budget": { type: "string" },
         username: { type: "string" },
         password: { type: "string" },
@@ -91,6 +95,9 @@ export function parseCli(argv: string[]): { help: true } | { help: false; option
   const tfr = num("task-failure-rate", s("task-failure-rate"), { min: 0, max: 1 });
   if (tfr !== undefined) options.taskFailureRate = tfr;
   if (values["lenient-versions"]) options.lenientVersions = true;
+  const nodeReadyMs = num("node-ready-ms", s("node-ready-ms"), { int: true, min: 0 });
+  if (nodeReadyMs !== undefined) options.nodeReadyMs = nodeReadyMs;
+  if (values["nodes-never-ready"]) options.nodesNeverReady = true;
   const budget = num("request-budget", s("request-budget"), { int: true, min: 0 });
   if (budget !== undefined) options.requestBudget = budget;
   const u = s("username");

@@ -23,6 +23,7 @@ import { errorReply, faultReply, internalError, invalid } from "./errors";
 import { Faults, splitFaultRate, type FaultConfig } from "./faults";
 import { MAX_BODY, formatUrl, readBody, send, type Reply } from "./http";
 import { settle } from "./lifecycle";
+import type { KubeSide } from "./kube-side";
 import { routeRequest } from "./routes";
 import { loadDefaultSeed, loadSeedFile, parseSeed, stateFromSeed, type SeedInput } from "./seed";
 import { readStateFile, type EmulatorState } from "./state";
@@ -60,6 +61,10 @@ export interface EmulatorOptions {
   users?: EmulatorUser[];
   /** Accept PUTs with a stale or missing spec_version (recent PCs do). @default false */
   lenientVersions?: boolean;
+  /** Milliseconds from a node VM's boot until its Kubernetes Node is Ready (kube-side.ts). @default 0 */
+  nodeReadyMs?: number;
+  /** Hold every new Kubernetes Node NotReady. @default false */
+  nodesNeverReady?: boolean;
   requestBudget?: number;
   logger?: (line: string) => void;
 }
@@ -80,6 +85,8 @@ export interface RunningEmulator {
   /** A settled deep copy of the state. */
   snapshot(): EmulatorState;
   counters(): Counters;
+  /** The clusters' Kubernetes side (tests add pods and PodDisruptionBudgets through its models). */
+  kube: KubeSide;
   stop(): Promise<void>;
 }
 
@@ -103,7 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new Faults(faultInit);
   const emu = new Emulator(
     state,
-    { statePath: options.statePath, taskMs: options.taskMs ?? 200, users, lenientVersions: options.lenientVersions ?? false, log, https: options.https === true },
+    { statePath: options.statePath, taskMs: options.taskMs ?? 200, users, lenientVersions: options.lenientVersions ?? false, log, https: options.https === true, nodeReadyMs: options.nodeReadyMs ?? 0, nodesNeverReady: options.nodesNeverReady ?? false },
     faults,
   );
   if (fresh && options.statePath) {
@@ -155,6 +162,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return structuredClone(emu.state);
     },
     counters: () => structuredClone(emu.counters),
+    kube: emu.kube,
     stop: () => {
       stopped ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -163,6 +171,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         });
         await emu.mutex.drain();
         await emu.commit.drain();
+        await emu.kube.stop();
         if (tempDir) await fsp.rm(tempDir, { recursive: true, force: true });
       })();
       return stopped;
@@ -256,7 +265,7 @@ async function handle(emu: Emulator, req: http.IncomingMessage, res: http.Server
   }
   const reply = await emu.mutex.run(() => {
     emu.now = Date.now();
-    settle(emu.state, emu.now);
+    emu.settleAll(emu.now);
     const out = r.run();
     if (out.wrote) emu.commit.markChanged();
     return out;
