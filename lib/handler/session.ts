@@ -47,6 +47,9 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
     checkReachability: settings.checkReachability,
     allowExternalProbes: settings.allowExternalProbes,
     probeTimeoutMs: settings.probeTimeoutMs,
+    nodeReadyTimeoutMs: settings.nodeReadyTimeoutMs,
+    drainTimeoutMs: settings.drainTimeoutMs,
+    kubePollMs: settings.kubePollMs,
     ...(outputDir !== undefined ? { outputDir } : {}),
   };
 }

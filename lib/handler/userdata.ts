@@ -45,8 +45,6 @@ export function bootstrapInputsHash(cluster: NutanixClusterSpec, endpoint: KubeV
   );
 }
 
-const TOKEN_RE = /\b([a-z0-9]{6}\.[a-z0-9]{16})\b/;
-
 /** The user data of a VM, decoded, or undefined. */
 export function userDataOf(vm: VmEntity): string | undefined {
   const b64 = vm.spec?.resources?.guest_customization?.cloud_init?.user_data;
@@ -56,14 +54,4 @@ export function userDataOf(vm: VmEntity): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** The first bootstrap token found in existing VMs' user data (control-plane VMs should come first in `vms`). */
-export function tokenFromVms(vms: readonly VmEntity[]): string | undefined {
-  for (const vm of vms) {
-    const text = userDataOf(vm);
-    const t = text ? TOKEN_RE.exec(text)?.[1] : undefined;
-    if (t) return t;
-  }
-  return undefined;
 }

@@ -7,7 +7,8 @@ import { ResourceApplyError } from "../../errors";
 import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
 import { act } from "./act";
-import { clusterSecrets } from "./body";
+import { secretsFor } from "./body";
+import { withKubeSteps } from "./kube-steps";
 import { decide, hasWork, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -52,8 +53,8 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     if (!decision || !o.target || !hasWork(decision)) return { detail: none, outcome: { created: [], updated: [], deleted: [] } };
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
-    const secrets = steps.some((x) => x.op === "create") ? await clusterSecrets(s, res, o.target) : undefined;
-    const outcome = await act(s, { res, target: o.target, entities: o.entities, ...(secrets ? { secrets } : {}) }, decision);
+    const t = o.target;
+    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role));
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",
       outcome.updated.length ? `updated ${outcome.updated.length}` : "",
