@@ -12,6 +12,7 @@ import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
 import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoints";
 import type { RunResult } from "./types";
+import { clusterKubeconfig, kubeconfigHints } from "./kube/kubeconfig";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -20,6 +21,7 @@ Commands:
   plan       show what apply would do, per resource: create / update in place / replace / delete / no change
   apply      make Prism Central match the plan (or one --resource), then prune removed resources
   destroy    delete what --resource owns (superseded --generation: no-op), or with --yes everything of the stack
+  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h)
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
@@ -78,6 +80,9 @@ const CLI_OPTIONS = {
   "endpoint-readiness": { type: "string" },
   "check-reachability": { type: "boolean" },
   "allow-external-probes": { type: "boolean" },
+  "node-ready-timeout": { type: "string" },
+  "drain-timeout": { type: "string" },
+  cluster: { type: "string" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -94,7 +99,7 @@ export function applyFlagsFromEnv(argv: readonly string[], env: NodeJS.ProcessEn
   return command === "apply" ? [...argv, ...extra.split(/\s+/)] : [...argv];
 }
 
-const COMMANDS = ["validate", "plan", "apply", "destroy"] as const;
+const COMMANDS = ["validate", "plan", "apply", "destroy", "kubeconfig"] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The nearest plan file: ./nutanix-plan.json, else the single one under ./cdktf.out/stacks/. */
@@ -125,7 +130,7 @@ const defaultIo = (): Io => ({
 });
 
 /** The programmatic options a command line stands for (run settings still to be checked by RunSettingsSchema). */
-export type CliOptions = Omit<ApplyOptions & DestroyOptions, "plan" | "log" | "tty">;
+export type CliOptions = Omit<ApplyOptions & DestroyOptions, "plan" | "log" | "tty"> & { cluster?: string };
 
 /** A parsed command line: help, or one command with its options. */
 export type ParsedCli =
@@ -147,6 +152,14 @@ function numberFlag(flag: string, text: string | undefined, re: RegExp, expected
   return Number(text);
 }
 
+/** A duration flag (`90s`, `20m`, `1h`, `500ms`) in milliseconds. */
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!m) throw new HandlerInputError(`--${flag}: expected a duration such as 90s, 20m or 1h, got ${JSON.stringify(text)}`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3600_000 }[m[2] as "ms" | "s" | "m" | "h"]);
+}
+
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof CLI_OPTIONS }>>["values"];
 
 /** Which flags go with which command; throws HandlerInputError. */
@@ -159,6 +172,8 @@ function checkFlagCombinations(cmd: Command, v: Values): void {
   if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
     throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
   }
+  if (v.cluster !== undefined && cmd !== "kubeconfig") throw new HandlerInputError("--cluster is for kubeconfig only");
+  if (cmd === "kubeconfig" && v.cluster === undefined) throw new HandlerInputError("kubeconfig needs --cluster <NutanixCluster resource id>");
   if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
 }
 
@@ -178,7 +193,12 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   checkFlagCombinations(cmd, v);
   const parallelism = numberFlag("parallelism", v.parallelism, /^\d+$/, "a whole number");
   const seconds = numberFlag("endpoint-timeout", v["endpoint-timeout"], /^\d+(\.\d+)?$/, "a positive number of seconds");
+  const nodeReady = durationFlag("node-ready-timeout", v["node-ready-timeout"]);
+  const drain = durationFlag("drain-timeout", v["drain-timeout"]);
   const options: CliOptions = {
+    ...(nodeReady !== undefined ? { nodeReadyTimeoutMs: nodeReady } : {}),
+    ...(drain !== undefined ? { drainTimeoutMs: drain } : {}),
+    ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),
     ...(v.resource !== undefined ? { resource: v.resource } : {}),
     ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
     ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
@@ -215,6 +235,11 @@ async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promi
     return 0;
   }
   const opts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
+  if (p.command === "kubeconfig") {
+    const { cluster, ...rest } = opts;
+    io.stdout(await clusterKubeconfig({ ...rest, cluster: cluster ?? "" }));
+    return 0;
+  }
   let result: RunResult;
   if (p.command === "plan") {
     const r = await planDiff(opts);
@@ -225,6 +250,7 @@ async function runCommand(p: Extract<ParsedCli, { help: false }>, io: Io): Promi
     result = await applyPlan(opts);
     if (p.json) print(result);
     else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
+    for (const c of kubeconfigHints(result, planFile)) io.stderr(`${c}\n`);
   } else {
     result = await destroyPlan(opts);
     if (p.json) print(result);

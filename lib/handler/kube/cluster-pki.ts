@@ -12,6 +12,7 @@ import type { VmEntity } from "../../prism/types";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { PkiWriteFile } from "../../render/cloud-init";
 import { ResourceApplyError } from "../errors";
+import { ownedByResource } from "../ownership";
 import { isDeleting, nameOf, type Services } from "../services";
 import { userDataOf } from "../userdata";
 import { decidePkiReadback } from "./pki-readback";
@@ -50,7 +51,10 @@ async function loadOrGenerate(s: Services, cluster: ClusterResource): Promise<Ow
   const cp = controlPlanePoolOf(s, cluster.id);
   if (!cp) throw new ResourceApplyError([`cluster ${cluster.spec.name}: the plan has no control-plane pool, so there is no PKI to join to`]);
   const inv = await s.inventory();
-  const vms = inv.ownedByResource(s.stack, cp.id).filter((v) => !isDeleting(v));
+  let vms = inv.ownedByResource(s.stack, cp.id).filter((v) => !isDeleting(v));
+  // A worker pool applied in its own process (Terraform applies the pools at once) waits, up to
+  // --node-ready-timeout, for the control-plane pool's first VM to carry the PKI.
+  if (vms.length === 0 && s.writable && !s.inScope(cp.id)) vms = await waitForControlPlaneVm(s, cp.id, cluster.spec.name);
   const read = decidePkiReadback(cluster.spec.name, await Promise.all(vms.map((v) => withUserData(s, v))));
   if (read.kind === "conflict") throw new ResourceApplyError([read.message]);
   if (read.kind === "found") return owned(read.pki, "prism", read.from);
@@ -60,13 +64,23 @@ async function loadOrGenerate(s: Services, cluster: ClusterResource): Promise<Ow
         `(they were built before the handler owned the PKI); rebuild the cluster (destroy, then apply) to have a PKI the handler owns`,
     ]);
   }
-  if (!s.inScope(cp.id)) {
+  if (!s.writable || !s.inScope(cp.id)) {
     throw new ResourceApplyError([
       `cluster ${cluster.spec.name}: no control-plane VM exists yet, so there is no cluster CA to join to; apply ${cp.id} first (its first VM carries the PKI), then this pool`,
     ]);
   }
   s.progress.action(cluster.id, "generated the cluster PKI (cluster CA, etcd CA, front-proxy CA, service-account keys)");
   return owned(await generateClusterPki(), "generated", []);
+}
+
+async function waitForControlPlaneVm(s: Services, cpId: string, clusterName: string): Promise<VmEntity[]> {
+  const deadline = Date.now() + s.features.nodeReadyTimeoutMs;
+  s.progress.action(cpId, `cluster ${clusterName}: waiting for a control-plane VM of ${cpId} (it carries the cluster CA)`);
+  for (;;) {
+    const vms = (await s.client.listVms()).filter((v) => ownedByResource(v, s.stack, cpId) && !isDeleting(v));
+    if (vms.length > 0 || Date.now() >= deadline) return vms;
+    await new Promise((r) => setTimeout(r, Math.min(s.features.kubePollMs, Math.max(1, deadline - Date.now()))));
+  }
 }
 
 function owned(pki: ClusterPki, source: OwnedPki["source"], from: readonly string[]): OwnedPki {

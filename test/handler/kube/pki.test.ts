@@ -55,7 +55,7 @@ test("first apply: one kubeadm init node, every control-plane node carries the s
 
 test("a worker pool applied alone before its control plane exists is refused, with nothing written", async () => {
   await withTarget({}, async ({ h, base }) => {
-    const r = await applyPlan({ ...base, plan: makePlan(), resource: "t1/web/md" });
+    const r = await applyPlan({ ...base, plan: makePlan(), resource: "t1/web/md", nodeReadyTimeoutMs: 300, kubePollMs: 50 });
     assert.equal(r.exitCode, 1);
     assert.match(JSON.stringify(r.resources), /no control-plane VM exists yet, so there is no cluster CA to join to; apply t1\/web\/cp first/);
     assert.equal((await listVms(h)).filter((v) => v.metadata.categories?.NpcStack === "t1").length, 0);
