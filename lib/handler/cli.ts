@@ -48,6 +48,10 @@ Options:
                              connection (through its proxy when set); off by default; loopback targets only
                              unless --allow-external-probes; against the emulator, loopback only, always
   --allow-external-probes    apply: let --check-reachability dial addresses outside this machine
+  --node-ready-timeout <d>   apply: how long a new node may take to turn Ready, e.g. 20m (default 20m);
+                             on timeout the pool fails and nothing old is deleted
+  --drain-timeout <d>        apply: how long draining a node may take before its removal fails (default 10m)
+  --cluster <id>             kubeconfig: the NutanixCluster resource id
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
