@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { parse } from "yaml";
-import { applyPlan } from "../../../lib/handler";
+import { applyPlan, planDiff } from "../../../lib/handler";
 import { clusterKubeconfig } from "../../../lib/handler/kube/kubeconfig";
 import { isIssuedBy } from "../../../lib/kube/pki";
 import { IMAGE_B, listVms, makePlan, withTarget } from "../fixtures";
@@ -62,5 +62,22 @@ test("--nodes-never-ready: a control-plane image change deletes no old VM, with 
     const names = mine(await listVms(h)).map((v) => v.spec.name).sort();
     for (const old of ["web-cp-1", "web-cp-2", "web-cp-3"]) assert.ok(names.includes(old), `${old} kept: ${names.join(", ")}`);
     assert.equal(names.length, 4, `one replacement in flight: ${names.join(", ")}`);
+  });
+});
+
+test("a downgrade and a skipped minor are refused by plan and apply with 0 writes", async () => {
+  await withTarget({}, async ({ h, base }) => {
+    const r = await applyPlan({ ...base, plan: makePlan({ cpReplicas: 1, workers: [] }), kubePollMs: 20 });
+    assert.equal(r.exitCode, 0, JSON.stringify(r.resources, null, 2));
+    for (const [version, why] of [["1.29.8", /downgrade from v1\.30\.5 to v1\.29\.8/], ["1.32.1", /skips 1 minor version/]] as const) {
+      const p = await planDiff({ ...base, plan: makePlan({ cpReplicas: 1, workers: [], kubernetesVersion: version }) });
+      assert.match(JSON.stringify(p.diffs), why);
+      const before = (await h.admin<{ writes?: number }>("GET", "/counters")) as Record<string, unknown>;
+      const a = await applyPlan({ ...base, plan: makePlan({ cpReplicas: 1, workers: [], kubernetesVersion: version }), kubePollMs: 20 });
+      assert.equal(a.exitCode, 1);
+      assert.match(JSON.stringify(a.resources), why);
+      const after = (await h.admin<{ writes?: number }>("GET", "/counters")) as Record<string, unknown>;
+      assert.deepEqual(after.writes, before.writes, "0 writes");
+    }
   });
 });

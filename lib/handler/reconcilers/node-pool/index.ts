@@ -9,6 +9,7 @@ import type { Planned, Reconciler } from "../types";
 import { act } from "./act";
 import { secretsFor } from "./body";
 import { withKubeSteps } from "./kube-steps";
+import { versionGuard } from "../../kube/version-guard";
 import { decide, hasWork, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -43,6 +44,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     ];
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: String(decision.current), to: String(spec.replicas) }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
+    if (o.machines.length > 0) {
+      const g = await versionGuard(s, t.parents.cluster).catch((e: unknown) => ({ note: `version change not checked: ${e instanceof Error ? e.message : String(e)}` }));
+      if ("error" in g) errors.push(g.error);
+      if ("note" in g) notes.push(g.note);
+    }
     return { diff: { id: res.id, kind: res.kind, action: decision.action, changes, vms: decision.vmChanges, notes, errors }, observation: o, decision };
   },
 
