@@ -92,7 +92,7 @@ export interface ApplyOptions extends HandlerOptions {
   nodeReadyTimeoutMs?: number;
   /** `--drain-timeout` in ms. @default 600000 (10 min) */
   drainTimeoutMs?: number;
-  /** Pause between polls of a cluster's API in ms. @default 2000 */
+  /** Pause between polls of a cluster's API in ms. @default 500 */
   kubePollMs?: number;
 }
 

@@ -61,8 +61,8 @@ export const RunSettingsSchema = z.strictObject({
     .number({ error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)}` })
     .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)} ms` })
     .default(10 * 60_000),
-  /** Pause between polls of a cluster's API (node Ready, drain) in milliseconds. */
-  kubePollMs: z.number({ error: "kubePollMs: expected a positive number of milliseconds" }).positive({ error: "kubePollMs: expected a positive number of milliseconds" }).default(2000),
+  /** Pause between polls of a cluster's API (node Ready, drain) in milliseconds (500). */
+  kubePollMs: z.number({ error: "kubePollMs: expected a positive number of milliseconds" }).positive({ error: "kubePollMs: expected a positive number of milliseconds" }).default(500),
   /** `--yes` (destroy): confirm deleting everything of the stack. */
   yes: flagBoolean("--yes").default(false),
 });

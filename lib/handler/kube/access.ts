@@ -94,6 +94,8 @@ export async function reachCluster(s: Services, cluster: ClusterResource, pki: O
       if (!(e instanceof KubeUnreachableError)) throw e;
       last = e.message;
     }
+    const failed = s.cache.peek<string>(`control-plane-failed:${cluster.id}`);
+    if (failed) throw new Error(`cluster ${cluster.spec.name}: ${await failed}; refusing to ${why} blindly`);
     if (Date.now() >= deadline) {
       const ep = s.plan.require(cluster.spec.endpoint, "KubeVipEndpoint", cluster.id).spec;
       throw new Error(`cannot reach the API of cluster ${cluster.spec.name} at https://${hostPort(ep.address, ep.port)} within ${Math.round(timeoutMs / 1000)}s (last: ${last}); refusing to ${why} blindly`);

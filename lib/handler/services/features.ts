@@ -41,7 +41,7 @@ export function defaultFeatures(target: AdminTarget): RunFeatures {
     probeTimeoutMs: 5000,
     nodeReadyTimeoutMs: 20 * 60_000,
     drainTimeoutMs: 10 * 60_000,
-    kubePollMs: 2000,
+    kubePollMs: 500,
     target,
   };
 }

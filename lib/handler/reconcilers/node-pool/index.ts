@@ -60,7 +60,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
     const t = o.target;
-    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role));
+    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch((e: unknown) => {
+      // Pools of the same cluster waiting for its API in this run stop waiting.
+      if (res.spec.role === "control-plane") s.cache.set(`control-plane-failed:${res.spec.cluster}`, Promise.resolve(`its control-plane pool ${res.id} failed in this run`));
+      throw e;
+    });
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",
       outcome.updated.length ? `updated ${outcome.updated.length}` : "",
