@@ -10,7 +10,7 @@ import tseslint from "typescript-eslint";
  *   net (IPv4/CIDR, host:port: a leaf every layer may import)
  *   schema ← plan ← render ← pcg          prism (net only)
  *     plan ← constructs ← stack           emulator (net; prism types only)
- *   handler: schema, plan, render, pcg, prism, palette
+ *   handler: schema, plan, render, pcg, prism, palette, kube
  *   testing: schema, plan, stack
  *   palette (net only) ← palette-emulator
  */
@@ -27,7 +27,7 @@ const LAYERS = {
   kube: { may: ["net"] },
   palette: { may: ["net"] },
   "palette-emulator": { may: ["net", "palette"] },
-  handler: { may: ["net", "schema", "plan", "render", "pcg", "prism", "palette"] },
+  handler: { may: ["net", "schema", "plan", "render", "pcg", "prism", "palette", "kube"] },
   testing: { may: ["schema", "plan", "stack"] },
 };
 

@@ -34,6 +34,7 @@ const CASES: readonly [string, string, boolean, boolean][] = [
   ["lib/handler/palette/x.ts", "../../palette/client", false, true],
   ["lib/handler/palette/x.ts", "../../palette-emulator/emulator", false, false],
   ["lib/palette/x.ts", "../render/palette", false, false],
+  ["lib/handler/kube/x.ts", "../../kube/pki", false, true],
   ["lib/prism/x.ts", "../schema/plan", false, false],
   ["lib/emulator/routes/x.ts", "../render", false, true],
   ["lib/emulator/routes/x.ts", "../../prism/types", true, true],

@@ -26,6 +26,12 @@ export async function handleAdmin(emu: Emulator, req: http.IncomingMessage, meth
   }
   const sub = p.slice("/_emulator".length);
   if (sub === "/health" && method === "GET") return { status: 200, body: { ok: true } };
+  if (sub.startsWith("/kube/") && method === "GET") {
+    const key = decodeURIComponent(sub.slice("/kube/".length));
+    await emu.mutex.run(() => emu.settleAll(Date.now()));
+    const info = await emu.kube.info(key);
+    return info ? { status: 200, body: info } : { status: 404, body: { message: `no emulated cluster ${key} has booted its kubeadm init node` } };
+  }
   if (sub === "/faults") {
     if (method === "GET") return { status: 200, body: { ...emu.faults.config, budgetUsed: emu.faults.budgetUsed } };
     if (method === "PUT") {

@@ -28,6 +28,8 @@ Options:
   --exact-filters       apply the filter of clusters/list (a real PC may ignore it, TF #542)
   --no-404-window       answer GET of a new VM at once (a real PC may answer 404 right after the 202)
   --gpu-capacity        refuse (through the task) VMs asking for more GPUs than are UNUSED
+  --node-ready-ms N     Kubernetes side: a booted node turns Ready after N ms (default 0)
+  --nodes-never-ready   Kubernetes side: every new node stays NotReady
   --request-budget N    after N API requests answer every request with 429
   --username U          accepted user (default admin)
   --password P          its password (default Nutanix/4u; visible in ps: prefer PRISM_EMULATOR_PASSWORD)
@@ -77,6 +79,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         "exact-filters": { type: "boolean" },
         "no-404-window": { type: "boolean" },
         "gpu-capacity": { type: "boolean" },
+        "node-ready-ms": { type: "string" },
+        "nodes-never-ready": { type: "boolean" },
         "request-budget": { type: "string" },
         username: { type: "string" },
         password: { type: "string" },
@@ -113,6 +117,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (values["exact-filters"]) options.looseFilters = false;
   if (values["no-404-window"]) options.notFoundAfterCreate = false;
   if (values["gpu-capacity"]) options.gpuCapacity = true;
+  const nodeReadyMs = num("node-ready-ms", s("node-ready-ms"), { int: true, min: 0 });
+  if (nodeReadyMs !== undefined) options.nodeReadyMs = nodeReadyMs;
+  if (values["nodes-never-ready"]) options.nodesNeverReady = true;
   const budget = num("request-budget", s("request-budget"), { int: true, min: 0 });
   if (budget !== undefined) options.requestBudget = budget;
   const envPassword = env.PRISM_EMULATOR_PASSWORD !== undefined && env.PRISM_EMULATOR_PASSWORD !== "" ? env.PRISM_EMULATOR_PASSWORD : undefined;

@@ -6,7 +6,9 @@ import { randomUUID } from "node:crypto";
 import { Auth, type EmulatorUser } from "./auth";
 import { emptyCounters, type Counters } from "./counters";
 import type { Faults } from "./faults";
+import { KubeSide } from "./kube-side";
 import { GroupCommit } from "./group-commit";
+import { settle, vmCreated } from "./lifecycle";
 import type { EmulatorState, StoredTask } from "./state";
 import { Mutex } from "./util";
 
@@ -28,6 +30,10 @@ export interface EmulatorSettings {
   gpuCapacity: boolean;
   log: (line: string) => void;
   https: boolean;
+  /** `--node-ready-ms`. @default 0 */
+  nodeReadyMs?: number;
+  /** `--nodes-never-ready`. @default false */
+  nodesNeverReady?: boolean;
 }
 
 export class Emulator {
@@ -41,6 +47,8 @@ export class Emulator {
   baseUrl = "";
   /** "Now" of the request being run (set under the mutex, before settling). */
   now = Date.now();
+  /** The clusters' Kubernetes side (kube-side.ts). */
+  readonly kube: KubeSide;
 
   constructor(
     state: EmulatorState,
@@ -51,6 +59,16 @@ export class Emulator {
     this.faults = faults;
     this.auth = new Auth(opts.users);
     this.commit = new GroupCommit(opts.statePath, () => JSON.stringify(this.state));
+    this.kube = new KubeSide({ nodeReadyMs: opts.nodeReadyMs ?? 0, nodesNeverReady: opts.nodesNeverReady ?? false, log: opts.log });
+  }
+
+  /** Settles finished tasks, then lets the Kubernetes side see VMs that booted or went away. */
+  settleAll(now: number): void {
+    settle(this.state, now);
+    this.kube.sync(this.state, now, (uuid) => {
+      const vm = this.state.vms[uuid];
+      return vm !== undefined && vmCreated(this.state, vm, now);
+    });
   }
 
   newTask(operation: string, entity: StoredTask["entity"], clusterUuid: string | undefined, forcedFail?: StoredTask["fail"]): StoredTask {

@@ -23,6 +23,7 @@ import { errorReply, faultReply, internalError, invalid } from "./errors";
 import { Faults, splitFaultRate, type FaultConfig } from "./faults";
 import { MAX_BODY, formatUrl, readBody, send, type Reply } from "./http";
 import { settle } from "./lifecycle";
+import type { KubeSide } from "./kube-side";
 import { routeRequest } from "./routes";
 import { loadDefaultSeed, loadSeedFile, parseSeed, stateFromSeed, type SeedInput } from "./seed";
 import { readStateFile, type EmulatorState } from "./state";
@@ -72,6 +73,10 @@ export interface EmulatorOptions {
   looseFilters?: boolean;
   /** Refuse, through the task, a VM asking for more GPUs than its PE has UNUSED [guess]. @default false */
   gpuCapacity?: boolean;
+  /** Milliseconds from a node VM's boot until its Kubernetes Node is Ready (kube-side.ts). @default 0 */
+  nodeReadyMs?: number;
+  /** Hold every new Kubernetes Node NotReady. @default false */
+  nodesNeverReady?: boolean;
   requestBudget?: number;
   logger?: (line: string) => void;
 }
@@ -92,6 +97,8 @@ export interface RunningEmulator {
   /** A settled deep copy of the state. */
   snapshot(): EmulatorState;
   counters(): Counters;
+  /** The clusters' Kubernetes side (tests add pods and PodDisruptionBudgets through its models). */
+  kube: KubeSide;
   stop(): Promise<void>;
 }
 
@@ -121,7 +128,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       refuseHotRemove: options.refuseHotRemove ?? true,
       looseFilters: options.looseFilters ?? true,
       gpuCapacity: options.gpuCapacity === true,
-      log, https: options.https === true },
+      log, https: options.https === true,
+      nodeReadyMs: options.nodeReadyMs ?? 0, nodesNeverReady: options.nodesNeverReady ?? false },
     faults,
   );
   if (fresh && options.statePath) {
@@ -173,6 +181,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       return structuredClone(emu.state);
     },
     counters: () => structuredClone(emu.counters),
+    kube: emu.kube,
     stop: () => {
       stopped ??= (async () => {
         await new Promise<void>((resolve) => {
@@ -181,6 +190,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         });
         await emu.mutex.drain();
         await emu.commit.drain();
+        await emu.kube.stop();
         if (tempDir) await fsp.rm(tempDir, { recursive: true, force: true });
       })();
       return stopped;
@@ -274,7 +284,7 @@ async function handle(emu: Emulator, req: http.IncomingMessage, res: http.Server
   }
   const reply = await emu.mutex.run(() => {
     emu.now = Date.now();
-    settle(emu.state, emu.now);
+    emu.settleAll(emu.now);
     const out = r.run();
     if (out.wrote) emu.commit.markChanged();
     return out;

@@ -16,6 +16,7 @@ import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoi
 import type { RunResult } from "./types";
 import { paletteMain } from "./palette/cli";
 import type { Plan } from "../schema/plan";
+import { clusterKubeconfig, kubeconfigHints } from "./kube/kubeconfig";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -26,6 +27,7 @@ Commands:
   destroy    delete what --resource owns (superseded --generation: no-op), or everything of the stack: it lists
              what it will delete first, then needs --yes or a "yes" typed at the terminal prompt
   status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
+  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h)
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
@@ -54,6 +56,10 @@ Options:
                              connection (through its proxy when set); off by default; loopback targets only
                              unless --allow-external-probes; against the emulator, loopback only, always
   --allow-external-probes    apply: let --check-reachability dial addresses outside this machine
+  --node-ready-timeout <d>   apply: how long a new node may take to turn Ready, e.g. 20m (default 20m);
+                             on timeout the pool fails and nothing old is deleted
+  --drain-timeout <d>        apply: how long draining a node may take before its removal fails (default 10m)
+  --cluster <id>             kubeconfig: the NutanixCluster resource id
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
@@ -89,6 +95,9 @@ const CLI_OPTIONS = {
   "check-reachability": { type: "boolean" },
   "allow-external-probes": { type: "boolean" },
   "detailed-exitcode": { type: "boolean" },
+  "node-ready-timeout": { type: "string" },
+  "drain-timeout": { type: "string" },
+  cluster: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
 } as const;
@@ -106,7 +115,7 @@ export function applyFlagsFromEnv(argv: readonly string[], env: NodeJS.ProcessEn
   return command === "apply" ? [...argv, ...extra.split(/\s+/)] : [...argv];
 }
 
-const COMMANDS = ["validate", "plan", "apply", "destroy", "status"] as const;
+const COMMANDS = ["validate", "plan", "apply", "destroy", "status", "kubeconfig"] as const;
 type Command = (typeof COMMANDS)[number];
 
 /** The nearest plan file: ./nutanix-plan.json, else the single one under ./cdktf.out/stacks/. */
@@ -151,7 +160,7 @@ const defaultIo = (): Io => ({
 });
 
 /** The programmatic options a command line stands for (run settings still to be checked by RunSettingsSchema). */
-export type CliOptions = Omit<ApplyOptions & DestroyOptions, "plan" | "log" | "tty">;
+export type CliOptions = Omit<ApplyOptions & DestroyOptions, "plan" | "log" | "tty"> & { cluster?: string };
 
 /** A parsed command line: help, or one command with its options. */
 export type ParsedCli =
@@ -175,6 +184,14 @@ function numberFlag(flag: string, text: string | undefined, re: RegExp, expected
   return Number(text);
 }
 
+/** A duration flag (`90s`, `20m`, `1h`, `500ms`) in milliseconds. */
+function durationFlag(flag: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(text);
+  if (!m) throw new HandlerInputError(`--${flag}: expected a duration such as 90s, 20m or 1h, got ${JSON.stringify(text)}`);
+  return Math.round(Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3600_000 }[m[2] as "ms" | "s" | "m" | "h"]);
+}
+
 type Values = ReturnType<typeof parseArgs<{ args: string[]; allowPositionals: true; strict: true; options: typeof CLI_OPTIONS }>>["values"];
 
 /** Which flags go with which command; throws HandlerInputError. */
@@ -188,6 +205,8 @@ function checkFlagCombinations(cmd: Command, v: Values): void {
   if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
     throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
   }
+  if (v.cluster !== undefined && cmd !== "kubeconfig") throw new HandlerInputError("--cluster is for kubeconfig only");
+  if (cmd === "kubeconfig" && v.cluster === undefined) throw new HandlerInputError("kubeconfig needs --cluster <NutanixCluster resource id>");
   if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
 }
 
@@ -207,7 +226,12 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   checkFlagCombinations(cmd, v);
   const parallelism = numberFlag("parallelism", v.parallelism, /^\d+$/, "a whole number");
   const seconds = numberFlag("endpoint-timeout", v["endpoint-timeout"], /^\d+(\.\d+)?$/, "a positive number of seconds");
+  const nodeReady = durationFlag("node-ready-timeout", v["node-ready-timeout"]);
+  const drain = durationFlag("drain-timeout", v["drain-timeout"]);
   const options: CliOptions = {
+    ...(nodeReady !== undefined ? { nodeReadyTimeoutMs: nodeReady } : {}),
+    ...(drain !== undefined ? { drainTimeoutMs: drain } : {}),
+    ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),
     ...(v.resource !== undefined ? { resource: v.resource } : {}),
     ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
     ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
@@ -284,6 +308,11 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
     return 0;
   }
   const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
+  if (p.command === "kubeconfig") {
+    const { cluster, ...rest } = opts;
+    io.stdout(await clusterKubeconfig({ ...rest, cluster: cluster ?? "" }));
+    return 0;
+  }
   let result: RunResult;
   if (p.command === "status") {
     const r = await statusPlan(opts);
@@ -303,6 +332,7 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
     result = await applyPlan(opts);
     if (p.json) print(result);
     else if (!log) io.stderr(`${summaryTable(result.resources)}\n`);
+    for (const c of kubeconfigHints(result, planFile)) io.stderr(`${c}\n`);
   } else {
     const stop = await confirmDestroy(p, opts, io);
     if (stop !== undefined) return stop;

@@ -97,6 +97,12 @@ export interface ApplyOptions extends HandlerOptions {
   allowExternalProbes?: boolean;
   /** Per-target timeout of the reachability probe. @default 5000 */
   probeTimeoutMs?: number;
+  /** `--node-ready-timeout` in ms: how long a new node may take to turn Ready. @default 1200000 (20 min) */
+  nodeReadyTimeoutMs?: number;
+  /** `--drain-timeout` in ms. @default 600000 (10 min) */
+  drainTimeoutMs?: number;
+  /** Pause between polls of a cluster's API in ms. @default 500 */
+  kubePollMs?: number;
 }
 
 /** Options of destroy. */

@@ -51,6 +51,18 @@ export const RunSettingsSchema = z.strictObject({
     .string({ error: (i) => `--generation: expected 64 hex characters (a plan generation), got ${shown(i.input)}` })
     .regex(/^[0-9a-f]{64}$/, { error: (i) => `--generation: expected 64 hex characters (a plan generation), got ${shown(i.input)}` })
     .optional(),
+  /** `--node-ready-timeout`, in milliseconds here: how long a new node may take to turn Ready. */
+  nodeReadyTimeoutMs: z
+    .number({ error: (i) => `--node-ready-timeout: expected a positive duration such as 20m, got ${shown(i.input)}` })
+    .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--node-ready-timeout: expected a positive duration such as 20m, got ${shown(i.input)} ms` })
+    .default(20 * 60_000),
+  /** `--drain-timeout`, in milliseconds here: how long a drain may take before the removal is refused. */
+  drainTimeoutMs: z
+    .number({ error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)}` })
+    .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)} ms` })
+    .default(10 * 60_000),
+  /** Pause between polls of a cluster's API (node Ready, drain) in milliseconds (500). */
+  kubePollMs: z.number({ error: "kubePollMs: expected a positive number of milliseconds" }).positive({ error: "kubePollMs: expected a positive number of milliseconds" }).default(500),
   /** `--yes` (destroy): confirm deleting everything of the stack. */
   yes: flagBoolean("--yes").default(false),
 });

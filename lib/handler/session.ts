@@ -21,6 +21,8 @@ export interface SessionOptions extends TargetOptions, Partial<Record<keyof RunS
   retries?: RetryOptions;
   requestTimeoutMs?: number;
   outputDir?: string;
+  /** The one resource of the run. @default every resource */
+  resource?: string;
 }
 
 export interface Session {
@@ -45,6 +47,9 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
     checkReachability: settings.checkReachability,
     allowExternalProbes: settings.allowExternalProbes,
     probeTimeoutMs: settings.probeTimeoutMs,
+    nodeReadyTimeoutMs: settings.nodeReadyTimeoutMs,
+    drainTimeoutMs: settings.drainTimeoutMs,
+    kubePollMs: settings.kubePollMs,
     ...(outputDir !== undefined ? { outputDir } : {}),
   };
 }
@@ -81,6 +86,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
     writable,
     features: featuresOf(settings, opts, target),
     ...(opts.poll ? { poll: opts.poll } : {}),
+    ...(opts.resource !== undefined ? { resource: opts.resource } : {}),
   });
   return { plan, settings, target, client, services, progress, t0 };
 }

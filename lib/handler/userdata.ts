@@ -1,23 +1,18 @@
 /**
  * User data of a node VM: the one place the handler calls the renderer (lib/render), the hash of the
- * non-secret inputs (what decides whether a VM must be rebuilt), and the cluster's bootstrap secrets.
+ * non-secret inputs (what decides whether a VM must be rebuilt), and reading user data back.
  *
- * Secrets (bootstrap token, certificate key) are never in the plan. For a cluster that already has VMs
- * they are read back from the user data of its existing VMs in Prism Central (control-plane VMs
- * first), so every later VM joins the same cluster. For a new cluster they are derived at apply time
- * with HMAC-SHA256 keyed by the Prism Central credentials over (stack, cluster resource id): processes
- * that run in parallel (Terraform applies the control-plane and worker pools at once) get the same
- * values without any shared storage, and nobody without the credentials can compute them.
+ * Secrets (the cluster PKI, bootstrap tokens) are never in the plan. The PKI is generated at a cluster's
+ * first apply and read back from its control-plane VMs on later runs (kube/cluster-pki.ts); join tokens
+ * are fresh random values (kube/join-token.ts). Nothing is derived from the Prism Central credentials.
  */
-import { createHmac } from "node:crypto";
-import { metaData, nodeUserData, type NodeSecrets, type NodeUserDataInput } from "../render/cloud-init";
+import { metaData, nodeUserData, type NodeUserDataInput } from "../render/cloud-init";
 import type { VmEntity } from "../prism/types";
 import type { NutanixClusterSpec } from "../schema/cluster";
 import type { KubeVipEndpointSpec } from "../schema/kube-vip";
 import type { NodePoolSpec } from "../schema/node-pool";
 import { canonicalJson } from "../plan/canonical";
 import { sha256 } from "./ownership";
-import type { PrismLogin } from "./target";
 
 /** Everything the renderer needs for one VM. */
 export type UserDataInput = NodeUserDataInput;
@@ -50,9 +45,6 @@ export function bootstrapInputsHash(cluster: NutanixClusterSpec, endpoint: KubeV
   );
 }
 
-const TOKEN_RE = /\b([a-z0-9]{6}\.[a-z0-9]{16})\b/;
-const CERT_KEY_RE = /certificateKey:\s*["']?([a-f0-9]{64})\b/;
-
 /** The user data of a VM, decoded, or undefined. */
 export function userDataOf(vm: VmEntity): string | undefined {
   const b64 = vm.spec?.resources?.guest_customization?.cloud_init?.user_data;
@@ -62,29 +54,4 @@ export function userDataOf(vm: VmEntity): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Secrets found in existing VMs' user data (control-plane VMs should come first in `vms`). */
-export function secretsFromVms(vms: readonly VmEntity[]): Partial<Pick<NodeSecrets, "bootstrapToken" | "certificateKey">> {
-  const out: { bootstrapToken?: string; certificateKey?: string } = {};
-  for (const vm of vms) {
-    const text = userDataOf(vm);
-    if (!text) continue;
-    out.bootstrapToken ??= TOKEN_RE.exec(text)?.[1];
-    out.certificateKey ??= CERT_KEY_RE.exec(text)?.[1];
-    if (out.bootstrapToken && out.certificateKey) break;
-  }
-  return out;
-}
-
-const ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
-
-/** Secrets derived from the credentials for a new cluster (see the module comment). */
-export function deriveSecrets(credentials: PrismLogin, stack: string, clusterId: string): Pick<NodeSecrets, "bootstrapToken" | "certificateKey"> {
-  const mac = (purpose: string): Buffer =>
-    createHmac("sha256", `${credentials.username}\u0000${credentials.password}`).update(`nutanix-palette-cdk\u0000${purpose}\u0000${stack}\u0000${clusterId}`).digest();
-  const t = mac("bootstrap-token");
-  const chars = [...t.subarray(0, 22)].map((b) => ALPHABET[b % ALPHABET.length]!);
-  const token = `${chars.slice(0, 6).join("")}.${chars.slice(6, 22).join("")}`;
-  return { bootstrapToken: token, certificateKey: mac("certificate-key").toString("hex") };
 }

@@ -35,12 +35,32 @@ export const MANIFESTS_DIR_PREFLIGHT = "DirAvailable--etc-kubernetes-manifests";
 /** The role of a node in the bootstrap: the first control-plane node, another control-plane node, or a worker. */
 export type NodeRole = "init" | "control-plane-join" | "worker-join";
 
+/** A file of the cluster PKI for a control-plane node (kubeadm's paths under /etc/kubernetes/pki). */
+export interface PkiWriteFile {
+  readonly path: string;
+  readonly content: string;
+  readonly permissions: "0600" | "0644";
+}
+
 /** Secrets the handler generates at apply time. */
 export interface NodeSecrets {
   /** A kubeadm bootstrap token, `[a-z0-9]{6}.[a-z0-9]{16}`. */
   bootstrapToken: string;
-  /** The key that encrypts the control-plane certificates kubeadm uploads: 64 hex characters. Only control-plane nodes get it. */
-  certificateKey: string;
+  /**
+   * The key that encrypts the control-plane certificates kubeadm uploads: 64 hex characters. Only
+   * control-plane nodes get it, and only when `pkiFiles` is absent (with the shared PKI in every
+   * control-plane node's user data nothing is uploaded, as with Cluster API's bootstrap provider).
+   * @default none (requires `pkiFiles` for control-plane nodes)
+   */
+  certificateKey?: string;
+  /**
+   * The cluster PKI the handler owns (CAs and service-account keys), written to every control-plane
+   * node at kubeadm's paths; `kubeadm init` and `kubeadm join --control-plane` then use these files instead
+   * of generating or downloading their own (kubernetes.io "Certificate Management with kubeadm", custom
+   * certificates). With it there is no `--upload-certs` and no `certificateKey`.
+   * @default none (kubeadm generates the PKI on the init node and uploads it for the joins)
+   */
+  pkiFiles?: readonly PkiWriteFile[];
   /**
    * `sha256:<hex>` of the cluster CA's public key, when the handler knows it. Without it, joining nodes
    * use `unsafeSkipCAVerification: true` and trust whatever answers on the VIP for discovery: someone
@@ -73,7 +93,7 @@ function check(input: NodeUserDataInput): void {
     throw new Error(`${where}: role '${role}' does not fit the ${pool.role} pool '${pool.name}'`);
   }
   if (!TOKEN.test(secrets.bootstrapToken)) throw new Error(`${where}: expected a bootstrap token [a-z0-9]{6}.[a-z0-9]{16}`);
-  if (role !== "worker-join" && !CERT_KEY.test(secrets.certificateKey)) throw new Error(`${where}: expected a certificate key of 64 lowercase hex characters`);
+  if (role !== "worker-join" && !secrets.pkiFiles && !CERT_KEY.test(secrets.certificateKey ?? "")) throw new Error(`${where}: expected a certificate key of 64 lowercase hex characters`);
   if (secrets.caCertHash !== undefined && !CA_HASH.test(secrets.caCertHash)) throw new Error(`${where}: expected caCertHash as sha256:<64 hex characters>`);
   if (role !== "worker-join" && endpoint.mode === "bgp") {
     endpoint.bgp?.peers.forEach((p, i) => {
@@ -122,7 +142,7 @@ export function kubeadmConfigDocuments(input: NodeUserDataInput): Record<string,
             groups: ["system:bootstrappers:kubeadm:default-node-token"],
           },
         ],
-        certificateKey: secrets.certificateKey,
+        ...(secrets.pkiFiles ? {} : { certificateKey: secrets.certificateKey }),
         // The API server listens on the endpoint's port, which kube-vip forwards to (kubeadm's default is 6443).
         localAPIEndpoint: { bindPort: endpoint.port },
         nodeRegistration: nodeRegistration(input, style),
@@ -149,7 +169,7 @@ export function kubeadmConfigDocuments(input: NodeUserDataInput): Record<string,
     discovery: { bootstrapToken },
     nodeRegistration: nodeRegistration(input, style, role === "control-plane-join" ? [MANIFESTS_DIR_PREFLIGHT] : []),
   };
-  if (role === "control-plane-join") join.controlPlane = { certificateKey: secrets.certificateKey, localAPIEndpoint: { bindPort: endpoint.port } };
+  if (role === "control-plane-join") join.controlPlane = { ...(secrets.pkiFiles ? {} : { certificateKey: secrets.certificateKey }), localAPIEndpoint: { bindPort: endpoint.port } };
   return [join];
 }
 
@@ -166,6 +186,8 @@ function nodeWriteFiles(input: NodeUserDataInput, configPath: string, docs: read
     // A manifest holding a BGP password is root-only; the kubelet reads static pods as root.
     const secret = endpoint.mode === "bgp" && (passwords ?? []).some((p) => p !== undefined && p !== "");
     files.push({ path: KUBE_VIP_MANIFEST_PATH, owner: "root:root", permissions: secret ? "0600" : "0644", content: kubeVipManifestYaml(endpoint, { bgpPeerPasswords: passwords }) });
+    // The cluster's CAs and service-account keys (the handler owns them), at kubeadm's paths.
+    for (const f of input.secrets.pkiFiles ?? []) files.push({ path: f.path, owner: "root:root", permissions: f.permissions, content: f.content });
   }
   // The kubeadm configuration holds the bootstrap token (and the certificate key): root-only.
   files.push({ path: configPath, owner: "root:root", permissions: "0600", content: toYamlDocuments(docs) });
@@ -188,7 +210,8 @@ export function nodeUserData(input: NodeUserDataInput): string {
   const configPath = role === "init" ? KUBEADM_INIT_CONFIG_PATH : KUBEADM_JOIN_CONFIG_PATH;
   const writeFiles = nodeWriteFiles(input, configPath, docs);
 
-  const kubeadm = role === "init" ? `kubeadm init --config ${configPath} --upload-certs` : `kubeadm join --config ${configPath}`;
+  const upload = input.secrets.pkiFiles ? "" : " --upload-certs";
+  const kubeadm = role === "init" ? `kubeadm init --config ${configPath}${upload}` : `kubeadm join --config ${configPath}`;
   const runcmd: string[] = [`hostnamectl set-hostname "${vmName}"`];
   runcmd.push(...proxyCommands(cluster));
   if (controlPlane) runcmd.push(...etcHostsCommands(vmName), ...bgpRouterIdCommands(endpoint));
@@ -220,6 +243,7 @@ export function metaData(vmName: string, uuid: string): string {
  */
 export function redactUserData(text: string, extra: readonly string[] = []): string {
   let out = text
+    .replace(/-----BEGIN ([A-Z ]*)PRIVATE KEY-----[\s\S]*?-----END \1PRIVATE KEY-----/g, "<redacted private key>")
     .replace(/\b[a-z0-9]{6}\.[a-z0-9]{16}\b/g, "<redacted>")
     .replace(/(?<!sha256:)\b[a-fA-F0-9]{64}\b/g, "<redacted>")
     .replace(/(\b(?:\d{1,3}\.){3}\d{1,3}:\d+:)(?!\$\{)([^:,\s]+)(?=:(?:true|false)\b)/g, "$1<redacted>");

@@ -116,7 +116,8 @@ test("pcg-on-nutanix through Terraform's path on the default seed: user data, bu
     for (const [name, n] of cps.filter(([nm]) => nm !== "pcg-host-cp-1")) {
       assert.ok(n.runcmd.some((c) => /kubeadm join --config/.test(c)), `${name} joins`);
       const join = n.kubeadm.find((d) => d.kind === "JoinConfiguration") as { controlPlane?: { certificateKey?: string }; discovery: { bootstrapToken: { apiServerEndpoint: string } } };
-      assert.ok(join.controlPlane?.certificateKey, `${name} joins as control plane`);
+      // The handler owns the PKI (issue 14, item 1): a control-plane join carries `controlPlane` and no certificate key.
+      assert.ok(join.controlPlane && join.controlPlane.certificateKey === undefined, `${name} joins as control plane`);
       assert.equal(join.discovery.bootstrapToken.apiServerEndpoint, `${VIP}:6443`);
     }
     for (const name of ["pcg-host-default-1", "pcg-host-default-2", "pcg-host-gpu-1"]) {

@@ -31,10 +31,13 @@ test("first apply creates the cluster's VMs with ownership categories; a re-appl
     assert.match(ud, /kubeadm init/);
     assert.deepEqual(unownedVersions(vms), seedUnowned);
 
-    // Workers got the same bootstrap token as the control plane.
+    // Workers got the same join token as the joining control-plane nodes (this apply's token, created
+    // through the cluster's API); the init node has its own random token (issue 14, item 2).
     const md1 = vms.find((v) => v.spec.name === "web-md-1")!;
+    const cp2 = vms.find((v) => v.spec.name === "web-cp-2")!;
     const token = (vm: typeof md1) => /\b([a-z0-9]{6}\.[a-z0-9]{16})\b/.exec(Buffer.from(vm.spec.resources.guest_customization!.cloud_init!.user_data!, "base64").toString())![1];
-    assert.equal(token(md1), token(cp1));
+    assert.equal(token(md1), token(cp2));
+    assert.notEqual(token(md1), token(cp1));
 
     const before = await h.admin<Counters>("GET", "/counters");
     const again = await applyPlan({ ...base, plan });

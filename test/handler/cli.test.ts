@@ -33,6 +33,6 @@ test("parseCli: bad command lines throw with the flag named", () => {
     [["apply", "--wait-endpoints", "--endpoint-timeout", "soon"], /--endpoint-timeout: expected a positive number of seconds, got "soon"/],
   ];
   for (const [argv, re] of rows) assert.throws(() => parseCli(argv), (e: unknown) => e instanceof HandlerInputError && re.test(e.message), argv.join(" "));
-  assert.throws(() => parseCli(["frobnicate"]), /expected one command \(validate, plan, apply, destroy, status\), got frobnicate/);
+  assert.throws(() => parseCli(["frobnicate"]), /expected one command \(validate, plan, apply, destroy, status, kubeconfig\), got frobnicate/);
   assert.throws(() => parseCli(["apply", "--no-such-flag"]), /no-such-flag/);
 });

@@ -20,6 +20,9 @@ test("run settings: defaults fill every field", () => {
     checkReachability: false,
     allowExternalProbes: false,
     probeTimeoutMs: 5000,
+    nodeReadyTimeoutMs: 1_200_000,
+    drainTimeoutMs: 600_000,
+    kubePollMs: 500,
     yes: false,
   });
   assert.deepEqual(parseRunSettings({ endpointPoll: { initialDelayMs: 10 } }).endpointPoll, { ...DEFAULT_ENDPOINT_POLL, initialDelayMs: 10 });

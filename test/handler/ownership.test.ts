@@ -1,11 +1,10 @@
 /**
- * Pure pieces: ownership categories and hashing, names, deterministic UUIDs, secrets derivation, the
+ * Pure pieces: ownership categories and hashing, names, deterministic UUIDs, the
  * scheduler's graph and semaphore.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { categoryValue, ownedByResource, ownershipCategories, parseVmName, resourceHash, uuidV5, vmName, vmUuid } from "../../lib/handler/ownership";
-import { deriveSecrets } from "../../lib/handler/userdata";
 import { runGraph, Semaphore } from "../../lib/handler/scheduler";
 
 test("category values fit 64 characters deterministically; resource hashes are stable", () => {
@@ -41,15 +40,6 @@ test("VM uuids are RFC 4122 v5 and a function of stack, resource, name and spec"
   assert.notEqual(u, vmUuid("dc1", "dc1/web/md", "web-md-1", "e".repeat(64)));
   // Known vector: uuid v5 of "www.example.com" in the DNS namespace.
   assert.equal(uuidV5("www.example.com", "6ba7b810-9dad-11d1-80b4-00c04fd430c8"), "2ed6657d-e927-568b-95e1-2665a8aea6a2");
-});
-
-test("derived bootstrap secrets have kubeadm's shapes and depend on the credentials", () => {
-  const a = deriveSecrets({ username: "u", password: "p" }, "dc1", "dc1/web");
-  assert.match(a.bootstrapToken, /^[a-z0-9]{6}\.[a-z0-9]{16}$/);
-  assert.match(a.certificateKey, /^[0-9a-f]{64}$/);
-  assert.deepEqual(a, deriveSecrets({ username: "u", password: "p" }, "dc1", "dc1/web"));
-  assert.notDeepEqual(a, deriveSecrets({ username: "u", password: "q" }, "dc1", "dc1/web"));
-  assert.notDeepEqual(a, deriveSecrets({ username: "u", password: "p" }, "dc1", "dc1/ml"));
 });
 
 test("runGraph: dependency order, parallel independents, failures skip dependents only", async () => {

@@ -24,6 +24,11 @@ export class RunCache {
     return p;
   }
 
+  /** The entry of `key` if there is one (never computes). */
+  peek<T>(key: string): Promise<T> | undefined {
+    return this.entries.get(key) as Promise<T> | undefined;
+  }
+
   /** Replaces the entry of `key` (a value this run learned, e.g. the empty value list of a key it created). */
   set<T>(key: string, value: Promise<T>): void {
     this.entries.set(key, value);

@@ -19,6 +19,12 @@ export interface RunFeatures {
   probeTimeoutMs: number;
   /** Base directory of local output: PCG bundles go to `<outputDir>/pcg/<pcg name>/`. Undefined: not written. */
   outputDir?: string;
+  /** `--node-ready-timeout` (ms): how long a new node may take to turn Ready. */
+  nodeReadyTimeoutMs: number;
+  /** `--drain-timeout` (ms). */
+  drainTimeoutMs: number;
+  /** Pause between polls of a cluster's API (ms). */
+  kubePollMs: number;
   /** The target, for the emulator's admin paths. */
   target: AdminTarget;
 }
@@ -33,6 +39,9 @@ export function defaultFeatures(target: AdminTarget): RunFeatures {
     checkReachability: false,
     allowExternalProbes: false,
     probeTimeoutMs: 5000,
+    nodeReadyTimeoutMs: 20 * 60_000,
+    drainTimeoutMs: 10 * 60_000,
+    kubePollMs: 500,
     target,
   };
 }

@@ -48,6 +48,8 @@ export interface Services {
   readonly progress: Progress;
   /** False for `plan`: no writes allowed. */
   readonly writable: boolean;
+  /** True when resource `id` is applied (or planned) by this run (`--resource` narrows the run to one). */
+  inScope(id: string): boolean;
 }
 
 export interface ServicesInit {
@@ -62,6 +64,8 @@ export interface ServicesInit {
   writable: boolean;
   /** @default everything off (defaultFeatures) */
   features?: RunFeatures;
+  /** The one resource of this run (`--resource`). @default every resource of the plan */
+  resource?: string;
 }
 
 /** The services of one run. */
@@ -86,5 +90,6 @@ export function createServices(init: ServicesInit): Services {
     features,
     progress: init.progress,
     writable: init.writable,
+    inScope: (id) => init.resource === undefined || init.resource === id,
   };
 }

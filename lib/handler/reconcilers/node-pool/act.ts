@@ -5,11 +5,12 @@
  */
 import { taskUuidsOf } from "../../../prism/client";
 import type { VmEntity } from "../../../prism/types";
-import type { NodeSecrets } from "../../../render/cloud-init";
+import type { NodeRole, NodeSecrets } from "../../../render/cloud-init";
 import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
 import { categoriesOf, ownedByResource, vmDescription } from "../../ownership";
 import { settleLimit } from "../../scheduler";
 import { isDeleting, type Services } from "../../services";
+import { runKubeStep } from "./act-kube";
 import { vmBody, type CreateStep } from "./body";
 import type { PoolDecision, PoolSequence, PoolStage, PoolStep, VmRef } from "./decide";
 import type { NodePoolResource } from "./machine";
@@ -20,8 +21,8 @@ export interface ActInput {
   readonly res: NodePoolResource;
   readonly target: PoolTarget;
   readonly entities: ReadonlyMap<string, VmEntity>;
-  /** Present when the decision creates VMs. */
-  readonly secrets?: NodeSecrets;
+  /** The bootstrap secrets of a new VM of a role (body.ts secretsFor). */
+  readonly secretsFor: (role: NodeRole) => Promise<NodeSecrets>;
 }
 
 interface MutableOutcome {
@@ -32,8 +33,7 @@ interface MutableOutcome {
 
 /** Creates one VM (idempotent by uuid) and waits until its task is done. */
 async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<void> {
-  if (!a.secrets) throw new Error(`internal: no bootstrap secrets for ${step.name}`);
-  const secrets = a.secrets;
+  const secrets = await a.secretsFor(step.role);
   await s.writes.run(async () => {
     const t0 = Date.now();
     const body = vmBody(s, a.res, a.target, step, secrets);
@@ -128,6 +128,8 @@ async function runStep(s: Services, a: ActInput, step: PoolStep, out: MutableOut
       await deleteVm(s, a, step.vm, step.reason);
       out.deleted.push(step.vm.name);
       return;
+    default:
+      await runKubeStep(s, a, step);
   }
 }
 

@@ -4,10 +4,13 @@
  */
 import type { Metadata, VmIntentInput, VmSpec } from "../../../prism/types";
 import type { NodeSecrets } from "../../../render/cloud-init";
-import { CATEGORY_KEYS, categoriesOf, categoryValue, vmDescription } from "../../ownership";
-import { isDeleting, type Services } from "../../services";
+import { vmDescription } from "../../ownership";
+import type { Services } from "../../services";
 import { readSecret } from "../../target";
-import { deriveSecrets, renderMetaData, renderUserData, secretsFromVms } from "../../userdata";
+import type { NodeRole } from "../../../render/cloud-init";
+import { clusterPki } from "../../kube/cluster-pki";
+import { initToken, joinToken } from "../../kube/join-token";
+import { renderMetaData, renderUserData } from "../../userdata";
 import type { PoolStep } from "./decide";
 import type { NodePoolResource } from "./machine";
 import type { PoolTarget } from "./observe";
@@ -53,26 +56,20 @@ export function vmBody(s: Services, res: NodePoolResource, t: PoolTarget, step: 
   return { api_version: "3.1", metadata, spec };
 }
 
-/** The cluster's bootstrap secrets: read back from its VMs, else derived (see userdata.ts); once per run. */
-export function clusterSecrets(s: Services, res: NodePoolResource, t: PoolTarget): Promise<NodeSecrets> {
-  const clusterId = res.spec.cluster;
-  return s.cache.once(`secrets:${clusterId}`, async () => {
-    const { cluster, endpoint } = t.parents;
-    const inv = await s.inventory();
-    const clusterValue = categoryValue(cluster.spec.name);
-    const mine = inv.ownedByStack(s.stack).filter((v) => categoriesOf(v)[CATEGORY_KEYS.cluster] === clusterValue && !isDeleting(v));
-    const cpValue = categoryValue("cp");
-    const ordered = [...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] === cpValue), ...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] !== cpValue)];
-    const found = secretsFromVms(ordered);
-    const derived = deriveSecrets(s.login, s.stack, clusterId);
-    const secrets: NodeSecrets = {
-      bootstrapToken: found.bootstrapToken ?? derived.bootstrapToken,
-      certificateKey: found.certificateKey ?? derived.certificateKey,
-    };
-    const peers = endpoint.spec.bgp?.peers ?? [];
-    if (peers.some((p) => p.password)) {
-      secrets.bgpPeerPasswords = peers.map((p, i) => (p.password ? readSecret(p.password, s.env, `${endpoint.id}: bgp.peers[${i}].password`) : undefined));
-    }
-    return secrets;
-  });
+/**
+ * The bootstrap secrets of a VM of `role`, the cluster's parts once per run: the PKI the handler owns
+ * (generated at the first apply, read back from the control-plane VMs later: kube/cluster-pki.ts) and the
+ * CA pin every join carries; the token is a fresh random one for the init node and this apply's join token,
+ * created through the cluster's API, for every other node (kube/join-token.ts).
+ */
+export async function secretsFor(s: Services, t: PoolTarget, role: NodeRole): Promise<NodeSecrets> {
+  const { cluster, endpoint } = t.parents;
+  const owned = await clusterPki(s, cluster);
+  const bootstrapToken = role === "init" ? initToken() : await joinToken(s, cluster, owned);
+  const secrets: NodeSecrets = { bootstrapToken, caCertHash: owned.caCertHash, pkiFiles: owned.files };
+  const peers = endpoint.spec.bgp?.peers ?? [];
+  if (peers.some((p) => p.password)) {
+    secrets.bgpPeerPasswords = peers.map((p, i) => (p.password ? readSecret(p.password, s.env, `${endpoint.id}: bgp.peers[${i}].password`) : undefined));
+  }
+  return secrets;
 }

@@ -83,7 +83,18 @@ export type PoolStep =
   | { readonly op: "create"; readonly ordinal: number; readonly name: string; readonly uuid: string; readonly role: NodeRole }
   | { readonly op: "await-create"; readonly ordinal: number; readonly vm: VmRef }
   | { readonly op: "update"; readonly ordinal: number; readonly vm: VmRef; readonly changes: readonly FieldChange[] }
-  | { readonly op: "delete"; readonly vm: VmRef; readonly reason: string };
+  | { readonly op: "delete"; readonly vm: VmRef; readonly reason: string }
+  | KubeStep;
+
+/**
+ * Steps through the cluster's API (kube-steps.ts adds them): wait until a node is Ready, remove a
+ * control-plane machine's etcd member, cordon and drain a worker, delete a Node object.
+ */
+export type KubeStep =
+  | { readonly op: "wait-ready"; readonly vm: VmRef }
+  | { readonly op: "remove-etcd-member"; readonly vm: VmRef }
+  | { readonly op: "drain"; readonly vm: VmRef }
+  | { readonly op: "delete-node"; readonly vm: VmRef };
 
 /** Steps that run in order (a failure stops the rest); `label` names it in errors. */
 export interface PoolSequence {

@@ -7,7 +7,9 @@ import { ResourceApplyError } from "../../errors";
 import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
 import { act } from "./act";
-import { clusterSecrets } from "./body";
+import { secretsFor } from "./body";
+import { withKubeSteps } from "./kube-steps";
+import { versionGuard } from "../../kube/version-guard";
 import { decide, hasWork, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -42,6 +44,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     ];
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
+    if (o.machines.length > 0) {
+      const g = await versionGuard(s, t.parents.cluster).catch((e: unknown) => ({ note: `version change not checked: ${e instanceof Error ? e.message : String(e)}` }));
+      if ("error" in g) errors.push(g.error);
+      if ("note" in g) notes.push(g.note);
+    }
     return { diff: { id: res.id, kind: res.kind, action: decision.action, changes, vms: decision.vmChanges, notes, errors }, observation: o, decision };
   },
 
@@ -52,8 +59,12 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     if (!decision || !o.target || !hasWork(decision)) return { detail: none, outcome: { created: [], updated: [], deleted: [] } };
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
-    const secrets = steps.some((x) => x.op === "create") ? await clusterSecrets(s, res, o.target) : undefined;
-    const outcome = await act(s, { res, target: o.target, entities: o.entities, ...(secrets ? { secrets } : {}) }, decision);
+    const t = o.target;
+    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch((e: unknown) => {
+      // Pools of the same cluster waiting for its API in this run stop waiting.
+      if (res.spec.role === "control-plane") s.cache.set(`control-plane-failed:${res.spec.cluster}`, Promise.resolve(`its control-plane pool ${res.id} failed in this run`));
+      throw e;
+    });
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",
       outcome.updated.length ? `updated ${outcome.updated.length}` : "",

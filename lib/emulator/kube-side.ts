@@ -1,0 +1,137 @@
+/**
+ * Wires the emulated Kubernetes side (lib/emulator/kube) into the Prism Central emulator: a VM whose create
+ * task succeeded and whose power state is ON "boots" its cloud-init user data into the model of its cluster
+ * (`model.vmPoweredOn`); a VM that is deleted or powered off stops its kubelet (`model.vmRemoved`). Clusters
+ * are keyed by the control-plane endpoint in the kubeadm documents (`controlPlaneEndpoint` of the init node,
+ * `discovery.bootstrapToken.apiServerEndpoint` of the joins), which is what the handler knows. Each cluster's
+ * API (and etcd paths) is served on its own loopback port once its init node booted; `GET
+ * /_emulator/kube/<vip>:<port>` (or `/_emulator/kube/<cluster name>`) names that port and the cluster CA, so the
+ * handler dials loopback instead of the VIP. The Kubernetes side is in memory only: a restarted emulator
+ * starts with no clusters [guess: our simplification].
+ */
+import { KubeClusterModel, serveKubeApi, type RunningKubeApi } from "./kube";
+import type { EmulatorState } from "./state";
+
+/** Options of the Kubernetes side (`prism-emulator --node-ready-ms`, `--nodes-never-ready`). */
+export interface KubeSideOptions {
+  /**
+   * Milliseconds from a node's boot until it is Ready.
+   * @default 0
+   */
+  readonly nodeReadyMs?: number;
+  /**
+   * Hold every new node NotReady.
+   * @default false
+   */
+  readonly nodesNeverReady?: boolean;
+  /**
+   * Where boots and failed joins are logged.
+   * @default no logging
+   */
+  readonly log?: (line: string) => void;
+}
+
+interface Cluster {
+  readonly model: KubeClusterModel;
+  name?: string;
+  api?: Promise<RunningKubeApi>;
+}
+
+interface Booted {
+  readonly key: string;
+  readonly vmName: string;
+}
+
+/** What `GET /_emulator/kube/<key>` answers. */
+export interface KubeSideInfo {
+  readonly endpoint: string;
+  readonly clusterName: string | null;
+  readonly host: string;
+  readonly port: number;
+  readonly caPem: string;
+  readonly joins: ReadonlyArray<{ vmName: string; joined: boolean; reason?: string }>;
+}
+
+const ENDPOINT = /\b(?:controlPlaneEndpoint|apiServerEndpoint):\s*["']?([^\s"']+)/;
+const CLUSTER_NAME = /\bclusterName:\s*["']?([^\s"']+)/;
+
+/** The emulator's Kubernetes side. */
+export class KubeSide {
+  private readonly clusters = new Map<string, Cluster>();
+  private readonly booted = new Map<string, Booted>();
+  private readonly ignored = new Set<string>();
+
+  constructor(private readonly opts: KubeSideOptions = {}) {}
+
+  /** Boots VMs that just came up and stops the kubelets of VMs that went away (call after `settle`). */
+  sync(state: EmulatorState, now: number, vmCreated: (uuid: string) => boolean): void {
+    for (const vm of Object.values(state.vms)) {
+      if (this.booted.has(vm.uuid) || this.ignored.has(vm.uuid) || vm.deleteTask || !vmCreated(vm.uuid)) continue;
+      const res = (vm.spec as { resources?: { power_state?: string; guest_customization?: { cloud_init?: { user_data?: string } } } }).resources;
+      if (res?.power_state !== "ON") continue;
+      const b64 = res.guest_customization?.cloud_init?.user_data;
+      const text = typeof b64 === "string" ? Buffer.from(b64, "base64").toString("utf8") : "";
+      const key = ENDPOINT.exec(text)?.[1];
+      if (!key) {
+        this.ignored.add(vm.uuid);
+        continue;
+      }
+      const vmName = String((vm.spec as { name?: unknown }).name ?? vm.uuid);
+      const c = this.cluster(key);
+      const r = c.model.vmPoweredOn({ vmName, userData: text });
+      if (r.joined && /\bkubeadm\s+init\b/.test(text)) c.name ??= CLUSTER_NAME.exec(text)?.[1];
+      this.opts.log?.(`prism-emulator: kube ${key}: ${vmName} ${r.joined ? `joined as ${r.nodeName}` : `did not join: ${r.reason}`} (at ${new Date(now).toISOString()})`);
+      this.booted.set(vm.uuid, { key, vmName });
+    }
+    for (const [uuid, b] of this.booted) {
+      const vm = state.vms[uuid];
+      const power = (vm?.spec as { resources?: { power_state?: string } } | undefined)?.resources?.power_state;
+      if (vm && !vm.deleteTask && power === "ON") continue;
+      this.clusters.get(b.key)?.model.vmRemoved(b.vmName);
+      this.booted.delete(uuid);
+    }
+  }
+
+  private cluster(key: string): Cluster {
+    let c = this.clusters.get(key);
+    if (!c) {
+      c = { model: new KubeClusterModel({ nodeReadyMs: this.opts.nodeReadyMs ?? 0, nodesNeverReady: this.opts.nodesNeverReady ?? false }) };
+      this.clusters.set(key, c);
+    }
+    return c;
+  }
+
+  /** The model of a cluster by endpoint or cluster name (tests add pods and PDBs through it). */
+  model(key: string): KubeClusterModel | undefined {
+    return this.find(key)?.model;
+  }
+
+  private find(key: string): Cluster | undefined {
+    return this.clusters.get(key) ?? [...this.clusters.values()].find((c) => c.name === key);
+  }
+
+  /** Where a cluster's API listens (started on first ask), or undefined before its init node booted. */
+  async info(key: string): Promise<KubeSideInfo | undefined> {
+    const c = this.find(key);
+    const ca = c?.model.clusterCa;
+    if (!c || !ca?.keyPem) return undefined;
+    const etcdCa = c.model.etcdCa;
+    c.api ??= serveKubeApi({ model: c.model, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, ...(etcdCa ? { etcdCa: { certPem: etcdCa.certPem } } : {}) });
+    const api = await c.api;
+    const endpoint = [...this.clusters.entries()].find(([, v]) => v === c)![0];
+    return {
+      endpoint,
+      clusterName: c.name ?? null,
+      host: api.host,
+      port: api.port,
+      caPem: api.caPem,
+      joins: c.model.joins.map((j) => (j.result.joined ? { vmName: j.vmName, joined: true } : { vmName: j.vmName, joined: false, reason: j.result.reason })),
+    };
+  }
+
+  /** Stops every cluster API server. */
+  async stop(): Promise<void> {
+    const apis = [...this.clusters.values()].map((c) => c.api).filter((a): a is Promise<RunningKubeApi> => a !== undefined);
+    await Promise.all(apis.map(async (a) => (await a).stop()));
+  }
+}

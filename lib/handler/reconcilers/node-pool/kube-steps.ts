@@ -1,0 +1,50 @@
+/**
+ * The Kubernetes day-2 steps slotted into a pool's decision (pure). Cluster API is the reference
+ * (`kubernetes-sigs/cluster-api`):
+ * - Control plane like KubeadmControlPlane (`controlplane/kubeadm/internal/controllers/scale.go`): the init
+ *   machine first and alone until its node is Ready, then one join at a time, each waiting for its node to be
+ *   Ready (`KCP` scales up one machine at a time and waits for the control plane to be healthy); a
+ *   replacement creates the new machine, waits until its node is Ready, then removes the old machine's etcd
+ *   member (`RemoveEtcdMemberForMachine`), deletes its Node, then its VM; a scale-down removes the etcd
+ *   member, the Node, then the VM, one machine at a time. Every stage is serial and stops at the first
+ *   failure, so a node that never turns Ready deletes nothing old and leaves at most one replacement in flight.
+ * - Workers like a MachineDeployment with maxSurge 1 / maxUnavailable 0 (`internal/controllers/machinedeployment/
+ *   mdutil`): one replacement at a time, each new node Ready before the old one is cordoned and drained
+ *   (evictions honour PodDisruptionBudgets; `internal/controllers/machine/machine_controller.go` drainNode),
+ *   its Node deleted, then its VM. Scale-up creates run in parallel and each waits for its node.
+ */
+import type { PoolDecision, PoolSequence, PoolStage, PoolStep, VmRef } from "./decide";
+
+function expand(step: PoolStep, controlPlane: boolean): PoolStep[] {
+  if (step.op === "create") return [step, { op: "wait-ready", vm: { uuid: step.uuid, name: step.name } }];
+  if (step.op === "await-create") return [step, { op: "wait-ready", vm: step.vm }];
+  if (step.op === "delete") {
+    const vm: VmRef = step.vm;
+    const before: PoolStep[] = controlPlane ? [{ op: "remove-etcd-member", vm }] : [{ op: "drain", vm }];
+    return [...before, { op: "delete-node", vm }, step];
+  }
+  return [step];
+}
+
+function stageMode(stage: PoolStage, controlPlane: boolean): PoolStage["mode"] {
+  if (controlPlane) return "serial";
+  return stage.name === "roll" ? "serial" : stage.mode;
+}
+
+/** The decision with the steps that go through the cluster's API; control-plane stages become serial. */
+export function withKubeSteps(decision: PoolDecision, role: "control-plane" | "worker"): PoolDecision {
+  const controlPlane = role === "control-plane";
+  const stages = decision.stages.map(
+    (stage): PoolStage => ({
+      ...stage,
+      mode: stageMode(stage, controlPlane),
+      sequences: stage.sequences.map((q): PoolSequence => ({ ...q, steps: q.steps.flatMap((st) => expand(st, controlPlane)) })),
+    }),
+  );
+  return { ...decision, stages };
+}
+
+/** True when a step needs the cluster's API. */
+export function needsApi(step: PoolStep): boolean {
+  return step.op === "wait-ready" || step.op === "remove-etcd-member" || step.op === "drain" || step.op === "delete-node";
+}
