@@ -9,6 +9,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { PLAN_FILE_NAME } from "../schema/plan";
 import { applyPlan, destroyPlan, destroyPreview, loadPlan, planDiff, statusPlan, validatePlan, type ApplyOptions, type DestroyOptions, type PlanResult } from "./index";
+import { parseDuration } from "./duration";
 import { errorMessage, HandlerInputError } from "./errors";
 import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
@@ -39,6 +40,8 @@ Options:
   --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
   --insecure                 do not verify the TLS certificate (explicit opt-in)
   --parallelism <n>          concurrent VM writes and task waits (default 10)
+  --task-timeout <duration>  how long one Prism Central task is waited for, e.g. 45m, 1h30m (default 30m)
+  --request-timeout <dur.>   how long one HTTP request may take, e.g. 60s (default 30s); a bare number is seconds
   --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
   --detailed-exitcode        plan: exit 0 when nothing would change, 2 when something would, 1 on any error
                              (bad input included), as terraform plan -detailed-exitcode does
@@ -84,6 +87,8 @@ const CLI_OPTIONS = {
   "ca-bundle": { type: "string" },
   insecure: { type: "boolean" },
   parallelism: { type: "string" },
+  "task-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
   "no-prune": { type: "boolean" },
   yes: { type: "boolean" },
   json: { type: "boolean" },
@@ -238,6 +243,8 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
     ...(v.insecure ? { insecure: true } : {}),
     ...(parallelism !== undefined ? { parallelism } : {}),
+    ...(v["task-timeout"] !== undefined ? { taskTimeoutMs: parseDuration("task-timeout", v["task-timeout"]) } : {}),
+    ...(v["request-timeout"] !== undefined ? { requestTimeoutMs: parseDuration("request-timeout", v["request-timeout"]) } : {}),
     ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
     ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : {}),
     ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),

@@ -65,5 +65,9 @@ export class ResourceApplyError extends Error {
 
 /** The message of anything thrown. */
 export function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
+  if (!(e instanceof Error)) return String(e);
+  // The Prism client's timeouts say "raise it"; name the handler flag that does.
+  return e.message
+    .replace("within the task timeout; raise it", "within the task timeout; raise it with --task-timeout <duration>")
+    .replace("within the request timeout; raise it", "within the request timeout; raise it with --request-timeout <duration>");
 }

@@ -65,8 +65,16 @@ export interface HandlerOptions extends TargetOptions {
   poll?: Partial<PollOptions>;
   /** HTTP retries of the client. */
   retries?: RetryOptions;
-  /** Per-request timeout of the client. @default 30000 */
+  /** `--request-timeout`: per-request timeout of the client (ms); checked by RunSettingsSchema. @default 30000 */
   requestTimeoutMs?: number;
+  /** `--task-timeout`: how long one task is waited for (ms); `poll.timeoutMs` wins when both are given. @default 1800000 */
+  taskTimeoutMs?: number;
+  /**
+   * Where learned task durations are kept between runs (per Prism Central), so each `cdktf deploy`
+   * local-exec process starts warm; false keeps them in memory only.
+   * @default `<outputDir>/.nutanix-task-durations.json` (outputDir as below); none for a Plan object without outputDir
+   */
+  taskDurationsFile?: string | false;
   /**
    * Base directory of local output: a PCG's install bundle goes to `<outputDir>/pcg/<pcg name>/` (apply
    * writes it, destroy removes it). @default the directory of the plan file; with a Plan object and no

@@ -8,6 +8,12 @@ import * as z from "zod";
 import { DEFAULT_ENDPOINT_POLL, DEFAULT_ENDPOINT_TIMEOUT_S, ENDPOINT_READINESS_MODES } from "./endpoints";
 import { HandlerInputError } from "./errors";
 
+/** Default of `--task-timeout`: 30 minutes (a create with a large image copy can take long). */
+export const DEFAULT_TASK_TIMEOUT_MS = 30 * 60_000;
+
+/** Default of `--request-timeout`: 30 s (the Prism client's). */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
+
 const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
 
 const flagBoolean = (flag: string) => z.boolean({ error: (i) => `${flag}: expected true or false, got ${shown(i.input)}` });
@@ -46,6 +52,16 @@ export const RunSettingsSchema = z.strictObject({
   allowExternalProbes: flagBoolean("--allow-external-probes").default(false),
   /** Per-target timeout of the reachability probe (ms). */
   probeTimeoutMs: z.number({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).positive({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).default(5000),
+  /** `--task-timeout` (ms here, a duration on the command line): how long one Prism Central task is waited for. */
+  taskTimeoutMs: z
+    .number({ error: (i) => `--task-timeout: expected a positive number of milliseconds, got ${shown(i.input)}` })
+    .refine((n) => Number.isInteger(n) && n > 0, { error: (i) => `--task-timeout: expected a positive whole number of milliseconds, got ${shown(i.input)}` })
+    .default(DEFAULT_TASK_TIMEOUT_MS),
+  /** `--request-timeout` (ms here, a duration on the command line): how long one HTTP request to Prism Central may take. */
+  requestTimeoutMs: z
+    .number({ error: (i) => `--request-timeout: expected a positive number of milliseconds, got ${shown(i.input)}` })
+    .refine((n) => Number.isInteger(n) && n > 0, { error: (i) => `--request-timeout: expected a positive whole number of milliseconds, got ${shown(i.input)}` })
+    .default(DEFAULT_REQUEST_TIMEOUT_MS),
   /** `--generation` (destroy): a plan generation. */
   generation: z
     .string({ error: (i) => `--generation: expected 64 hex characters (a plan generation), got ${shown(i.input)}` })

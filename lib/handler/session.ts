@@ -23,6 +23,23 @@ export interface SessionOptions extends TargetOptions, Partial<Record<keyof RunS
   outputDir?: string;
   /** The one resource of the run. @default every resource */
   resource?: string;
+  taskDurationsFile?: string | false;
+}
+
+/** The name of the learned task durations file in the output directory (a dotfile: not part of the synth output). */
+export const TASK_DURATIONS_FILE_NAME = ".nutanix-task-durations.json";
+
+/** The local output directory: `outputDir`, else the plan file's directory; undefined for a Plan object without outputDir. */
+export function outputDirOf(opts: Pick<SessionOptions, "outputDir" | "plan">): string | undefined {
+  return opts.outputDir !== undefined ? path.resolve(opts.outputDir) : typeof opts.plan === "string" ? path.dirname(path.resolve(opts.plan)) : undefined;
+}
+
+/** Where learned task durations persist (see HandlerOptions.taskDurationsFile), or undefined for none. */
+export function taskDurationsFileOf(opts: Pick<SessionOptions, "outputDir" | "plan" | "taskDurationsFile">): string | undefined {
+  if (opts.taskDurationsFile === false) return undefined;
+  if (opts.taskDurationsFile !== undefined) return path.resolve(opts.taskDurationsFile);
+  const dir = outputDirOf(opts);
+  return dir === undefined ? undefined : path.join(dir, TASK_DURATIONS_FILE_NAME);
 }
 
 export interface Session {
@@ -37,7 +54,7 @@ export interface Session {
 
 function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target): RunFeatures {
   const admin = { endpoint: target.endpoint, credentials: target.credentials, insecure: target.insecure, ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}) };
-  const outputDir = opts.outputDir !== undefined ? path.resolve(opts.outputDir) : typeof opts.plan === "string" ? path.dirname(path.resolve(opts.plan)) : undefined;
+  const outputDir = outputDirOf(opts);
   return {
     ...defaultFeatures(admin),
     waitEndpoints: settings.waitEndpoints,
@@ -61,6 +78,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
   const target = resolveTarget(plan, opts);
   const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
   for (const w of target.warnings) progress.note(`warning: ${w}`);
+  const durationsFile = taskDurationsFileOf(opts);
   let client: PrismClient;
   try {
     client = new PrismClient({
@@ -70,7 +88,8 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
       insecure: target.insecure,
       ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
       ...(opts.retries ? { retries: opts.retries } : {}),
-      ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
+      timeoutMs: settings.requestTimeoutMs,
+      ...(durationsFile !== undefined ? { taskDurationsFile: durationsFile } : {}),
       logger: (line) => progress.note(`  ${line}`),
     });
   } catch (e) {
@@ -85,7 +104,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
     progress,
     writable,
     features: featuresOf(settings, opts, target),
-    ...(opts.poll ? { poll: opts.poll } : {}),
+    poll: { timeoutMs: settings.taskTimeoutMs, ...opts.poll },
     ...(opts.resource !== undefined ? { resource: opts.resource } : {}),
   });
   return { plan, settings, target, client, services, progress, t0 };

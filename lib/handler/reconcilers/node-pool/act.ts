@@ -3,12 +3,12 @@
  * write semaphore until its task has finished; ownership is re-checked on a fresh read right before
  * every PUT and DELETE. Steps that succeeded stay done; every failure is reported.
  */
-import { taskUuidsOf } from "../../../prism/client";
-import type { VmEntity } from "../../../prism/types";
+import { cpuMemoryOf, resizeDecision, systemDiskOf, taskUuidsOf, type CpuMemory, type PowerCycledUpdate } from "../../../prism/client";
+import type { Metadata, VmEntity, VmSpec } from "../../../prism/types";
 import type { NodeRole, NodeSecrets } from "../../../render/cloud-init";
 import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
 import { categoriesOf, ownedByResource, vmDescription } from "../../ownership";
-import { settleLimit } from "../../scheduler";
+import { Semaphore, settleLimit } from "../../scheduler";
 import { isDeleting, type Services } from "../../services";
 import { runKubeStep } from "./act-kube";
 import { vmBody, type CreateStep } from "./body";
@@ -56,37 +56,64 @@ async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<voi
   });
 }
 
-async function updateVm(s: Services, a: ActInput, step: Extract<PoolStep, { op: "update" }>): Promise<void> {
+/**
+ * One power cycle at a time per pool: a VM whose change cannot be hot-plugged is down between its ACPI
+ * power off and its power on, and no two VMs of a pool are down together (control-plane nodes one at a
+ * time, as KCP rolls them; workers too, so a pool never loses more than one node to a resize).
+ */
+const powerCycles = new WeakMap<ActInput, Semaphore>();
+
+function powerCycleLock(a: ActInput): Semaphore {
+  let lock = powerCycles.get(a);
+  if (!lock) powerCycles.set(a, (lock = new Semaphore(1)));
+  return lock;
+}
+
+/** The machine's CPU and memory, as resizeDecision compares them. */
+function wantedCpuMemory(a: ActInput): CpuMemory {
   const m = a.res.spec.machine;
+  return { num_sockets: m.vcpuSockets, num_vcpus_per_socket: m.vcpusPerSocket, memory_size_mib: m.memoryMiB };
+}
+
+/** Puts the machine's wanted values into the spec GET returned (everything else is sent back as it was). */
+function applyMachine(s: Services, a: ActInput, uuid: string, spec: VmSpec, metadata: Metadata): void {
+  const m = a.res.spec.machine;
+  const fresh: VmEntity = { metadata, spec };
+  if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
+  spec.resources.num_sockets = m.vcpuSockets;
+  spec.resources.num_vcpus_per_socket = m.vcpusPerSocket;
+  spec.resources.memory_size_mib = m.memoryMiB;
+  spec.resources.power_state = "ON";
+  // The system disk by device type and image source, not disk_list[0] (a cloud-init CD-ROM may come first).
+  const disk = systemDiskOf(spec.resources);
+  if (disk) {
+    const have = disk.disk_size_mib ?? (typeof disk.disk_size_bytes === "number" ? Math.ceil(disk.disk_size_bytes / 1048576) : undefined);
+    if (have === undefined || have < m.systemDiskMiB) {
+      disk.disk_size_mib = m.systemDiskMiB;
+      delete disk.disk_size_bytes;
+    }
+  }
+  metadata.categories = { ...categoriesOf(fresh), ...a.target.categories };
+  delete metadata.categories_mapping;
+  metadata.use_categories_mapping = false;
+  spec.description = vmDescription({ stack: s.stack, resourceId: a.res.id, specHash: a.target.specHash, bootHash: a.target.bootHash });
+}
+
+/**
+ * Updates a VM in place. Increases hot-plug (one PUT of the whole spec GET returned); a change a running
+ * VM refuses (a decrease of sockets or memory, another cores-per-socket) goes through
+ * PrismClient.updateVmPowerCycled (ACPI power off, update, power on), holding the pool's power-cycle lock.
+ */
+async function updateVm(s: Services, a: ActInput, step: Extract<PoolStep, { op: "update" }>): Promise<void> {
   const { uuid } = step.vm;
-  await s.writes.run(async () => {
-    const t0 = Date.now();
-    await s.client.updateVm(
-      uuid,
-      (spec, metadata) => {
-        const fresh: VmEntity = { metadata, spec };
-        if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
-        spec.resources.num_sockets = m.vcpuSockets;
-        spec.resources.num_vcpus_per_socket = m.vcpusPerSocket;
-        spec.resources.memory_size_mib = m.memoryMiB;
-        spec.resources.power_state = "ON";
-        const disk = spec.resources.disk_list?.[0];
-        if (disk) {
-          const have = disk.disk_size_mib ?? (typeof disk.disk_size_bytes === "number" ? Math.ceil(disk.disk_size_bytes / 1048576) : undefined);
-          if (have === undefined || have < m.systemDiskMiB) {
-            disk.disk_size_mib = m.systemDiskMiB;
-            delete disk.disk_size_bytes;
-          }
-        }
-        metadata.categories = { ...categoriesOf(fresh), ...a.target.categories };
-        delete metadata.categories_mapping;
-        metadata.use_categories_mapping = false;
-        spec.description = vmDescription({ stack: s.stack, resourceId: a.res.id, specHash: a.target.specHash, bootHash: a.target.bootHash });
-      },
-      { wait: s.writes.poll },
-    );
-    s.progress.action(a.res.id, `updated ${step.vm.name} in place: ${step.changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(", ")}`, Date.now() - t0);
-  });
+  const seen = a.entities.get(uuid);
+  const cycle = seen !== undefined && resizeDecision(cpuMemoryOf(seen.spec.resources), wantedCpuMemory(a)).kind === "power-off";
+  const write = (): Promise<PowerCycledUpdate> =>
+    s.writes.run(() => s.client.updateVmPowerCycled(uuid, (spec, metadata) => applyMachine(s, a, uuid, spec, metadata), { wait: s.writes.poll }));
+  const t0 = Date.now();
+  const r = cycle ? await powerCycleLock(a).run(write) : await write();
+  const how = r.powerCycled ? ` (powered off by ACPI and on again: ${r.decision.reasons.join(", ")} cannot be hot-plugged)` : "";
+  s.progress.action(a.res.id, `updated ${step.vm.name} in place: ${step.changes.map((c) => `${c.field} ${c.from} → ${c.to}`).join(", ")}${how}`, Date.now() - t0);
 }
 
 async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Promise<void> {
