@@ -88,6 +88,7 @@ test("PaletteCluster: validate + create until Running and Healthy; re-apply writ
     for (const r of created) {
       assert.deepEqual(spec.validateRequest({ ...r, query: r.query as Record<string, string>, headers: r.headers as Record<string, string> }), [], `${r.method} ${r.path}`);
       assert.ok(Object.keys(r.headers).some((k) => k.toLowerCase() === "apikey"), `${r.method} ${r.path} carries ApiKey`);
+      if (/^\/v1\/(spectroclusters|cloudconfigs)\//.test(r.path)) assert.ok(Object.keys(r.headers).some((k) => k.toLowerCase() === "projectuid"), `${r.method} ${r.path} carries ProjectUid`);
     }
     closePaletteConnections(s);
 
