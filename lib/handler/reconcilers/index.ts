@@ -7,7 +7,8 @@ import type { Services } from "../services";
 import { endpointReconciler, type EndpointPlanned } from "./kube-vip-endpoint";
 import { nodePoolReconciler, type PoolPlanned } from "./node-pool";
 import { clusterReconciler } from "./nutanix-cluster";
-import { palettePending } from "./palette-pending";
+import { paletteAccountReconciler } from "./palette-account";
+import { paletteClusterReconciler, type PaletteClusterPlanned } from "./palette-cluster";
 import { pcgReconciler } from "./private-cloud-gateway";
 import { accountReconciler } from "./prism-central-account";
 import type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
@@ -22,7 +23,7 @@ interface PlannedByKind {
   NutanixCluster: Planned;
   PrivateCloudGateway: Planned;
   PaletteAccount: Planned;
-  PaletteCluster: Planned;
+  PaletteCluster: PaletteClusterPlanned;
 }
 
 export type ReconcilerRegistry = { readonly [K in ResourceKind]: Reconciler<ResourceOfKind<K>, PlannedByKind[K]> };
@@ -33,8 +34,8 @@ export const reconcilers: ReconcilerRegistry = {
   NodePool: nodePoolReconciler,
   NutanixCluster: clusterReconciler,
   PrivateCloudGateway: pcgReconciler,
-  PaletteAccount: palettePending(),
-  PaletteCluster: palettePending(),
+  PaletteAccount: paletteAccountReconciler,
+  PaletteCluster: paletteClusterReconciler,
 };
 
 /**
