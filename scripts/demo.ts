@@ -64,7 +64,7 @@ export async function vmRows(emu: RunningEmulator): Promise<string[][]> {
         const owner = cats.NpcStack ? `${cats.NpcStack} / ${cats.NpcCluster ?? ""}${cats.NpcPool ? `/${cats.NpcPool}` : ""}` : "(not ours)";
         return [v.spec.name, String(r?.power_state ?? ""), ip, v.spec.cluster_reference?.name ?? v.status?.cluster_reference?.name ?? "", owner];
       })
-      .sort((a, b) => (a[0] < b[0] ? -1 : 1));
+      .sort((a, b) => ((a[0] ?? "") < (b[0] ?? "") ? -1 : 1));
   } finally {
     client.close();
   }

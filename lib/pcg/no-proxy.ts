@@ -32,7 +32,7 @@ export type NoProxyTarget =
 
 function splitPort(s: string): { host: string; port?: number } | undefined {
   const m = /^(.*):(\d{1,5})$/.exec(s);
-  if (!m) return { host: s };
+  if (!m || m[1] === undefined) return { host: s };
   const port = Number(m[2]);
   return port >= 1 && port <= 65535 ? { host: m[1], port } : undefined;
 }

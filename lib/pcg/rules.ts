@@ -28,7 +28,7 @@ export const PCG_REPAVE_ADDRESSES = 1;
 
 function minorOf(version: string): { major: number; minor: number } {
   const [major, minor] = version.split(".").map(Number);
-  return { major, minor };
+  return { major: major ?? Number.NaN, minor: minor ?? Number.NaN };
 }
 
 /** Whether a Kubernetes version (`1.30.5` or `v1.30.5`) lies in {@link PCG_SUPPORTED_KUBERNETES}. */

@@ -27,7 +27,7 @@ export function checkPlanIntegrity(plan: Plan): ValidationIssue[] {
     });
   }
   const cycle = findCycle(plan.resources);
-  if (cycle) issues.push({ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` });
+  if (cycle?.[0] !== undefined) issues.push({ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` });
   return issues;
 }
 

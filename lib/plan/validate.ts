@@ -126,7 +126,7 @@ const hostnameLength: Rule = (ix) =>
 
 const noCycles: Rule = (ix) => {
   const cycle = findCycle(ix.resources);
-  return cycle ? [{ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` }] : [];
+  return cycle?.[0] !== undefined ? [{ path: cycle[0], field: "dependsOn", message: `expected no dependency cycle, found ${cycle.join(" → ")}` }] : [];
 };
 
 /** The plan layer's rules, in the order their issues are reported (`noCycles` runs after every other rule). */

@@ -37,9 +37,9 @@ export type ArgStyle = "map" | "list";
 /** Arguments in the given style, sorted by name so the output is deterministic. */
 export function extraArgs(args: Readonly<Record<string, string>>, style: ArgStyle): Record<string, string> | NamedArg[] {
   const names = Object.keys(args).sort();
-  if (style === "list") return names.map((name) => ({ name, value: args[name] }));
+  if (style === "list") return names.map((name) => ({ name, value: args[name] ?? "" }));
   const out: Record<string, string> = {};
-  for (const n of names) out[n] = args[n];
+  for (const n of names) out[n] = args[n] ?? "";
   return out;
 }
 

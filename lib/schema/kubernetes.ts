@@ -11,10 +11,10 @@ export function isQualifiedName(key: string): boolean {
   const parts = key.split("/");
   if (parts.length > 2) return false;
   const name = parts[parts.length - 1];
-  if (name.length === 0 || name.length > 63 || !NAME_PART.test(name)) return false;
+  if (name === undefined || name.length === 0 || name.length > 63 || !NAME_PART.test(name)) return false;
   if (parts.length === 2) {
     const prefix = parts[0];
-    if (prefix.length === 0 || prefix.length > 253 || !PREFIX.test(prefix)) return false;
+    if (prefix === undefined || prefix.length === 0 || prefix.length > 253 || !PREFIX.test(prefix)) return false;
   }
   return true;
 }

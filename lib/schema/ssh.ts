@@ -23,8 +23,9 @@ export function sshPublicKeyProblem(line: string): string | undefined {
   if (/PRIVATE KEY/.test(line)) return "expected a public key, got what looks like a private key (value not shown)";
   if (/[\r\n]/.test(line)) return "expected one key on one line";
   const m = /^(\S+) ([A-Za-z0-9+/]+={0,3})(?: [^\r\n]*)?$/.exec(line.trim());
-  if (!m) return `expected '<type> <base64 key> [comment]' with type ${SSH_KEY_TYPES.join(", ")}`;
-  const [, type, b64] = m;
+  if (!m || m[1] === undefined || m[2] === undefined) return `expected '<type> <base64 key> [comment]' with type ${SSH_KEY_TYPES.join(", ")}`;
+  const type = m[1];
+  const b64 = m[2];
   if (!SSH_KEY_TYPES.includes(type)) return `expected a key type of ${SSH_KEY_TYPES.join(", ")}, got ${JSON.stringify(type.slice(0, 40))}`;
   const blob = Buffer.from(b64, "base64");
   const n = blob.length >= 4 ? blob.readUInt32BE(0) : -1;

@@ -66,7 +66,7 @@ test("every cluster of a stack gets its own manifest file", () => {
   const outdir = tempDir();
   buildWorkloads(outdir).app.synth();
   const files = fs.readdirSync(path.join(outdir, "stacks"));
-  const dir = path.join(outdir, "stacks", files[0], "manifests");
+  const dir = path.join(outdir, "stacks", files[0]!, "manifests");
   assert.deepEqual(fs.readdirSync(dir).sort(), ["ml.yaml", "web.yaml"]);
 });
 

@@ -81,8 +81,8 @@ test("synth refuses a BGP password that bgp_peers cannot carry, naming the field
     assert.ok(ValidationError.isValidationError(err), "a ValidationError");
     const lines = (err as ValidationError).issues.map((i) => `${i.path}: ${i.message}`);
     assert.equal(lines.length, 2, lines.join("\n"));
-    assert.match(lines[0], /^dc1\/c1\/endpoint: bgp\.peers\[0\]\.password: expected a BGP password without ':', ','/);
-    assert.match(lines[1], /^dc1\/c1\/endpoint: bgp\.peers\[1\]\.password: /);
+    assert.match(lines[0]!, /^dc1\/c1\/endpoint: bgp\.peers\[0\]\.password: expected a BGP password without ':', ','/);
+    assert.match(lines[1]!, /^dc1\/c1\/endpoint: bgp\.peers\[1\]\.password: /);
     assert.ok(!(err as Error).message.includes("with:colon") && !(err as Error).message.includes("pa:ss"), "values never echoed");
   } finally {
     if (saved === undefined) delete process.env.BGP_PW_TEST;

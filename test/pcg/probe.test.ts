@@ -58,9 +58,9 @@ describe("probeReachability on loopback", () => {
     url.username = "pcg";
     url.password = "s3cret";
     const [r] = await probeReachability([{ name: "pc", url: `https://127.0.0.1:${targetPort}` }], { timeoutMs: 2000, proxy: { httpsProxy: url.toString() } });
-    assert.equal(r.ok, true, r.detail);
-    assert.equal(r.route, "proxy");
-    assert.equal(r.detail, `connected to 127.0.0.1:${targetPort} through proxy 127.0.0.1:${proxy.port}`);
+    assert.equal(r!.ok, true, r!.detail);
+    assert.equal(r!.route, "proxy");
+    assert.equal(r!.detail, `connected to 127.0.0.1:${targetPort} through proxy 127.0.0.1:${proxy.port}`);
     assert.deepEqual(proxy.connects.slice(n), [`127.0.0.1:${targetPort}`]);
     assert.equal(proxy.authorizations[n], `Basic ${Buffer.from("pcg:s3cret").toString("base64")}`);
     assert.equal(accepted, before + 1);
@@ -82,32 +82,32 @@ describe("probeReachability on loopback", () => {
     for (const noProxy of [["127.0.0.1"], ["127.0.0.0/8"], [`127.0.0.1:${targetPort}`], ["localhost"], ["*"]]) {
       const host = noProxy[0] === "localhost" ? "localhost" : "127.0.0.1";
       const [r] = await probeReachability([{ name: "pc", url: `https://${host}:${targetPort}` }], { timeoutMs: 2000, proxy: { httpsProxy: proxy.url, noProxy } });
-      assert.equal(r.route, "direct", noProxy[0]);
-      assert.equal(r.ok, true, r.detail);
+      assert.equal(r!.route, "direct", noProxy[0]);
+      assert.equal(r!.ok, true, r!.detail);
     }
     const [viaProxy] = await probeReachability([{ name: "pc", url: `https://127.0.0.1:${targetPort}` }], { timeoutMs: 2000, proxy: { httpsProxy: proxy.url, noProxy: ["127.0.0.2", "127.0.0.1:9"] } });
-    assert.equal(viaProxy.route, "proxy");
+    assert.equal(viaProxy!.route, "proxy");
     assert.equal(proxy.connects.length, n + 1);
   });
 
   it("reports a refused port, directly and through the proxy", async () => {
     const [direct] = await probeReachability([{ name: "vip", url: `tcp://127.0.0.1:${refusedPort}` }], { timeoutMs: 2000 });
-    assert.equal(direct.ok, false);
-    assert.equal(direct.detail, `cannot connect to 127.0.0.1:${refusedPort}: ECONNREFUSED`);
+    assert.equal(direct!.ok, false);
+    assert.equal(direct!.detail, `cannot connect to 127.0.0.1:${refusedPort}: ECONNREFUSED`);
     const [viaProxy] = await probeReachability([{ name: "vip", url: `tcp://127.0.0.1:${refusedPort}` }], { timeoutMs: 2000, proxy: { httpsProxy: proxy.url } });
-    assert.equal(viaProxy.ok, false);
-    assert.match(viaProxy.detail, /refused CONNECT 127\.0\.0\.1:\d+: HTTP 502/);
+    assert.equal(viaProxy!.ok, false);
+    assert.match(viaProxy!.detail, /refused CONNECT 127\.0\.0\.1:\d+: HTTP 502/);
     const [forbidden] = await probeReachability([{ name: "x", url: "tcp://127.0.0.1:1" }], { timeoutMs: 2000, proxy: { httpsProxy: proxy.url } });
-    assert.match(forbidden.detail, /refused CONNECT 127\.0\.0\.1:1: HTTP 403 Forbidden/);
+    assert.match(forbidden!.detail, /refused CONNECT 127\.0\.0\.1:1: HTTP 403 Forbidden/);
     const [noProxyServer] = await probeReachability([{ name: "x", url: `tcp://127.0.0.1:${targetPort}` }], { timeoutMs: 2000, proxy: { httpsProxy: `http://127.0.0.1:${refusedPort}` } });
-    assert.equal(noProxyServer.detail, `cannot reach proxy 127.0.0.1:${refusedPort}: ECONNREFUSED`);
+    assert.equal(noProxyServer!.detail, `cannot reach proxy 127.0.0.1:${refusedPort}: ECONNREFUSED`);
   });
 
   it("times out when the proxy never answers", async () => {
     const t0 = Date.now();
     const [r] = await probeReachability([{ name: "slow", url: "tcp://127.0.0.1:2" }], { timeoutMs: 200, proxy: { httpsProxy: proxy.url } });
-    assert.equal(r.ok, false);
-    assert.equal(r.detail, `no answer from proxy 127.0.0.1:${proxy.port} for CONNECT 127.0.0.1:2 within 200 ms`);
+    assert.equal(r!.ok, false);
+    assert.equal(r!.detail, `no answer from proxy 127.0.0.1:${proxy.port} for CONNECT 127.0.0.1:2 within 200 ms`);
     assert.ok(Date.now() - t0 < 2000);
   });
 
@@ -118,8 +118,8 @@ describe("probeReachability on loopback", () => {
     });
     try {
       const [r] = await probeReachability([{ name: "vip", url: `tcp://127.0.0.1:${targetPort}` }], { timeoutMs: 100 });
-      assert.equal(r.ok, false);
-      assert.equal(r.detail, `no connection to 127.0.0.1:${targetPort} within 100 ms`);
+      assert.equal(r!.ok, false);
+      assert.equal(r!.detail, `no connection to 127.0.0.1:${targetPort} within 100 ms`);
     } finally {
       m.mock.restore();
     }
@@ -153,7 +153,7 @@ describe("probeReachability safety", () => {
         assert.equal(r.route, "none", r.name);
         assert.match(r.detail, /^not probed: the (target|proxy) host \S+ is not a loopback address \(127\.0\.0\.0\/8, ::1, localhost\); pass allowNonLoopback: true to probe it$/, r.name);
       }
-      assert.match(rs[5].detail, /the proxy host proxy\.dc1\.example\.com/);
+      assert.match(rs[5]!.detail, /the proxy host proxy\.dc1\.example\.com/);
       assert.equal(connect.mock.callCount(), 0);
       assert.equal(request.mock.callCount(), 0);
       assert.equal(proxy.connects.length, n);
@@ -165,8 +165,8 @@ describe("probeReachability safety", () => {
 
   it("does not need the remote proxy when noProxy covers a loopback target", async () => {
     const [r] = await probeReachability([{ name: "local", url: `https://127.0.0.1:${targetPort}` }], { timeoutMs: 1000, proxy: { httpsProxy: "http://proxy.dc1.example.com:3128", noProxy: ["127.0.0.1"] } });
-    assert.equal(r.ok, true, r.detail);
-    assert.equal(r.route, "direct");
+    assert.equal(r!.ok, true, r!.detail);
+    assert.equal(r!.route, "direct");
   });
 
   it("reports unusable URLs and https:// proxies without dialling", async () => {
@@ -176,8 +176,8 @@ describe("probeReachability safety", () => {
       { name: "tls-proxy", url: `https://127.0.0.1:${targetPort}` },
     ], { timeoutMs: 1000, proxy: { httpsProxy: "https://127.0.0.1:3129" } });
     assert.deepEqual(rs.map((r) => r.route), ["none", "none", "none"]);
-    assert.match(rs[0].detail, /^not probed: expected https:\/\/host/);
-    assert.match(rs[2].detail, /only http:\/\/ proxies are supported/);
+    assert.match(rs[0]!.detail, /^not probed: expected https:\/\/host/);
+    assert.match(rs[2]!.detail, /only http:\/\/ proxies are supported/);
     await assert.rejects(probeReachability([], { timeoutMs: 0 }), RangeError);
   });
 

@@ -15,7 +15,7 @@ const rules = (v: Variant = {}, knownFreeIps?: number) => pcgRules(pcgPlan(v), P
 const one = (issues: ValidationIssue[], path: string, field: string): ValidationIssue => {
   const found = issues.filter((i) => i.path === path && i.field === field);
   assert.equal(found.length, 1, `expected one issue on ${path} ${field}, got ${JSON.stringify(issues, null, 2)}`);
-  return found[0];
+  return found[0]!;
 };
 const withProxy = (noProxy: string[], extra: Partial<typeof PROXY> = {}): Variant => ({ pcg: { proxy: { ...PROXY, ...extra, noProxy } } });
 
@@ -156,13 +156,13 @@ describe("pcgRules: proxy and noProxy", () => {
     const issues = rules(withProxy([]));
     assert.deepEqual(issues.map((i) => [i.path, i.field]), Array(4).fill([PCG_ID, "proxy.noProxy"]));
     assert.deepEqual(issues.map((i) => /add ("[^"]+")$/.exec(i.message)![1]), REQUIRED_NO_PROXY.map((s) => JSON.stringify(s)));
-    assert.equal(issues[0].message, 'expected noProxy to cover the Prism Central address pc.dc1.example.com (exactly, or by a domain suffix such as .example.com) so that traffic does not go through the proxy: add "pc.dc1.example.com"');
-    assert.match(issues[1].message, /the host cluster's kube-vip address 10\.20\.0\.10 \(exactly, or by a CIDR that contains it\)/);
+    assert.equal(issues[0]!.message, 'expected noProxy to cover the Prism Central address pc.dc1.example.com (exactly, or by a domain suffix such as .example.com) so that traffic does not go through the proxy: add "pc.dc1.example.com"');
+    assert.match(issues[1]!.message, /the host cluster's kube-vip address 10\.20\.0\.10 \(exactly, or by a CIDR that contains it\)/);
     for (const [i, item] of REQUIRED_NO_PROXY.entries()) {
       const rest = REQUIRED_NO_PROXY.filter((x) => x !== item);
       const left = rules(withProxy(rest));
       assert.equal(left.length, 1, item);
-      assert.match(left[0].message, new RegExp(`add "${item.replace(/\./g, "\\.")}"$`), `${i}`);
+      assert.match(left[0]!.message, new RegExp(`add "${item.replace(/\./g, "\\.")}"$`), `${i}`);
     }
   });
 

@@ -76,7 +76,7 @@ test("fails on a VIP at the gateway or IPAM start of a known node network (rule 
   const issues = validateResources(edited);
   assert.deepEqual(issues.map((i) => `${i.path}: ${i.field}: ${i.message}`), ["dc1/c1/endpoint: address: expected the kube-vip address 10.20.0.100 outside the IPAM pool 10.20.0.100–10.20.0.199 (Prism would hand it to a VM)"]);
   const gw = plan.resources.map((r) => (r.kind === "KubeVipEndpoint" ? { ...r, spec: { ...r.spec, address: "10.20.0.1" } } : r));
-  assert.match(validateResources(gw)[0].message, /not to be the subnet gateway/);
+  assert.match(validateResources(gw)[0]!.message, /not to be the subnet gateway/);
 });
 
 test("fails on a PCG whose account differs from its host cluster's", async () => {

@@ -40,7 +40,7 @@ describe("boot scripts", () => {
     const manifest = path.join(dir, "kube-vip.yaml");
     fs.writeFileSync(manifest, kubeVipManifestYaml(ENDPOINT_NO_ID, { bgpPeerPasswords: ["pw"] }));
     const [script] = bgpRouterIdCommands(ENDPOINT_NO_ID);
-    const local = script.replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest);
+    const local = script!.replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest);
     const bin = fakeIp(dir, "192.0.2.1 via 192.0.2.254 dev ens3 src 192.0.2.37 uid 0");
     execFileSync("sh", ["-c", local], { env: { PATH: `${bin}:${process.env.PATH}` } });
     const text = fs.readFileSync(manifest, "utf8");
@@ -52,7 +52,7 @@ describe("boot scripts", () => {
     const dir = tempDir();
     const manifest = path.join(dir, "kube-vip.yaml");
     fs.writeFileSync(manifest, kubeVipManifestYaml(ENDPOINT_NO_ID));
-    const local = bgpRouterIdCommands(ENDPOINT_NO_ID)[0].replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest);
+    const local = bgpRouterIdCommands(ENDPOINT_NO_ID)[0]!.replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest);
     const r = spawnSync("sh", ["-c", local], { env: { PATH: `${fakeIp(dir, "RTNETLINK answers: Network is unreachable")}:${process.env.PATH}` }, encoding: "utf8" });
     assert.equal(r.status, 1);
     assert.match(r.stderr, /no IPv4 source address towards BGP peer 192\.0\.2\.1/);
@@ -66,7 +66,7 @@ describe("boot scripts", () => {
       fs.writeFileSync(manifest, kubeVipManifestYaml(ENDPOINT));
       fs.writeFileSync(initCfg, "");
       const [script] = superAdminPreKubeadmCommands(v);
-      execFileSync("sh", ["-c", script.replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest).replace("/run/kubeadm/kubeadm.yaml", initCfg)]);
+      execFileSync("sh", ["-c", script!.replace("/etc/kubernetes/manifests/kube-vip.yaml", manifest).replace("/run/kubeadm/kubeadm.yaml", initCfg)]);
       assert.match(fs.readFileSync(manifest, "utf8"), /path: \/etc\/kubernetes\/super-admin\.conf/, v);
     }
   });

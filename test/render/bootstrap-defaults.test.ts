@@ -35,10 +35,10 @@ describe("YAML for YAML 1.1 readers", () => {
     const pool = { ...CP_POOL, clusterName: "on", taints: [{ key: "dedicated", value: "yes", effect: "NoSchedule" as const }], labels: { "example.com/flag": "no" } };
     const { text, cc } = userData({ cluster, pool, role: "init", vmName: "on-cp-0" });
     const [init, clusterCfg] = docs11(file(cc, KUBEADM_INIT)!.content);
-    assert.equal(clusterCfg.clusterName, "on");
-    assert.equal(typeof clusterCfg.clusterName, "string");
-    assert.deepEqual(init.nodeRegistration.taints[1], { key: "dedicated", value: "yes", effect: "NoSchedule" });
-    assert.equal(init.nodeRegistration.kubeletExtraArgs["node-labels"], "example.com/flag=no");
+    assert.equal(clusterCfg!.clusterName, "on");
+    assert.equal(typeof clusterCfg!.clusterName, "string");
+    assert.deepEqual(init!.nodeRegistration.taints[1], { key: "dedicated", value: "yes", effect: "NoSchedule" });
+    assert.equal(init!.nodeRegistration.kubeletExtraArgs["node-labels"], "example.com/flag=no");
     assert.match(file(cc, KUBEADM_INIT)!.content, /clusterName: "on"/);
     assert.match(file(cc, KUBEADM_INIT)!.content, /value: "yes"/);
     for (const f of cc.write_files) assert.equal(typeof f.permissions, "string", `${f.path}: permissions stay a string, not an octal number`);
@@ -51,7 +51,7 @@ describe("kube-vip and the API server port", () => {
     const { interface: _i, ...noInterface } = ENDPOINT;
     const { cc } = userData({ endpoint: noInterface, role: "init", vmName: "cp-0" });
     const pod = parse11(file(cc, KUBE_VIP)!.content) as { spec: { containers: { env: { name: string; value: string }[] }[] } };
-    assert.ok(!pod.spec.containers[0].env.some((e) => e.name === "vip_interface"));
+    assert.ok(!pod.spec.containers[0]!.env.some((e) => e.name === "vip_interface"));
     const withIf = userData({ endpoint: { ...ENDPOINT, interface: "ens3" }, role: "init", vmName: "cp-0" });
     assert.match(file(withIf.cc, KUBE_VIP)!.content, /name: vip_interface\n\s+value: ens3/);
   });
@@ -60,16 +60,16 @@ describe("kube-vip and the API server port", () => {
     const endpoint: KubeVipEndpointSpec = { ...ENDPOINT, port: 8443 };
     const init = userData({ endpoint, role: "init", vmName: "cp-0" });
     const [initCfg, clusterCfg] = docs11(file(init.cc, KUBEADM_INIT)!.content);
-    assert.deepEqual(initCfg.localAPIEndpoint, { bindPort: 8443 });
-    assert.equal(clusterCfg.controlPlaneEndpoint, "10.20.0.10:8443");
+    assert.deepEqual(initCfg!.localAPIEndpoint, { bindPort: 8443 });
+    assert.equal(clusterCfg!.controlPlaneEndpoint, "10.20.0.10:8443");
     assert.match(file(init.cc, KUBE_VIP)!.content, /name: port\n\s+value: "8443"/);
     const join = userData({ endpoint, role: "control-plane-join", vmName: "cp-1" });
     const [joinCfg] = docs11(file(join.cc, KUBEADM_JOIN)!.content);
-    assert.deepEqual(joinCfg.controlPlane.localAPIEndpoint, { bindPort: 8443 });
+    assert.deepEqual(joinCfg!.controlPlane.localAPIEndpoint, { bindPort: 8443 });
     const worker = userData({ endpoint, role: "worker-join", vmName: "w-0", pool: DEFAULT_POOL });
     const [workerCfg] = docs11(file(worker.cc, KUBEADM_JOIN)!.content);
-    assert.equal(workerCfg.controlPlane, undefined, "workers run no API server");
-    assert.equal(workerCfg.discovery.bootstrapToken.apiServerEndpoint, "10.20.0.10:8443");
+    assert.equal(workerCfg!.controlPlane, undefined, "workers run no API server");
+    assert.equal(workerCfg!.discovery.bootstrapToken.apiServerEndpoint, "10.20.0.10:8443");
   });
 });
 
@@ -84,8 +84,8 @@ describe("BGP on every control-plane node", () => {
       const i = cc.runcmd.findIndex((c) => c.includes("ip -4 -o route get 192.0.2.1"));
       const k = cc.runcmd.findIndex((c) => c.startsWith("kubeadm "));
       assert.ok(i >= 0 && i < k, `${role}: router id before kubeadm`);
-      assert.match(cc.runcmd[i], new RegExp(`sed -i "s#${BGP_ROUTER_ID_PLACEHOLDER}#\\$KUBE_VIP_ROUTER_ID#" /etc/kubernetes/manifests/kube-vip.yaml`));
-      assert.match(cc.runcmd[i], /exit 1/, "no address: the boot stops before kubeadm");
+      assert.match(cc.runcmd[i]!, new RegExp(`sed -i "s#${BGP_ROUTER_ID_PLACEHOLDER}#\\$KUBE_VIP_ROUTER_ID#" /etc/kubernetes/manifests/kube-vip.yaml`));
+      assert.match(cc.runcmd[i]!, /exit 1/, "no address: the boot stops before kubeadm");
     }
   });
 
@@ -119,7 +119,7 @@ describe("SSH keys and the CNI", () => {
     const init = cc.runcmd.findIndex((c) => c.startsWith("kubeadm init"));
     const back = cc.runcmd.findIndex((c) => c.includes("#path: /etc/kubernetes/admin.conf#"));
     assert.ok(i > init && i > back, "after init and after kube-vip's switch back to admin.conf");
-    assert.match(cc.runcmd[i], /if \[ -f \/run\/cluster-api\/bootstrap-success\.complete \]/);
+    assert.match(cc.runcmd[i]!, /if \[ -f \/run\/cluster-api\/bootstrap-success\.complete \]/);
     for (const [role, vmName, pool] of [["control-plane-join", "cp-1", CP_POOL], ["worker-join", "w-0", DEFAULT_POOL]] as const) {
       assert.ok(!userData({ cluster, role, vmName, pool }).text.includes("kubectl"), `${role} applies nothing`);
     }

@@ -21,13 +21,13 @@ const byKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind
 const one = (objs: Obj[], kind: string, name?: string) => {
   const found = byKind(objs, kind).filter((o) => name === undefined || o.metadata.name === name);
   assert.equal(found.length, 1, `expected one ${kind}${name ? ` ${name}` : ""}`);
-  return found[0];
+  return found[0]!;
 };
 /** The one `kind` named `<prefix>-<8 hex>` (templates carry a hash of their spec). */
 const template = (objs: Obj[], kind: string, prefix: string) => {
   const found = byKind(objs, kind).filter((o) => new RegExp(`^${prefix}-[0-9a-f]{8}$`).test(o.metadata.name));
   assert.equal(found.length, 1, `expected one ${kind} ${prefix}-<8 hex>`);
-  return found[0];
+  return found[0]!;
 };
 
 describe("capxManifests: schema", () => {
@@ -50,11 +50,11 @@ describe("capxManifests: schema", () => {
 
   it("catches a wrong-version shape (the validator is not vacuous)", () => {
     const kcp = structuredClone(one(render(), "KubeadmControlPlane"));
-    kcp.apiVersion = "controlplane.cluster.x-k8s.io/v1beta2";
-    assert.ok(crdSchemaErrors(kcp).length > 0);
+    kcp!.apiVersion = "controlplane.cluster.x-k8s.io/v1beta2";
+    assert.ok(crdSchemaErrors(kcp!).length > 0);
     const nmt = structuredClone(template(render(), "NutanixMachineTemplate", "pcg-host-cp"));
-    nmt.spec.template.spec.subnets = nmt.spec.template.spec.subnet;
-    assert.ok(crdSchemaErrors(nmt).some((e) => e.includes("subnets")));
+    nmt!.spec.template.spec.subnets = nmt!.spec.template.spec.subnet;
+    assert.ok(crdSchemaErrors(nmt!).some((e) => e.includes("subnets")));
   });
 });
 
@@ -90,15 +90,15 @@ describe("capxManifests: content", () => {
   it("puts credential placeholders in the Secret and the base64 trust bundle in the ConfigMap", () => {
     const objs = render();
     const secret = one(objs, "Secret");
-    assert.equal(secret.apiVersion, "v1");
-    assert.deepEqual(Object.keys(secret.stringData), ["credentials"]);
-    assert.deepEqual(JSON.parse(secret.stringData.credentials), [
+    assert.equal(secret!.apiVersion, "v1");
+    assert.deepEqual(Object.keys(secret!.stringData), ["credentials"]);
+    assert.deepEqual(JSON.parse(secret!.stringData.credentials), [
       { type: "basic_auth", data: { prismCentral: { username: "${NUTANIX_USER}", password: "${NUTANIX_PASSWORD}" }, prismElements: null } },
     ]);
     const cm = one(objs, "ConfigMap");
-    assert.equal(cm.apiVersion, "v1");
-    assert.doesNotMatch(cm.binaryData["ca.crt"], /\s/);
-    assert.equal(Buffer.from(cm.binaryData["ca.crt"], "base64").toString("utf8"), TRUST_BUNDLE);
+    assert.equal(cm!.apiVersion, "v1");
+    assert.doesNotMatch(cm!.binaryData["ca.crt"], /\s/);
+    assert.equal(Buffer.from(cm!.binaryData["ca.crt"], "base64").toString("utf8"), TRUST_BUNDLE);
     const pc = one(objs, "NutanixCluster").spec.prismCentral;
     assert.deepEqual(pc, {
       address: "pc.dc1.example.com",
@@ -116,10 +116,10 @@ describe("capxManifests: content", () => {
   it("wires Cluster, KubeadmControlPlane, templates and MachineDeployments together (v1beta1)", () => {
     const objs = render();
     const cluster = one(objs, "Cluster");
-    assert.equal(cluster.apiVersion, "cluster.x-k8s.io/v1beta1");
-    assert.deepEqual(cluster.spec.controlPlaneRef, { apiVersion: "controlplane.cluster.x-k8s.io/v1beta1", kind: "KubeadmControlPlane", name: "pcg-host-kcp" });
-    assert.deepEqual(cluster.spec.infrastructureRef, { apiVersion: "infrastructure.cluster.x-k8s.io/v1beta1", kind: "NutanixCluster", name: "pcg-host" });
-    assert.deepEqual(cluster.spec.clusterNetwork.pods.cidrBlocks, ["172.20.0.0/16"]);
+    assert.equal(cluster!.apiVersion, "cluster.x-k8s.io/v1beta1");
+    assert.deepEqual(cluster!.spec.controlPlaneRef, { apiVersion: "controlplane.cluster.x-k8s.io/v1beta1", kind: "KubeadmControlPlane", name: "pcg-host-kcp" });
+    assert.deepEqual(cluster!.spec.infrastructureRef, { apiVersion: "infrastructure.cluster.x-k8s.io/v1beta1", kind: "NutanixCluster", name: "pcg-host" });
+    assert.deepEqual(cluster!.spec.clusterNetwork.pods.cidrBlocks, ["172.20.0.0/16"]);
     assert.deepEqual(one(objs, "NutanixCluster").spec.controlPlaneEndpoint, { host: "10.20.0.10", port: 6443 });
 
     const kcp = one(objs, "KubeadmControlPlane").spec;
@@ -156,12 +156,12 @@ describe("capxManifests: content", () => {
       assert.equal(s.selector.matchLabels["cluster.x-k8s.io/cluster-name"], "pcg-host");
       assert.equal(s.template.spec.version, "v1.30.5");
       const kct = one(objs, "KubeadmConfigTemplate", s.template.spec.bootstrap.configRef.name);
-      assert.equal(s.template.spec.bootstrap.configRef.apiVersion, kct.apiVersion);
+      assert.equal(s.template.spec.bootstrap.configRef.apiVersion, kct!.apiVersion);
       one(objs, "NutanixMachineTemplate", s.template.spec.infrastructureRef.name);
     }
     const gpuMd = one(objs, "MachineDeployment", "pcg-host-gpu");
-    assert.equal(gpuMd.spec.replicas, 1);
-    assert.equal(gpuMd.metadata.annotations?.["cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size"], "3");
+    assert.equal(gpuMd!.spec.replicas, 1);
+    assert.equal(gpuMd!.metadata.annotations?.["cluster.x-k8s.io/cluster-api-autoscaler-node-group-max-size"], "3");
     const gpuKct = template(objs, "KubeadmConfigTemplate", "pcg-host-gpu-kcfg").spec.template.spec;
     assert.deepEqual(gpuKct.joinConfiguration.nodeRegistration.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
     assert.equal(gpuKct.joinConfiguration.nodeRegistration.kubeletExtraArgs["node-labels"], "node.kubernetes.io/pool=gpu,nvidia.com/gpu.present=true");

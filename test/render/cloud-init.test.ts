@@ -37,17 +37,17 @@ describe("nodeUserData", () => {
     assert.equal(pod.kind, "Pod");
     assert.ok(pod.spec.containers[0].env.some((e: { name: string; value: string }) => e.name === "address" && e.value === "10.20.0.10"));
     const [init, clusterCfg] = kubeadmDocs(cc, "/run/kubeadm/kubeadm.yaml");
-    assert.equal(init.apiVersion, "kubeadm.k8s.io/v1beta3");
-    assert.equal(init.kind, "InitConfiguration");
-    assert.equal(init.bootstrapTokens[0].token, SECRETS.bootstrapToken);
-    assert.equal(init.certificateKey, SECRETS.certificateKey);
-    assert.equal(init.nodeRegistration.name, "pcg-host-cp-0");
-    assert.equal(init.nodeRegistration.taints, undefined, "kubeadm keeps its control-plane taint");
-    assert.equal(clusterCfg.kind, "ClusterConfiguration");
-    assert.equal(clusterCfg.controlPlaneEndpoint, "10.20.0.10:6443");
-    assert.equal(clusterCfg.kubernetesVersion, "v1.30.5");
-    assert.deepEqual(clusterCfg.networking, { dnsDomain: "cluster.local", podSubnet: "172.20.0.0/16", serviceSubnet: "172.19.0.0/16" });
-    assert.ok(clusterCfg.apiServer.certSANs.includes("10.20.0.10"));
+    assert.equal(init!.apiVersion, "kubeadm.k8s.io/v1beta3");
+    assert.equal(init!.kind, "InitConfiguration");
+    assert.equal(init!.bootstrapTokens[0].token, SECRETS.bootstrapToken);
+    assert.equal(init!.certificateKey, SECRETS.certificateKey);
+    assert.equal(init!.nodeRegistration.name, "pcg-host-cp-0");
+    assert.equal(init!.nodeRegistration.taints, undefined, "kubeadm keeps its control-plane taint");
+    assert.equal(clusterCfg!.kind, "ClusterConfiguration");
+    assert.equal(clusterCfg!.controlPlaneEndpoint, "10.20.0.10:6443");
+    assert.equal(clusterCfg!.kubernetesVersion, "v1.30.5");
+    assert.deepEqual(clusterCfg!.networking, { dnsDomain: "cluster.local", podSubnet: "172.20.0.0/16", serviceSubnet: "172.19.0.0/16" });
+    assert.ok(clusterCfg!.apiServer.certSANs.includes("10.20.0.10"));
     const i = cc.runcmd.indexOf("kubeadm init --config /run/kubeadm/kubeadm.yaml --upload-certs && echo success > /run/cluster-api/bootstrap-success.complete");
     assert.ok(i > 0, "runs kubeadm init");
     assert.ok(cc.runcmd.includes('echo "127.0.0.1   kubernetes" >>/etc/hosts'));
@@ -62,10 +62,10 @@ describe("nodeUserData", () => {
     const { text, cc } = render(CP_JOIN);
     assert.ok(file(cc, "/etc/kubernetes/manifests/kube-vip.yaml")?.content.includes("10.20.0.10"));
     const [join] = kubeadmDocs(cc, "/run/kubeadm/kubeadm-join-config.yaml");
-    assert.equal(join.kind, "JoinConfiguration");
-    assert.deepEqual(join.controlPlane, { certificateKey: SECRETS.certificateKey, localAPIEndpoint: { bindPort: 6443 } });
-    assert.deepEqual(join.discovery.bootstrapToken, { apiServerEndpoint: "10.20.0.10:6443", token: SECRETS.bootstrapToken, caCertHashes: [SECRETS.caCertHash] });
-    assert.deepEqual(join.nodeRegistration.ignorePreflightErrors, ["DirAvailable--etc-kubernetes-manifests"]);
+    assert.equal(join!.kind, "JoinConfiguration");
+    assert.deepEqual(join!.controlPlane, { certificateKey: SECRETS.certificateKey, localAPIEndpoint: { bindPort: 6443 } });
+    assert.deepEqual(join!.discovery.bootstrapToken, { apiServerEndpoint: "10.20.0.10:6443", token: SECRETS.bootstrapToken, caCertHashes: [SECRETS.caCertHash] });
+    assert.deepEqual(join!.nodeRegistration.ignorePreflightErrors, ["DirAvailable--etc-kubernetes-manifests"]);
     assert.ok(cc.runcmd.includes("kubeadm join --config /run/kubeadm/kubeadm-join-config.yaml && echo success > /run/cluster-api/bootstrap-success.complete"));
     assert.ok(!text.includes("kubeadm init"));
     assert.ok(!text.includes("super-admin"), "only the init node swaps kubeconfigs");
@@ -79,12 +79,12 @@ describe("nodeUserData", () => {
     assert.ok(!text.includes("kube-vip"));
     assert.ok(!text.includes(SECRETS.certificateKey), "workers never receive the certificate key");
     const [join] = kubeadmDocs(cc, "/run/kubeadm/kubeadm-join-config.yaml");
-    assert.equal(join.controlPlane, undefined);
-    assert.equal(join.discovery.bootstrapToken.unsafeSkipCAVerification, true);
-    assert.equal(join.discovery.bootstrapToken.caCertHashes, undefined);
-    assert.equal(join.nodeRegistration.kubeletExtraArgs["node-labels"], "node.kubernetes.io/pool=gpu,nvidia.com/gpu.present=true");
-    assert.deepEqual(join.nodeRegistration.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
-    assert.equal(join.nodeRegistration.ignorePreflightErrors, undefined);
+    assert.equal(join!.controlPlane, undefined);
+    assert.equal(join!.discovery.bootstrapToken.unsafeSkipCAVerification, true);
+    assert.equal(join!.discovery.bootstrapToken.caCertHashes, undefined);
+    assert.equal(join!.nodeRegistration.kubeletExtraArgs["node-labels"], "node.kubernetes.io/pool=gpu,nvidia.com/gpu.present=true");
+    assert.deepEqual(join!.nodeRegistration.taints, [{ key: "nvidia.com/gpu", value: "present", effect: "NoSchedule" }]);
+    assert.equal(join!.nodeRegistration.ignorePreflightErrors, undefined);
     assert.ok(!cc.runcmd.some((c) => c.includes("/etc/hosts")));
     assertGolden("cloud-init-worker-gpu.yaml", text);
   });
@@ -102,26 +102,26 @@ describe("nodeUserData", () => {
     const env = Object.fromEntries(pod.spec.containers[0].env.map((e: { name: string; value: string }) => [e.name, e.value]));
     assert.equal(env.bgp_peers, "192.0.2.1:65000:peerpass1:false,192.0.2.2:65000::true");
     const [init, clusterCfg] = kubeadmDocs(cc, "/run/kubeadm/kubeadm.yaml");
-    assert.deepEqual(init.nodeRegistration.taints, [
+    assert.deepEqual(init!.nodeRegistration.taints, [
       { key: "node-role.kubernetes.io/control-plane", effect: "NoSchedule" },
       { key: "dedicated", value: "edge", effect: "PreferNoSchedule" },
     ]);
-    assert.equal(clusterCfg.controlPlaneEndpoint, "192.0.2.10:8443");
-    assert.equal(clusterCfg.kubernetesVersion, "v1.29.0");
+    assert.equal(clusterCfg!.controlPlaneEndpoint, "192.0.2.10:8443");
+    assert.equal(clusterCfg!.kubernetesVersion, "v1.29.0");
     assertGolden("cloud-init-edge-init.yaml", redactUserData(text, ["peerpass1"]));
   });
 
   it("uses kubeadm v1beta4 with list-style kubelet arguments from Kubernetes 1.31", () => {
     const cluster = { ...CLUSTER, kubernetesVersion: "1.31.2" };
     const [init, clusterCfg] = kubeadmConfigDocuments({ cluster, endpoint: ENDPOINT, pool: { ...CP_POOL, labels: { "node.kubernetes.io/role": "cp" } }, vmName: "cp-0", role: "init", secrets: SECRETS }) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.equal(init.apiVersion, "kubeadm.k8s.io/v1beta4");
-    assert.equal(clusterCfg.apiVersion, "kubeadm.k8s.io/v1beta4");
-    assert.ok(Array.isArray(init.nodeRegistration.kubeletExtraArgs));
-    assert.deepEqual(init.nodeRegistration.kubeletExtraArgs.find((a: { name: string }) => a.name === "node-labels"), { name: "node-labels", value: "node.kubernetes.io/role=cp" });
-    assert.deepEqual(clusterCfg.apiServer.extraArgs.map((a: { name: string }) => a.name), ["tls-cipher-suites"]);
+    assert.equal(init!.apiVersion, "kubeadm.k8s.io/v1beta4");
+    assert.equal(clusterCfg!.apiVersion, "kubeadm.k8s.io/v1beta4");
+    assert.ok(Array.isArray(init!.nodeRegistration.kubeletExtraArgs));
+    assert.deepEqual(init!.nodeRegistration.kubeletExtraArgs.find((a: { name: string }) => a.name === "node-labels"), { name: "node-labels", value: "node.kubernetes.io/role=cp" });
+    assert.deepEqual(clusterCfg!.apiServer.extraArgs.map((a: { name: string }) => a.name), ["tls-cipher-suites"]);
     const [join] = kubeadmConfigDocuments({ cluster, endpoint: ENDPOINT, pool: DEFAULT_POOL, vmName: "w-0", role: "worker-join", secrets: SECRETS }) as Record<string, any>[]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    assert.equal(join.apiVersion, "kubeadm.k8s.io/v1beta4");
-    assert.ok(Array.isArray(join.nodeRegistration.kubeletExtraArgs));
+    assert.equal(join!.apiVersion, "kubeadm.k8s.io/v1beta4");
+    assert.ok(Array.isArray(join!.nodeRegistration.kubeletExtraArgs));
   });
 
   it("rejects a role that does not fit the pool and malformed secrets", () => {

@@ -96,14 +96,14 @@ describe("kubeVipPod", () => {
   it("puts a resolved peer password in bgp_peers only when given, and refuses ones the format cannot carry", () => {
     assert.equal(bgpPeersValue(BGP_ENDPOINT, ["s3cret"]), "192.0.2.1:65000:s3cret:false,192.0.2.2:65000::true");
     assert.throws(() => bgpPeersValue(BGP_ENDPOINT, ["a:b"]), /may not contain/);
-    const fileRef = { ...BGP_ENDPOINT, bgp: { ...BGP_ENDPOINT.bgp!, peers: [{ ...BGP_ENDPOINT.bgp!.peers[0], password: { source: "file" as const, path: "/x" } }] } };
+    const fileRef = { ...BGP_ENDPOINT, bgp: { ...BGP_ENDPOINT.bgp!, peers: [{ ...BGP_ENDPOINT.bgp!.peers[0]!, password: { source: "file" as const, path: "/x" } }] } };
     assert.equal(bgpPeersValue(fileRef), "192.0.2.1:65000:${KUBEVIP_BGP_PEER_0_PASSWORD}:false");
   });
 
   it("mounts super-admin.conf from the host when asked, keeping the in-pod path", () => {
     const pod = kubeVipPod(ENDPOINT, { kubeconfigPath: "/etc/kubernetes/super-admin.conf" });
-    assert.equal(pod.spec.volumes[0].hostPath.path, "/etc/kubernetes/super-admin.conf");
-    assert.equal(pod.spec.containers[0].volumeMounts[0].mountPath, "/etc/kubernetes/admin.conf");
+    assert.equal(pod.spec.volumes[0]!.hostPath.path, "/etc/kubernetes/super-admin.conf");
+    assert.equal(pod.spec.containers[0]!.volumeMounts[0]!.mountPath, "/etc/kubernetes/admin.conf");
   });
 
   it("renders YAML that parses back to the pod, byte-identical on every call", () => {
@@ -142,7 +142,7 @@ describe("super-admin.conf swap", () => {
         "",
       ].join("\n"),
     );
-    assert.match(post, /sed -i 's#path: \/etc\/kubernetes\/super-admin\.conf#path: \/etc\/kubernetes\/admin\.conf#'/);
+    assert.match(post!, /sed -i 's#path: \/etc\/kubernetes\/super-admin\.conf#path: \/etc\/kubernetes\/admin\.conf#'/);
   });
 });
 

@@ -38,7 +38,7 @@ describe("proxy in user data", () => {
       const byPath = Object.fromEntries(cc.write_files.map((f) => [f.path, f]));
       const noProxy = effectiveNoProxy(PROXIED, ENDPOINT).join(",");
       for (const p of ["/etc/systemd/system/containerd.service.d/http-proxy.conf", "/etc/systemd/system/kubelet.service.d/http-proxy.conf"]) {
-        assert.equal(byPath[p].content, [
+        assert.equal(byPath[p]!.content, [
           "[Service]",
           'Environment="HTTP_PROXY=http://proxy.example.com:3128"',
           'Environment="http_proxy=http://proxy.example.com:3128"',
@@ -50,9 +50,9 @@ describe("proxy in user data", () => {
         ].join("\n"));
       }
       const env = byPath["/etc/environment"];
-      assert.equal(env.append, true, "appended: the image's PATH line stays");
-      assert.match(env.content, new RegExp(`^NO_PROXY="${noProxy.replace(/[.*/]/g, "\\$&")}"$`, "m"));
-      assert.equal(byPath["/usr/local/share/ca-certificates/nutanix-palette-cdk-proxy-ca.crt"].content, `${TRUST_BUNDLE}\n`);
+      assert.equal(env!.append, true, "appended: the image's PATH line stays");
+      assert.match(env!.content, new RegExp(`^NO_PROXY="${noProxy.replace(/[.*/]/g, "\\$&")}"$`, "m"));
+      assert.equal(byPath["/usr/local/share/ca-certificates/nutanix-palette-cdk-proxy-ca.crt"]!.content, `${TRUST_BUNDLE}\n`);
       const k = cc.runcmd.findIndex((c) => c.startsWith("kubeadm "));
       for (const cmd of ["update-ca-certificates", "systemctl daemon-reload", "systemctl restart containerd"]) {
         const i = cc.runcmd.indexOf(cmd);

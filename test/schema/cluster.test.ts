@@ -26,7 +26,7 @@ expectSchemaCases("NutanixClusterPropsSchema", NutanixClusterPropsSchema, [
 ]);
 
 test("checkVipInNodeNetwork: network and broadcast addresses", () => {
-  assert.match(checkVipInNodeNetwork("10.20.0.0", { cidr: "10.20.0.0/24" })[0], /network or broadcast/);
-  assert.match(checkVipInNodeNetwork("10.20.0.255", { cidr: "10.20.0.0/24" })[0], /network or broadcast/);
+  assert.match(checkVipInNodeNetwork("10.20.0.0", { cidr: "10.20.0.0/24" })[0]!, /network or broadcast/);
+  assert.match(checkVipInNodeNetwork("10.20.0.255", { cidr: "10.20.0.0/24" })[0]!, /network or broadcast/);
   assert.deepEqual(checkVipInNodeNetwork("10.20.0.10", { cidr: "10.20.0.0/24", gateway: "10.20.0.1" }), []);
 });

@@ -55,7 +55,7 @@ test("kubeadm rules as pure functions", () => {
   assert.deepEqual(podCidrIssues("10.244.0.0/16"), []);
   assert.equal(podCidrIssues("10.244.0.0/24").length, 1);
   // CAPX's 2 GiB minimum already covers kubeadm's 1700 MiB; the rule still stands on its own.
-  assert.match(controlPlaneMachineIssues({ vcpuSockets: 2, vcpusPerSocket: 1, memoryMiB: 1024 })[0].message, /at least 1700 MiB/);
+  assert.match(controlPlaneMachineIssues({ vcpuSockets: 2, vcpusPerSocket: 1, memoryMiB: 1024 })[0]!.message, /at least 1700 MiB/);
   assert.deepEqual(controlPlaneMachineIssues({ vcpuSockets: 1, vcpusPerSocket: 2, memoryMiB: 2048 }), []);
   for (const k of ["node-role.kubernetes.io/control-plane", "kubernetes.io/role", "k8s.io/x", "sub.k8s.io/x"]) assert.equal(isReservedNodeLabel(k), true, k);
   for (const k of ["kubernetes.io/hostname", "node.kubernetes.io/exclude-from-external-load-balancers", "a.node.kubernetes.io/x", "example.com/x", "plain"]) assert.equal(isReservedNodeLabel(k), false, k);

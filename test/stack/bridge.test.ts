@@ -53,16 +53,16 @@ test("bridge: triggers are snake_case and carry id, kind, generation, plan file,
   const { stack, resources, dir } = synthExample();
   const plan = stack.toPlan();
   const cp = plan.resources.find((r) => r.id === "dc1/pcg-host/cp");
-  const t = resources["pcg-host_cp"].triggers;
+  const t = resources["pcg-host_cp"]!.triggers;
   // Intended change (issue 13, a readable diff): beside the six fixed keys, the flat summary of the spec.
   const fixed = ["generation", "handler", "kind", "plan_file", "resource_id", "stack"];
   assert.deepEqual(Object.keys(t).filter((k) => fixed.includes(k)).sort(), fixed);
   assert.deepEqual(Object.fromEntries(Object.entries(t).filter(([k]) => !fixed.includes(k))), specSummary(cp!));
   const fixedValues = Object.fromEntries(Object.entries(t).filter(([k]) => fixed.includes(k) && k !== "handler"));
   assert.deepEqual(fixedValues, { resource_id: "dc1/pcg-host/cp", kind: "NodePool", generation: cp?.generation, plan_file: "nutanix-plan.json", stack: "dc1" });
-  assert.ok(!path.isAbsolute(t.handler), t.handler);
-  assert.ok(fs.existsSync(path.resolve(dir, t.handler)), `${t.handler} does not resolve to the handler from ${dir}`);
-  assert.equal(path.basename(t.handler), "nutanix-handler.js");
+  assert.ok(!path.isAbsolute(t.handler!), t.handler);
+  assert.ok(fs.existsSync(path.resolve(dir, t.handler!)), `${t.handler} does not resolve to the handler from ${dir}`);
+  assert.equal(path.basename(t.handler!), "nutanix-handler.js");
 });
 
 test("bridge: depends_on mirrors the plan's dependsOn", () => {
@@ -70,9 +70,9 @@ test("bridge: depends_on mirrors the plan's dependsOn", () => {
   const names = logicalIds("dc1", stack.toPlan().resources.map((r) => r.id));
   for (const r of stack.toPlan().resources) {
     const expected = r.dependsOn.map((d) => `null_resource.${names.get(d)}`).sort();
-    assert.deepEqual([...(resources[names.get(r.id) as string].depends_on ?? [])].sort(), expected, r.id);
+    assert.deepEqual([...(resources[names.get(r.id) as string]!.depends_on ?? [])].sort(), expected, r.id);
   }
-  assert.deepEqual(resources.pcg.depends_on?.sort(), ["null_resource.pc", "null_resource.pcg-host"]);
+  assert.deepEqual(resources.pcg!.depends_on?.sort(), ["null_resource.pc", "null_resource.pcg-host"]);
 });
 
 test("bridge: create_before_destroy, a create and a destroy local-exec reading only self.triggers", () => {
@@ -81,15 +81,15 @@ test("bridge: create_before_destroy, a create and a destroy local-exec reading o
     assert.deepEqual(r.lifecycle, { create_before_destroy: true }, name);
     assert.equal(r.provisioner.length, 2);
     const [create, destroy] = r.provisioner.map((p) => p["local-exec"]);
-    assert.equal(create.command, 'node "$NPC_HANDLER" apply --plan "$NPC_PLAN_FILE" --resource "$NPC_RESOURCE_ID"');
-    assert.equal(create.command, APPLY_COMMAND);
-    assert.equal(create.when, undefined);
-    assert.equal(destroy.command, 'node "$NPC_HANDLER" destroy --plan "$NPC_PLAN_FILE" --resource "$NPC_RESOURCE_ID" --generation "$NPC_GENERATION"');
-    assert.equal(destroy.command, DESTROY_COMMAND);
-    assert.equal(destroy.when, "destroy");
+    assert.equal(create!.command, 'node "$NPC_HANDLER" apply --plan "$NPC_PLAN_FILE" --resource "$NPC_RESOURCE_ID"');
+    assert.equal(create!.command, APPLY_COMMAND);
+    assert.equal(create!.when, undefined);
+    assert.equal(destroy!.command, 'node "$NPC_HANDLER" destroy --plan "$NPC_PLAN_FILE" --resource "$NPC_RESOURCE_ID" --generation "$NPC_GENERATION"');
+    assert.equal(destroy!.command, DESTROY_COMMAND);
+    assert.equal(destroy!.when, "destroy");
     for (const p of [create, destroy]) {
-      assert.doesNotMatch(p.command, /\$\{/, "a ${…} in a command would be interpolated by Terraform");
-      assert.deepEqual(p.environment, {
+      assert.doesNotMatch(p!.command, /\$\{/, "a ${…} in a command would be interpolated by Terraform");
+      assert.deepEqual(p!.environment, {
         NPC_GENERATION: "${self.triggers.generation}",
         NPC_HANDLER: "${self.triggers.handler}",
         NPC_KIND: "${self.triggers.kind}",
@@ -113,7 +113,7 @@ test("bridge: no absolute path and no timestamp in cdk.tf.json or the plan", () 
 
 test("bridge: handlerCommand overrides the handler path", () => {
   const { resources } = synthExample({ handlerCommand: "node_modules/.bin/nutanix-handler" });
-  assert.equal(resources.pc.triggers.handler, "node_modules/.bin/nutanix-handler");
+  assert.equal(resources.pc!.triggers.handler, "node_modules/.bin/nutanix-handler");
 });
 
 test("synth: nutanix-plan.json is the stack's plan, stably serialized, beside cdk.tf.json", () => {

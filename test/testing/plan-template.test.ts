@@ -24,7 +24,7 @@ test("PlanTemplate: a failed hasResource names the closest candidates and the di
     const lines = e.message.split("\n");
     assert.equal(lines[0], "Expected a NodePool resource with a spec matching");
     assert.match(e.message, /none of the 3 NodePool resources matches\. Closest:/);
-    assert.match(lines[3], /^ {2}dc1\/c1\/gpu \(2 of 3 fields match\)$/, e.message);
+    assert.match(lines[3]!, /^ {2}dc1\/c1\/gpu \(2 of 3 fields match\)$/, e.message);
     assert.equal(lines[4], "      replicas: expected 3, got 1");
     return true;
   });
