@@ -20,6 +20,8 @@ test("run settings: defaults fill every field", () => {
     checkReachability: false,
     allowExternalProbes: false,
     probeTimeoutMs: 5000,
+    requestTimeoutMs: 30_000,
+    taskTimeoutMs: 1_800_000,
     nodeReadyTimeoutMs: 1_200_000,
     drainTimeoutMs: 600_000,
     kubePollMs: 500,
