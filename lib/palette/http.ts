@@ -189,6 +189,7 @@ export class PaletteHttp {
     const h = await this.headers(spec as RequestSpec<unknown>);
     const body = this.body(spec as RequestSpec<unknown>, h);
     const url = this.url(spec as RequestSpec<unknown>);
+    let outcomeUnknown = false;
     for (let attempt = 1; ; attempt++) {
       let res: RawResponse | undefined;
       let failure: PaletteError;
@@ -209,6 +210,10 @@ export class PaletteHttp {
         const text = res.body.toString("utf8");
         if (res.status >= 200 && res.status < 300) return { status: res.status, headers: res.headers, text, json: spec.binary ? undefined : this.parse(operation, text) };
         failure = errorFromResponse(operation, res.status, text, this.redact, spec.what);
+        // A 409 on the resend of a create whose first answer was lost is most likely that create: Palette's
+        // lists and searches can lag a create (terraform-provider-spectrocloud waits for a new cluster's GET
+        // to stop answering 404), so look again for a while before calling it a conflict.
+        if (res.status === 409 && outcomeUnknown && spec.recover) return await this.recoverAfterConflict(spec.recover, operation, failure);
         if (!isRetryableStatus(res.status)) throw failure;
         retryAfter = parseRetryAfter(res.headers["retry-after"]);
         // A 429 is the rate limiter refusing the request before it is handled; a 5xx may come after a write.
@@ -216,6 +221,7 @@ export class PaletteHttp {
       }
       if (unsafe && uncertain) {
         if (!spec.recover) throw this.withNote(failure!, "not retried: the create may have been applied");
+        outcomeUnknown = true;
         const found = await spec.recover();
         if (found !== undefined) {
           this.log(`palette: ${operation} had an unknown outcome; it was applied (found by lookup)`);
@@ -227,6 +233,18 @@ export class PaletteHttp {
       this.log(this.redact.text(`palette: retry ${attempt}/${this.policy.maxAttempts - 1} of ${operation} in ${delay} ms (${failure!.code}${retryAfter !== undefined ? ", Retry-After" : ""})`));
       await sleep(delay);
     }
+  }
+
+  private async recoverAfterConflict<T>(recover: () => Promise<T | undefined>, operation: string, conflict: PaletteError): Promise<Answer & { recovered: T }> {
+    for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
+      const found = await recover();
+      if (found !== undefined) {
+        this.log(`palette: ${operation} had an unknown outcome; its resend met a conflict and the first create was found by lookup`);
+        return { status: 0, headers: {}, text: "", json: undefined, recovered: found };
+      }
+      await sleep(this.policy.delay(attempt, undefined));
+    }
+    throw this.withNote(conflict, `the first attempt's outcome was unknown and no object of that name became visible after ${this.policy.maxAttempts} lookups`);
   }
 
   private withNote(e: PaletteError, note: string): PaletteError {
