@@ -3,6 +3,7 @@
  * categories. observe (reads) → decide (pure, decide.ts states the rules) → act (writes).
  */
 import { CATEGORY_KEYS, categoryValue } from "../../ownership";
+import { cloneSourceOf } from "../../clones";
 import { ResourceApplyError } from "../../errors";
 import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
@@ -42,6 +43,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     ];
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: String(decision.current), to: String(spec.replicas) }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
+    for (const c of (await s.inventory()).clonesOf(s.stack, res.id)) {
+      const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
+      notes.push(line);
+      s.progress.note(`warning: ${line}`);
+    }
     return { diff: { id: res.id, kind: res.kind, action: decision.action, changes, vms: decision.vmChanges, notes, errors }, observation: o, decision };
   },
 
