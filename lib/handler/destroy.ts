@@ -6,6 +6,7 @@
 import type { VmEntity } from "../prism/types";
 import { errorMessage, OwnershipError } from "./errors";
 import { isDeleting, nameOf, type Services } from "./services";
+import { cloneSourceOf } from "./clones";
 import { CATEGORY_KEYS, categoryValue, categoriesOf, ownedByStack, resourceHash, resourceIdFromDescription, resourceHashOf } from "./ownership";
 import { settleLimit } from "./scheduler";
 import type { ResourceResult, VmChange } from "./types";
@@ -78,6 +79,7 @@ export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceRe
     if (c[CATEGORY_KEYS.stack] !== categoryValue(s.stack) || c[CATEGORY_KEYS.resource] !== g.hash) {
       throw new OwnershipError(`VM ${nameOf(vm)} (${uuid}) no longer carries the ownership categories; not deleting it`);
     }
+    if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${nameOf(vm)} (${uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);
     if (isDeleting(fresh)) {
       // A delete already running (a previous run was interrupted): wait for it.
       await s.writes.run(async () => {

@@ -52,12 +52,12 @@ export const RunSettingsSchema = z.strictObject({
   allowExternalProbes: flagBoolean("--allow-external-probes").default(false),
   /** Per-target timeout of the reachability probe (ms). */
   probeTimeoutMs: z.number({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).positive({ error: "probeTimeoutMs: expected a positive number of milliseconds" }).default(5000),
-  /** `--task-timeout` (ms here, a duration on the command line): how long one Prism Central task is waited for. */
+  /** `--task-timeout` (ms here, a duration on the command line): how long one Prism Central task is waited for. @default DEFAULT_TASK_TIMEOUT_MS */
   taskTimeoutMs: z
     .number({ error: (i) => `--task-timeout: expected a positive number of milliseconds, got ${shown(i.input)}` })
     .refine((n) => Number.isInteger(n) && n > 0, { error: (i) => `--task-timeout: expected a positive whole number of milliseconds, got ${shown(i.input)}` })
     .default(DEFAULT_TASK_TIMEOUT_MS),
-  /** `--request-timeout` (ms here, a duration on the command line): how long one HTTP request to Prism Central may take. */
+  /** `--request-timeout` (ms here, a duration on the command line): how long one HTTP request to Prism Central may take. @default DEFAULT_REQUEST_TIMEOUT_MS */
   requestTimeoutMs: z
     .number({ error: (i) => `--request-timeout: expected a positive number of milliseconds, got ${shown(i.input)}` })
     .refine((n) => Number.isInteger(n) && n > 0, { error: (i) => `--request-timeout: expected a positive whole number of milliseconds, got ${shown(i.input)}` })

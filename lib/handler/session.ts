@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { PrismClient, type RetryOptions } from "../prism/client";
 import type { Plan } from "../schema/plan";
 import { errorMessage, HandlerInputError } from "./errors";
-import { parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
+import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TASK_TIMEOUT_MS, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 import { Progress } from "./progress";
 import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type Services } from "./services";
 import { resolveTarget, type Target, type TargetOptions } from "./target";
@@ -88,7 +88,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
       insecure: target.insecure,
       ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
       ...(opts.retries ? { retries: opts.retries } : {}),
-      timeoutMs: settings.requestTimeoutMs,
+      timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
       ...(durationsFile !== undefined ? { taskDurationsFile: durationsFile } : {}),
       logger: (line) => progress.note(`  ${line}`),
     });
@@ -104,7 +104,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
     progress,
     writable,
     features: featuresOf(settings, opts, target),
-    poll: { timeoutMs: settings.taskTimeoutMs, ...opts.poll },
+    poll: { timeoutMs: settings.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, ...opts.poll },
     ...(opts.resource !== undefined ? { resource: opts.resource } : {}),
   });
   return { plan, settings, target, client, services, progress, t0 };

@@ -54,7 +54,7 @@ export type { EntityRefLike, Resolved } from "./entity-match";
 export type { GpuRef } from "./gpus";
 export type { ResolveAllInput, ResolveAllResult } from "./lookups";
 export type { CreateVmResult, PowerCycledUpdate, UpdateVmOptions } from "./vms";
-export { clientIdentifierFor, reservationUsable, type IdempotenceReservation } from "./idempotent-create";
+export { clientIdentifierFor, reservationUsable, RESERVED_UUID_PLACEHOLDER, type IdempotenceReservation } from "./idempotent-create";
 export { resizeDecision, cpuMemoryOf, type ResizeDecision, type CpuMemory } from "./resize";
 export { systemDiskOf, systemDiskIndex, actualPowerState, isErrorEntity } from "./vm-read";
 export { recheckFilter } from "./filter-check";

@@ -53,6 +53,12 @@ export interface IdempotentCreateOptions {
   log: (line: string) => void;
 }
 
+/**
+ * In `spec.description`, replaced by the reserved uuid before the POST, so a VM can carry its own uuid
+ * (a clone made in Prism copies the description, not the uuid).
+ */
+export const RESERVED_UUID_PLACEHOLDER = "{reserved-uuid}";
+
 /** Reservations closer than this to their expiry are renewed before use (a POST must not race the expiry). */
 const EXPIRY_MARGIN_MS = 60_000;
 const VISIBILITY_POLL_MS = 250;
@@ -125,7 +131,7 @@ export class IdempotentCreates {
     }
   }
 
-  /** Creates the VM of a slot exactly once (see the module note). `body.metadata.uuid` is replaced by the reserved uuid. */
+  /** Creates the VM of a slot exactly once (see the module note). `body.metadata.uuid` is replaced by the reserved uuid, and so is RESERVED_UUID_PLACEHOLDER in `spec.description`. */
   async create(slotKey: string, body: VmIntentInput): Promise<CreateVmResult> {
     const { uuid, clientIdentifier, reused } = await this.reserve(slotKey);
     const found = (vm: VmEntity): CreateVmResult => ({ uuid, taskUuid: taskUuidsOf(vm).slice(-1)[0] ?? "", existed: true, entity: vm, clientIdentifier });
@@ -135,6 +141,9 @@ export class IdempotentCreates {
       if (vm) return found(vm);
     }
     const payload: VmIntentInput = { api_version: body.api_version ?? "3.1", ...body, metadata: { ...body.metadata, kind: "vm", uuid } };
+    if (typeof body.spec?.description === "string" && body.spec.description.includes(RESERVED_UUID_PLACEHOLDER)) {
+      payload.spec = { ...body.spec, description: body.spec.description.split(RESERVED_UUID_PLACEHOLDER).join(uuid) };
+    }
     for (let attempt = 1; ; attempt++) {
       try {
         const res = await this.call<VmEntity>("POST", "/vms", payload, { noRepeat: true });

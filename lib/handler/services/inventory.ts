@@ -3,6 +3,7 @@
  */
 import type { PrismClient } from "../../prism/client";
 import type { VmEntity } from "../../prism/types";
+import { cloneSourceOf } from "../clones";
 import { ownedByResource, ownedByStack } from "../ownership";
 import type { RunCache } from "./cache";
 
@@ -28,12 +29,19 @@ export class Inventory {
     return this.all.filter((v) => nameOf(v) === name);
   }
 
+  /** The resource's VMs; copies of them (clones.ts) are left out. */
   ownedByResource(stack: string, resourceId: string): VmEntity[] {
-    return this.all.filter((v) => ownedByResource(v, stack, resourceId));
+    return this.all.filter((v) => ownedByResource(v, stack, resourceId) && cloneSourceOf(v) === undefined);
   }
 
+  /** The stack's VMs; copies of them (clones.ts) are left out. */
   ownedByStack(stack: string): VmEntity[] {
-    return this.all.filter((v) => ownedByStack(v, stack));
+    return this.all.filter((v) => ownedByStack(v, stack) && cloneSourceOf(v) === undefined);
+  }
+
+  /** VMs that carry the resource's categories but are copies of its VMs (clones.ts): reported, never touched. */
+  clonesOf(stack: string, resourceId: string): VmEntity[] {
+    return this.all.filter((v) => ownedByResource(v, stack, resourceId) && cloneSourceOf(v) !== undefined);
   }
 
   /** Adds a VM found by GET (a create still running is not listed). */

@@ -7,6 +7,7 @@ import { cpuMemoryOf, resizeDecision, systemDiskOf, taskUuidsOf, type CpuMemory,
 import type { Metadata, VmEntity, VmSpec } from "../../../prism/types";
 import type { NodeRole, NodeSecrets } from "../../../render/cloud-init";
 import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
+import { cloneSourceOf, withOriginMarker } from "../../clones";
 import { categoriesOf, ownedByResource, vmDescription } from "../../ownership";
 import { Semaphore, settleLimit } from "../../scheduler";
 import { isDeleting, type Services } from "../../services";
@@ -80,6 +81,7 @@ function applyMachine(s: Services, a: ActInput, uuid: string, spec: VmSpec, meta
   const m = a.res.spec.machine;
   const fresh: VmEntity = { metadata, spec };
   if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
+  if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${uuid} is a copy of VM ${cloneSourceOf(fresh)!}; not touching it`);
   spec.resources.num_sockets = m.vcpuSockets;
   spec.resources.num_vcpus_per_socket = m.vcpusPerSocket;
   spec.resources.memory_size_mib = m.memoryMiB;
@@ -96,7 +98,7 @@ function applyMachine(s: Services, a: ActInput, uuid: string, spec: VmSpec, meta
   metadata.categories = { ...categoriesOf(fresh), ...a.target.categories };
   delete metadata.categories_mapping;
   metadata.use_categories_mapping = false;
-  spec.description = vmDescription({ stack: s.stack, resourceId: a.res.id, specHash: a.target.specHash, bootHash: a.target.bootHash });
+  spec.description = withOriginMarker(vmDescription({ stack: s.stack, resourceId: a.res.id, specHash: a.target.specHash, bootHash: a.target.bootHash }), uuid);
 }
 
 /**
@@ -122,6 +124,7 @@ async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Pr
   const fresh = await s.client.getVm(vm.uuid);
   if (!fresh) return;
   if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
+  if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);
   const gone = await s.writes.deleteVmAndWait(vm.uuid);
   s.progress.action(a.res.id, `${gone ? "deleted" : "already gone:"} ${vm.name} (${reason})`, Date.now() - t0);
 }

@@ -4,6 +4,7 @@
  */
 import type { Metadata, VmIntentInput, VmSpec } from "../../../prism/types";
 import type { NodeSecrets } from "../../../render/cloud-init";
+import { withOriginMarker } from "../../clones";
 import { vmDescription } from "../../ownership";
 import type { Services } from "../../services";
 import { readSecret } from "../../target";
@@ -27,7 +28,7 @@ export function vmBody(s: Services, res: NodePoolResource, t: PoolTarget, step: 
   if (r.projectUuid) metadata.project_reference = { kind: "project", uuid: r.projectUuid };
   const spec: VmSpec = {
     name: step.name,
-    description: vmDescription({ stack: s.stack, resourceId: res.id, specHash: t.specHash, bootHash: t.bootHash }),
+    description: withOriginMarker(vmDescription({ stack: s.stack, resourceId: res.id, specHash: t.specHash, bootHash: t.bootHash })),
     cluster_reference: { kind: "cluster", uuid: r.clusterUuid },
     resources: {
       power_state: "ON",

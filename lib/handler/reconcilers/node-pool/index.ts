@@ -3,6 +3,7 @@
  * categories. observe (reads) → decide (pure, decide.ts states the rules) → act (writes).
  */
 import { CATEGORY_KEYS, categoryValue } from "../../ownership";
+import { cloneSourceOf } from "../../clones";
 import { ResourceApplyError } from "../../errors";
 import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
@@ -44,6 +45,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     ];
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
+    for (const c of (await s.inventory()).clonesOf(s.stack, res.id)) {
+      const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
+      notes.push(line);
+      s.progress.note(`warning: ${line}`);
+    }
     if (o.machines.length > 0) {
       const g = await versionGuard(s, t.parents.cluster).catch((e: unknown) => ({ note: `version change not checked: ${e instanceof Error ? e.message : String(e)}` }));
       if ("error" in g) errors.push(g.error);
