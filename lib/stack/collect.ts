@@ -36,8 +36,8 @@ function stackName(c: IConstruct | undefined): string {
   return c ? JSON.stringify(c.node.path) : "(none)";
 }
 
-/** Collects the plan of `stack` (a NutanixStack) and checks it; never throws for bad programs. */
-export function collectPlan(stack: IConstruct): CollectedPlan {
+/** Collects the plan of `stack` (a NutanixStack, of `project` when given) and checks it; never throws for bad programs. */
+export function collectPlan(stack: IConstruct, project?: string): CollectedPlan {
   const issues: ValidationIssue[] = [];
   const members = stack.node
     .findAll()
@@ -45,7 +45,7 @@ export function collectPlan(stack: IConstruct): CollectedPlan {
     .filter((r) => findStack(r) === stack);
   const resources = members.map((r) => toResource(stack, r, issues));
   resources.sort((a, b) => byString(a.id, b.id));
-  const plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: stack.node.id }, resources } as Plan;
+  const plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: stack.node.id, ...(project !== undefined ? { project } : {}) }, resources } as Plan;
   issues.push(...validateResources(resources));
   if (issues.length === 0) issues.push(...selfCheck(plan));
   return { plan, issues };

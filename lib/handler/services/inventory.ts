@@ -28,12 +28,12 @@ export class Inventory {
     return this.all.filter((v) => nameOf(v) === name);
   }
 
-  ownedByResource(stack: string, resourceId: string): VmEntity[] {
-    return this.all.filter((v) => ownedByResource(v, stack, resourceId));
+  ownedByResource(identity: string, resourceId: string): VmEntity[] {
+    return this.all.filter((v) => ownedByResource(v, identity, resourceId));
   }
 
-  ownedByStack(stack: string): VmEntity[] {
-    return this.all.filter((v) => ownedByStack(v, stack));
+  ownedByStack(identity: string): VmEntity[] {
+    return this.all.filter((v) => ownedByStack(v, identity));
   }
 
   /** Adds a VM found by GET (a create still running is not listed). */

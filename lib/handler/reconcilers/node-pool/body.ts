@@ -60,7 +60,7 @@ export function clusterSecrets(s: Services, res: NodePoolResource, t: PoolTarget
     const { cluster, endpoint } = t.parents;
     const inv = await s.inventory();
     const clusterValue = categoryValue(cluster.spec.name);
-    const mine = inv.ownedByStack(s.stack).filter((v) => categoriesOf(v)[CATEGORY_KEYS.cluster] === clusterValue && !isDeleting(v));
+    const mine = inv.ownedByStack(s.identity).filter((v) => categoriesOf(v)[CATEGORY_KEYS.cluster] === clusterValue && !isDeleting(v));
     const cpValue = categoryValue("cp");
     const ordered = [...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] === cpValue), ...mine.filter((v) => categoriesOf(v)[CATEGORY_KEYS.pool] !== cpValue)];
     const found = secretsFromVms(ordered);
