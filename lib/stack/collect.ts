@@ -36,8 +36,14 @@ function stackName(c: IConstruct | undefined): string {
   return c ? JSON.stringify(c.node.path) : "(none)";
 }
 
+/** The `project` of a NutanixStack (read structurally: the stack module imports this one). */
+function projectOf(stack: IConstruct): string | undefined {
+  const p: unknown = (stack as { project?: unknown }).project;
+  return typeof p === "string" ? p : undefined;
+}
+
 /** Collects the plan of `stack` (a NutanixStack, of `project` when given) and checks it; never throws for bad programs. */
-export function collectPlan(stack: IConstruct, project?: string): CollectedPlan {
+export function collectPlan(stack: IConstruct, project: string | undefined = projectOf(stack)): CollectedPlan {
   const issues: ValidationIssue[] = [];
   const members = stack.node
     .findAll()
