@@ -27,7 +27,7 @@ export interface OwnedGroup {
 async function pendingCreates(s: Services): Promise<VmEntity[]> {
   try {
     const inv = await s.inventory();
-    const mine = ((await s.runningTasks.pendingCreates()) ?? []).filter((vm) => ownedByStack(vm, s.stack));
+    const mine = ((await s.runningTasks.pendingCreates()) ?? []).filter((vm) => ownedByStack(vm, s.identity));
     for (const vm of mine) inv.add(vm);
     return mine;
   } catch {
@@ -41,7 +41,7 @@ export async function ownedGroups(s: Services, includePending: boolean): Promise
   if (includePending) await pendingCreates(s);
   const byHash = new Map<string, OwnedGroup>();
   const planIds = new Map(s.plan.resources.map((r) => [resourceHash(r.id), r.id]));
-  for (const vm of inv.ownedByStack(s.stack)) {
+  for (const vm of inv.ownedByStack(s.identity)) {
     const hash = resourceHashOf(vm)!;
     let g = byHash.get(hash);
     if (!g) {
@@ -76,7 +76,7 @@ export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceRe
     const fresh = await s.client.getVm(uuid);
     if (!fresh) return;
     const c = categoriesOf(fresh);
-    if (c[CATEGORY_KEYS.stack] !== categoryValue(s.stack) || c[CATEGORY_KEYS.resource] !== g.hash) {
+    if (c[CATEGORY_KEYS.identity] !== categoryValue(s.identity) || c[CATEGORY_KEYS.resource] !== g.hash) {
       throw new OwnershipError(`VM ${nameOf(vm)} (${uuid}) no longer carries the ownership categories; not deleting it`);
     }
     if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${nameOf(vm)} (${uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);

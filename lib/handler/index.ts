@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import type { RetryOptions } from "../prism/client";
+import { PrismClient, type RetryOptions } from "../prism/client";
 import { planReferences, resolveFilePaths, unresolvedReferences } from "../plan/references";
 import { loadPlanFile, parsePlan } from "../plan/load";
 import type { Plan, PlanResource } from "../schema/plan";
@@ -25,6 +25,9 @@ import { orderRows, summaryActions } from "./results";
 import { formatStatus, statusView, type StatusView } from "./status-view";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
+import { adoptLegacy } from "./adopt";
+import { destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
+import { lockRun, type RunLock, type RunLockOptions } from "./lock";
 import { resourceHash } from "./ownership";
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
@@ -48,9 +51,10 @@ export { BUNDLE_FILE_NAMES, bundleDirOf, removeBundle, writeBundle } from "./bun
 export { paletteLeftovers } from "./reconcilers/private-cloud-gateway";
 export { formatStatus, statusView, type StatusCluster, type StatusPool, type StatusView, type StatusVm } from "./status-view";
 export { dependencyOrder, orderRows, summaryActions } from "./results";
+export { LockHeldError, type RunLockOptions } from "./lock";
 
 /** Options shared by every command. */
-export interface HandlerOptions extends TargetOptions {
+export interface HandlerOptions extends TargetOptions, RunLockOptions {
   /** A parsed plan, or the path of a plan file. */
   plan: Plan | string;
   /** One resource id (as the Terraform bridge calls it); all resources when absent. */
@@ -216,6 +220,7 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   parseRunSettings(opts);
   requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, false);
+  await adopt(s, scope);
   const diffs: ResourceDiff[] = [];
   const rows: ResourceResult[] = [];
   const outcomes = await runGraph(
@@ -268,6 +273,46 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
   return { id: r.id, kind: r.kind, action, result: "skipped", ms: 0, error: reason };
 }
 
+/**
+ * Takes the run's stack lock (lock/run.ts). The Prism Central record goes through a client of its own,
+ * so a run's `api` figures count the reconciliation only. On a refusal the session is closed and the
+ * LockHeldError (`locked by …`) propagates: nothing was changed.
+ */
+async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
+  const t = s.target;
+  const client = new PrismClient({
+    endpoint: t.endpoint,
+    username: t.credentials.username,
+    password: t.credentials.password,
+    insecure: t.insecure,
+    ...(t.caBundle !== undefined ? { caBundle: t.caBundle } : {}),
+    ...(opts.retries ? { retries: opts.retries } : {}),
+    ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
+  });
+  try {
+    const lock = await lockRun({ identity: s.services.identity, endpoint: t.endpoint, plan: s.plan, client, note: (l) => s.progress.note(l),
+      ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
+      ...(opts.lockDir !== undefined ? { lockDir: opts.lockDir } : {}),
+      ...(opts.lockSettleMs !== undefined ? { lockSettleMs: opts.lockSettleMs } : {}),
+    });
+    return { ids: lock.ids, release: () => lock.release().finally(() => client.close()) };
+  } catch (e) {
+    client.close();
+    s.progress.close();
+    s.client.close();
+    throw e;
+  }
+}
+
+/** Adopts the pre-identity VMs of `scope` (adopt.ts); a failure to list is noted, not fatal (the reconcilers report it). */
+async function adopt(s: Session, scope: readonly PlanResource[]): Promise<void> {
+  try {
+    for (const line of await adoptLegacy(s.services, scope)) s.progress.note(line);
+  } catch (e) {
+    s.progress.note(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+  }
+}
+
 /** Makes Prism Central match the plan (or one resource), then prunes removed resources. */
 export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
@@ -277,10 +322,21 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   // leaves its resource's references to that resource's reconciler, which fails the resource with the reason.
   if (opts.resource === undefined) requireReferences(plan, scope, opts.env);
   const s = openSession(opts, plan, true);
+  const lock = await lockSession(s, opts);
+  try {
+    return await applyLocked(s, opts, scope);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]): Promise<RunResult> {
+  const plan = s.plan;
   const { services, progress } = s;
   // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
   if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
+  await adopt(s, scope);
   const planned = new Map<string, Planned>();
   progress.setTotal(scope.length);
   const outcomes = await runGraph(scope, async (r) => {
@@ -291,6 +347,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
       planned.set(r.id, p);
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
+      await recordApplied(services.client, services.identity, r.id, r.generation);
       services.readiness.markApplied(r.id);
       progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
       return applied;
@@ -321,24 +378,28 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   return result;
 }
 
-/** The result of destroying a superseded generation: nothing to do, no API call. */
-function supersededNoop(opts: DestroyOptions, plan: Plan, t0: number): RunResult | undefined {
+/**
+ * destroy --resource R --generation G with G not R's generation in the plan file: a no-op only when
+ * Prism Central records a newer generation of R as applied (applied.ts `destroyDecision`); undefined
+ * when the destroy must go ahead.
+ */
+async function supersededNoop(s: Session, opts: DestroyOptions): Promise<RunResult | undefined> {
   if (opts.resource === undefined || opts.generation === undefined) return undefined;
-  const current = new PlanIndex(plan).get(opts.resource);
+  const current = s.services.plan.get(opts.resource);
   if (!current || opts.generation === current.generation) return undefined;
-  const noop = `${opts.resource}: generation ${opts.generation.slice(0, 12)} is superseded by ${current.generation.slice(0, 12)}; the current generation keeps everything it owns, nothing to delete`;
+  const d = destroyDecision(opts.generation, current.generation, await readApplied(s.services.client, s.services.identity, opts.resource));
+  s.progress.note(`${opts.resource}: ${d.why}`);
+  if (d.action === "destroy") return undefined;
+  const noop = `${opts.resource}: ${d.why}`;
   opts.log?.(noop);
-  return {
-    command: "destroy",
-    stack: plan.metadata.stack,
-    ok: true,
-    exitCode: 0,
-    resources: [{ id: opts.resource, kind: current.kind, action: "destroy", result: "ok", ms: 0, detail: "superseded generation: no-op" }],
-    ms: Date.now() - t0,
-    api: { requests: 0, writes: 0, retries: 0 },
-    warnings: [],
-    noop,
-  };
+  return finishSession(s, "destroy", [{ id: opts.resource, kind: current.kind, action: "destroy", result: "ok", ms: 0, detail: "superseded generation: no-op" }], { noop });
+}
+
+/** Removes the applied-generation records of the resources destroyed without failure (applied.ts). */
+async function forgetDestroyed(s: Session, rows: readonly ResourceResult[], all: boolean): Promise<void> {
+  const failed = new Set(rows.filter((r) => r.result !== "ok").map((r) => r.id));
+  const ids = new Set([...rows.map((r) => r.id), ...(all ? s.plan.resources.map((r) => r.id) : [])].filter((id) => !failed.has(id)));
+  for (const id of ids) await forgetApplied(s.services.client, s.services.identity, id).catch((e: unknown) => s.progress.note(`${id}: removing its applied-generation record: ${errorMessage(e)}`));
 }
 
 /** Each destroyed resource's local step (its reconciler's `destroy`), merged into its row. */
@@ -369,22 +430,32 @@ async function releaseRemovedClaims(s: Session, resource: string, rows: Resource
 }
 
 /**
- * destroy --resource R --generation G: when R is in the plan with another (newer) generation, this is
- * Terraform cleaning a superseded generation after create_before_destroy: the current generation keeps
- * everything, so nothing is deleted and no API call is made. When G is current, absent, or R is no
- * longer in the plan, everything R owns is deleted. Without a resource (requires `yes`), everything the
- * stack owns is deleted.
+ * destroy --resource R --generation G: when R is in the plan with another generation AND Prism Central
+ * records that other generation as applied last (applied.ts), this is Terraform cleaning a superseded
+ * generation after create_before_destroy: the current generation keeps everything, nothing is deleted.
+ * When G is current, absent, R is no longer in the plan, or the plan's newer generation was never
+ * applied (`cdktf destroy` after an edit re-synthesizes first), everything R owns is deleted. Without a
+ * resource (requires `yes`), everything the stack identity owns is deleted. Runs under the stack lock.
  */
 export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
-  const t0 = Date.now();
   if (opts.resource === undefined && opts.yes !== true) {
     throw new HandlerInputError(`destroy without --resource deletes every VM of stack ${plan.metadata.stack}: pass --yes to confirm`);
   }
   parseRunSettings(opts);
-  const noop = supersededNoop(opts, plan, t0);
-  if (noop) return noop;
   const s = openSession(opts, plan, true);
+  const lock = await lockSession(s, opts);
+  try {
+    return (await supersededNoop(s, opts)) ?? (await destroyLocked(s, opts));
+  } finally {
+    await lock.release();
+  }
+}
+
+async function destroyLocked(s: Session, opts: DestroyOptions): Promise<RunResult> {
+  const plan = s.plan;
+  const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
+  await adopt(s, opts.resource === undefined ? plan.resources : one ? [one] : []);
   const rows: ResourceResult[] = [];
   const groups = await ownedGroups(s.services, true);
   const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
@@ -398,9 +469,9 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
     rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
-  const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
   await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
   if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
+  await forgetDestroyed(s, rows, opts.resource === undefined);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;

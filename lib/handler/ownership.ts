@@ -5,13 +5,16 @@
  */
 import { createHash } from "node:crypto";
 import type { VmEntity } from "../prism/types";
+import { LEGACY_PROJECT, type Plan } from "../schema/plan";
 
 /** Prism limits category keys and values to 64 characters. */
 export const MAX_CATEGORY_LENGTH = 64;
 
 /** Category keys written on every VM the handler creates. */
 export const CATEGORY_KEYS = {
-  /** The stack (plan `metadata.stack`). Required for ownership. */
+  /** The stack identity `<project>/<stack>` ({@link stackIdentity}). Required for ownership. */
+  identity: "NpcIdentity",
+  /** The stack (plan `metadata.stack`), readable; alone (without NpcIdentity) it marks a VM made before identities. */
   stack: "NpcStack",
   /** A short stable hash of the resource id (the construct path). Required for ownership. */
   resource: "NpcResource",
@@ -47,8 +50,18 @@ export function resourceHash(resourceId: string): string {
   return `r-${sha256(resourceId).slice(0, 16)}`;
 }
 
+/**
+ * The identity of a plan's stack in Prism Central: `<project>/<stack>` (project from
+ * `metadata.project`, {@link LEGACY_PROJECT} for plans written before it). The one function every
+ * ownership check, lock and record uses.
+ */
+export function stackIdentity(plan: Pick<Plan, "metadata">): string {
+  return `${plan.metadata.project ?? LEGACY_PROJECT}/${plan.metadata.stack}`;
+}
+
 /** The ownership categories of a VM of a node pool. */
 export function ownershipCategories(init: {
+  identity: string;
   stack: string;
   resourceId: string;
   clusterName: string;
@@ -57,6 +70,7 @@ export function ownershipCategories(init: {
   bootHash: string;
 }): Record<string, string> {
   return {
+    [CATEGORY_KEYS.identity]: categoryValue(init.identity),
     [CATEGORY_KEYS.stack]: categoryValue(init.stack),
     [CATEGORY_KEYS.resource]: resourceHash(init.resourceId),
     [CATEGORY_KEYS.cluster]: categoryValue(init.clusterName),
@@ -75,16 +89,21 @@ export function categoriesOf(vm: Pick<VmEntity, "metadata">): Record<string, str
   return out;
 }
 
-/** True when the VM carries this stack's category. */
-export function ownedByStack(vm: Pick<VmEntity, "metadata">, stack: string): boolean {
+/** True when the VM carries this stack identity's category (and a resource's). */
+export function ownedByStack(vm: Pick<VmEntity, "metadata">, identity: string): boolean {
   const c = categoriesOf(vm);
-  return c[CATEGORY_KEYS.stack] === categoryValue(stack) && typeof c[CATEGORY_KEYS.resource] === "string" && c[CATEGORY_KEYS.resource] !== "";
+  return c[CATEGORY_KEYS.identity] === categoryValue(identity) && typeof c[CATEGORY_KEYS.resource] === "string" && c[CATEGORY_KEYS.resource] !== "";
 }
 
-/** True when the VM carries this stack's and this resource's categories (the only VMs a resource may touch). */
-export function ownedByResource(vm: Pick<VmEntity, "metadata">, stack: string, resourceId: string): boolean {
+/** True when the VM carries this stack identity's and this resource's categories (the only VMs a resource may touch). */
+export function ownedByResource(vm: Pick<VmEntity, "metadata">, identity: string, resourceId: string): boolean {
   const c = categoriesOf(vm);
-  return c[CATEGORY_KEYS.stack] === categoryValue(stack) && c[CATEGORY_KEYS.resource] === resourceHash(resourceId);
+  return c[CATEGORY_KEYS.identity] === categoryValue(identity) && c[CATEGORY_KEYS.resource] === resourceHash(resourceId);
+}
+
+/** The identity category value a VM carries, or undefined (a VM made before identities, or not ours). */
+export function identityOf(vm: Pick<VmEntity, "metadata">): string | undefined {
+  return categoriesOf(vm)[CATEGORY_KEYS.identity];
 }
 
 /** The `NpcResource` value of a VM, or undefined. */

@@ -4,14 +4,18 @@
  */
 import type { Plan, PlanResource, ResourceKind, ResourceOfKind } from "../schema/plan";
 import { PlanReferenceError } from "./errors";
+import { stackIdentity } from "./ownership";
 
 export class PlanIndex {
   readonly stack: string;
+  /** The stack identity `<project>/<stack>` (ownership.ts `stackIdentity`). */
+  readonly identity: string;
   private readonly byId = new Map<string, PlanResource>();
   private readonly byKind = new Map<ResourceKind, readonly PlanResource[]>();
 
   constructor(readonly plan: Plan) {
     this.stack = plan.metadata.stack;
+    this.identity = stackIdentity(plan);
     for (const r of plan.resources) {
       this.byId.set(r.id, r);
       this.byKind.set(r.kind, [...(this.byKind.get(r.kind) ?? []), r]);

@@ -46,12 +46,9 @@ export interface ListedClaim {
   readonly description: string;
 }
 
-/**
- * The stack identity a claim names. Today the plan's `metadata.stack` (the Services' `stack`); when the
- * identity becomes `<project>/<stack>`, this is the one place to change.
- */
-export function stackIdentity(s: { readonly stack: string }): string {
-  return s.stack;
+/** The stack identity a claim names: `<project>/<stack>` (ownership.ts `stackIdentity`, held by the Services). */
+export function stackIdentity(s: { readonly identity: string }): string {
+  return s.identity;
 }
 
 /** The category value of the claim of `address` on `subnet`: `vip-` + 16 hex of SHA-256(subnet, address). */

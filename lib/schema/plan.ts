@@ -170,11 +170,24 @@ export type PlanResource = z.infer<typeof PlanResource>;
 /** Maps each kind to its resource type. */
 export type ResourceOfKind<K extends ResourceKind> = Extract<PlanResource, { kind: K }>;
 
+/** A project name: an RFC 1123 label (it reaches category values, lock keys and messages). */
+export const ProjectName = DnsLabel;
+
+/** The project of a plan without `metadata.project` (written before projects existed). */
+export const LEGACY_PROJECT = "default";
+
 /** The plan document. */
 export const Plan = z.strictObject({
   apiVersion: z.literal(PLAN_API_VERSION, { error: `expected apiVersion ${PLAN_API_VERSION}` }),
   kind: z.literal("Plan", { error: "expected kind Plan" }),
-  metadata: z.strictObject({ stack: IdSegment }),
+  metadata: z.strictObject({
+    stack: IdSegment,
+    /**
+     * The program's project: with the stack, the identity `<project>/<stack>` Prism Central entities are
+     * owned by. Absent in plans written before it existed: those belong to {@link LEGACY_PROJECT}.
+     */
+    project: ProjectName.optional(),
+  }),
   resources: z.array(PlanResource),
 });
 export type Plan = z.infer<typeof Plan>;

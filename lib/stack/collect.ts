@@ -52,8 +52,14 @@ function stackName(c: IConstruct | undefined): string {
   return c ? JSON.stringify(c.node.path) : "(none)";
 }
 
-/** Collects the plan of `stack` (a NutanixStack) and checks it; never throws for bad programs. */
-export function collectPlan(stack: IConstruct): CollectedPlan {
+/** The `project` of a NutanixStack (read structurally: the stack module imports this one). */
+function projectOf(stack: IConstruct): string | undefined {
+  const p: unknown = (stack as { project?: unknown }).project;
+  return typeof p === "string" ? p : undefined;
+}
+
+/** Collects the plan of `stack` (a NutanixStack, of `project` when given) and checks it; never throws for bad programs. */
+export function collectPlan(stack: IConstruct, project: string | undefined = projectOf(stack)): CollectedPlan {
   const issues: ValidationIssue[] = [];
   const members = stack.node
     .findAll()
@@ -62,7 +68,7 @@ export function collectPlan(stack: IConstruct): CollectedPlan {
   const absorbers = absorbersOf(members);
   const resources = members.filter((r) => !absorbers.has(r)).map((r) => toResource(stack, r, absorbers, issues));
   resources.sort((a, b) => byString(a.id, b.id));
-  const plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: stack.node.id }, resources } as Plan;
+  const plan = { apiVersion: PLAN_API_VERSION, kind: "Plan", metadata: { stack: stack.node.id, ...(project !== undefined ? { project } : {}) }, resources } as Plan;
   issues.push(...validateResources(resources));
   if (issues.length === 0) issues.push(...selfCheck(plan));
   return { plan, issues };

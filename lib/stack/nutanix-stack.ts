@@ -11,10 +11,11 @@ import type { Construct, IConstruct } from "constructs";
 import { describeValue, isPropsObject, STACK_MARKER } from "../constructs/internal";
 import { isSynthFileProducer, type SynthFile, type SynthFileProducer } from "../constructs/synth-file";
 import { stableStringify } from "../plan/canonical";
-import { PLAN_FILE_NAME, type Plan } from "../schema/plan";
+import { PLAN_FILE_NAME, ProjectName, type Plan } from "../schema/plan";
 import { formatIssue, ValidationError, type ValidationIssue } from "../schema/validation";
 import { configureStack, defaultHandlerPath, emitBridge, isTerraformResourceType, stackOutdir, TERRAFORM_RESOURCE_TYPES, type TerraformResourceType } from "./bridge";
 import { collectPlan } from "./collect";
+import { nearestPackageName, projectOfPackageName } from "./project";
 
 /** Props of a {@link NutanixStack}. */
 export interface NutanixStackProps {
@@ -32,6 +33,14 @@ export interface NutanixStackProps {
    * @default "null_resource"
    */
   readonly terraformResource?: TerraformResourceType;
+  /**
+   * The project this stack belongs to: Prism Central entities are owned by the identity
+   * `<project>/<stack>`, so two programs that both call a stack `dc1` never touch each other's VMs.
+   * An RFC 1123 label (lowercase letters, digits, `-`), recorded in the plan's `metadata.project`.
+   * @default the `name` of the nearest package.json from the working directory upward (where cdktf runs
+   * the program), `@scope/name` read as `scope-name`
+   */
+  readonly project?: string;
 }
 
 /** Files the stack writes itself; synth files may not take these names. */
@@ -57,6 +66,8 @@ export class NutanixStack extends TerraformStack {
   }
 
   private readonly handlerOverride?: string;
+  /** The project of this stack's identity `<project>/<stack>`. */
+  public readonly project: string;
   /** The Terraform resource type the bridge emits for this stack. */
   public readonly terraformResource: TerraformResourceType;
   private readonly synthFileProducers = new Map<string, SynthFileProducer>();
@@ -75,6 +86,7 @@ export class NutanixStack extends TerraformStack {
       scope.node.tryRemoveChild(this.node.id);
       throw new ValidationError([{ path: this.node.path, field: "terraformResource", message: `expected one of ${TERRAFORM_RESOURCE_TYPES.map((t) => JSON.stringify(t)).join(", ")}, got ${describeValue(props.terraformResource)}` }], `invalid props for ${this.node.path}`);
     }
+    this.project = resolveProject(this, scope, props.project);
     this.handlerOverride = props.handlerCommand;
     this.terraformResource = props.terraformResource ?? "null_resource";
     configureStack(this, this.terraformResource);
@@ -85,7 +97,7 @@ export class NutanixStack extends TerraformStack {
 
   /** Every problem of this stack's plan (props are checked at construction; these are the cross-resource rules). */
   public validatePlan(): ValidationIssue[] {
-    return [...collectPlan(this).issues];
+    return [...collectPlan(this, this.project).issues];
   }
 
   /**
@@ -93,7 +105,7 @@ export class NutanixStack extends TerraformStack {
    * @throws ValidationError listing every problem, when any rule is broken
    */
   public toPlan(): Plan {
-    const { plan, issues } = collectPlan(this);
+    const { plan, issues } = collectPlan(this, this.project);
     if (issues.length > 0) throw new ValidationError(issues, `cannot synthesize stack ${this.node.id}`);
     return plan;
   }
@@ -181,6 +193,23 @@ export class NutanixStack extends TerraformStack {
     const dir = path.join(session.outdir, "stacks", this.node.id);
     for (const f of files) writeAtomically(path.join(dir, ...f.path.split("/")), f.contents);
   }
+}
+
+/** The stack's project: given and valid, or from the nearest package.json; else a ValidationError. */
+function resolveProject(stack: NutanixStack, scope: Construct, given: unknown): string {
+  const fail = (message: string): never => {
+    scope.node.tryRemoveChild(stack.node.id);
+    throw new ValidationError([{ path: stack.node.path, field: "project", message }], `invalid props for ${stack.node.path}`);
+  };
+  if (given !== undefined) {
+    const r = ProjectName.safeParse(given);
+    return r.success ? r.data : fail(`${r.error.issues[0]?.message ?? "expected a project name"}, got ${describeValue(given)}`);
+  }
+  const found = nearestPackageName(process.cwd());
+  if (!found) return fail(`expected a project name: no package.json with a name from ${process.cwd()} upward; pass { project: "<name>" }`);
+  const project = projectOfPackageName(found.name);
+  const r = ProjectName.safeParse(project);
+  return r.success ? r.data : fail(`expected a project name (an RFC 1123 label) from the name of ${found.file}, got ${JSON.stringify(found.name)}; pass { project: "<name>" }`);
 }
 
 /** Why `p` cannot be a synth file path, or undefined. */

@@ -6,8 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { applyPlan, destroyPlan, planDiff } from "../../lib/handler";
-import { ownedByResource } from "../../lib/handler/ownership";
-import { IMAGE_B, listVms, makePlan, stackVmNames, unownedVersions, withTarget } from "./fixtures";
+import { ownedByResource, stackIdentity } from "../../lib/handler/ownership";
+import { IMAGE_B, LOCK_WRITES, listVms, makePlan, stackVmNames, unownedVersions, withTarget } from "./fixtures";
 import type { Counters } from "../../lib/emulator";
 
 const seedUnowned = { "legacy-db-01": 0, "pcg-host-default-1": 0 };
@@ -20,7 +20,8 @@ test("first apply creates the cluster's VMs with ownership categories; a re-appl
     let vms = await listVms(h);
     assert.deepEqual(stackVmNames(vms), ["web-cp-1", "web-cp-2", "web-cp-3", "web-md-1", "web-md-2"]);
     const cp1 = vms.find((v) => v.spec.name === "web-cp-1")!;
-    assert.ok(ownedByResource(cp1, "t1", "t1/web/cp"));
+    assert.ok(ownedByResource(cp1, stackIdentity(plan), "t1/web/cp"));
+    assert.equal(cp1.metadata.categories?.NpcIdentity, "nutanix-palette-cdk/t1", "the project is the nearest package.json's name");
     assert.equal(cp1.metadata.categories?.NpcCluster, "web");
     assert.equal(cp1.metadata.categories?.NpcPool, "cp");
     assert.equal(cp1.spec.resources.power_state, "ON");
@@ -43,7 +44,7 @@ test("first apply creates the cluster's VMs with ownership categories; a re-appl
     const again = await applyPlan({ ...base, plan });
     const after = await h.admin<Counters>("GET", "/counters");
     assert.equal(again.exitCode, 0);
-    assert.equal(after.writes - before.writes, 0, "a no-op re-apply must make zero writes");
+    assert.equal(after.writes - before.writes, LOCK_WRITES, "a no-op re-apply must make zero writes besides its lock record");
     assert.equal(again.api.writes, 0);
     assert.ok(again.resources.every((x) => x.action === "no-change"), JSON.stringify(again.resources.map((x) => [x.id, x.action])));
 
@@ -58,21 +59,29 @@ test("API cost of a first apply: one task list, no GET per VM to create, each ca
   await withTarget({}, async ({ h, base }) => {
     const route = (c: Counters, r: string): number => c.byRoute[r] ?? 0;
     const c0 = await h.admin<Counters>("GET", "/counters");
-    const r = await applyPlan({ ...base, plan: makePlan() });
+    const plan = makePlan();
+    const r = await applyPlan({ ...base, plan });
     assert.equal(r.exitCode, 0, JSON.stringify(r.resources, null, 2));
     const c1 = await h.admin<Counters>("GET", "/counters");
     const d = (k: string): number => route(c1, k) - route(c0, k);
     assert.equal(d("POST /tasks/list"), 1, "one list of running creates per run");
     assert.equal(d("GET /vms/{uuid}"), 0, "no GET of the uuids to create");
-    // The kube-vip address claim (NpcVip) is read right before its write and read back after it (vip-claims-store.ts).
-    assert.equal(d("GET /categories/{key}"), 0, "category keys are listed, not read one by one");
-    assert.equal(d("GET /categories/{key}/{value}"), 2, "category values are listed, not read one by one, but for the claim's two reads");
-    const keys = ["NpcStack", "NpcResource", "NpcCluster", "NpcPool", "NpcSpec", "NpcBoot", "NpcVip"];
+    // The stack lock and the applied-generation records (lock/remote.ts, applied.ts) are single reads: the
+    // lock reads its key once and its value three times (look, read back, release); each resource's record
+    // is read once and its key once. The kube-vip address claim (NpcVip) is read right before its write and
+    // read back after it (vip-claims-store.ts). Ownership categories are listed, not read one by one.
+    const R = plan.resources.length;
+    assert.equal(d("GET /categories/{key}/{value}"), 3 + R + 2, "lock: 3 reads; records: one per resource; the claim: 2");
+    assert.equal(d("GET /categories/{key}"), 2, "the NpcLock and NpcApplied keys, once each");
+    const keys = ["NpcIdentity", "NpcStack", "NpcResource", "NpcCluster", "NpcPool", "NpcSpec", "NpcBoot", "NpcVip"];
     assert.ok(d("POST /categories/{key}/list") <= keys.length, `each key listed at most once (${d("POST /categories/{key}/list")})`);
     const state = await h.admin<{ categories: Record<string, { values: Record<string, unknown> }> }>("GET", "/state");
     const created = keys.reduce((n, k) => n + 1 + Object.keys(state.categories[k]?.values ?? {}).length, 0);
-    assert.equal(d("PUT /categories/{key}") + d("PUT /categories/{key}/{value}"), created, "every missing key and value PUT exactly once, nothing else");
-    assert.equal(c1.writes - c0.writes, created + 5, "5 POST /vms + the category PUTs");
+    // Besides: the lock's key, its record and the record's DELETE at release; the records' key and one record per resource.
+    const bookkeeping = 2 + 1 + R;
+    assert.equal(d("PUT /categories/{key}") + d("PUT /categories/{key}/{value}"), created + bookkeeping, "every missing key and value PUT exactly once, plus the lock and records");
+    assert.equal(d("DELETE /categories/{key}/{value}"), 1, "the lock record, at release");
+    assert.equal(c1.writes - c0.writes, created + bookkeeping + 1 + 5, "5 POST /vms + the category PUTs + the lock's DELETE");
   });
 });
 
@@ -112,7 +121,7 @@ test("scale up, scale down (highest ordinals go), in-place resize keeps the VMs"
     assert.ok((md1.metadata.spec_version ?? 0) >= 1);
     const c0 = await h.admin<Counters>("GET", "/counters");
     assert.equal((await applyPlan({ ...base, plan: resized })).api.writes, 0);
-    assert.equal((await h.admin<Counters>("GET", "/counters")).writes, c0.writes);
+    assert.equal((await h.admin<Counters>("GET", "/counters")).writes, c0.writes + LOCK_WRITES);
     assert.deepEqual(unownedVersions(vms), seedUnowned);
   });
 });
@@ -195,7 +204,7 @@ test("removing a pool from the plan prunes its VMs (unless --no-prune); destroy 
   });
 });
 
-test("destroy --resource: a superseded generation is a no-op with no API call; the current one deletes the pool", async () => {
+test("destroy --resource: a superseded generation whose successor was applied is a no-op with no write but the lock's; the current one deletes the pool", async () => {
   await withTarget({}, async ({ h, base }) => {
     const plan = makePlan();
     assert.equal((await applyPlan({ ...base, plan })).exitCode, 0);
@@ -204,7 +213,9 @@ test("destroy --resource: a superseded generation is a no-op with no API call; t
     const noop = await destroyPlan({ ...base, plan, resource: md.id, generation: "0".repeat(64) });
     assert.equal(noop.exitCode, 0);
     assert.ok(noop.noop);
-    assert.equal((await h.admin<Counters>("GET", "/counters")).total, c0.total, "no API call");
+    const c1 = await h.admin<Counters>("GET", "/counters");
+    assert.equal(c1.writes, c0.writes + LOCK_WRITES, "nothing written but the lock record");
+    assert.equal(c1.byRoute["DELETE /vms/{uuid}"] ?? 0, c0.byRoute["DELETE /vms/{uuid}"] ?? 0);
     assert.equal(stackVmNames(await listVms(h)).length, 5);
 
     const d = await destroyPlan({ ...base, plan, resource: md.id, generation: md.generation });

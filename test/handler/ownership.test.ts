@@ -15,11 +15,13 @@ test("category values fit 64 characters deterministically; resource hashes are s
   assert.equal(v, categoryValue(long));
   assert.notEqual(v, categoryValue(`${"x".repeat(99)}y`));
   assert.match(resourceHash("dc1/pcg-host/cp"), /^r-[0-9a-f]{16}$/);
-  const cats = ownershipCategories({ stack: "dc1", resourceId: "dc1/pcg-host/cp", clusterName: "pcg-host", pool: "cp", specHash: "a".repeat(64), bootHash: "b".repeat(64) });
+  const cats = ownershipCategories({ identity: "proj/dc1", stack: "dc1", resourceId: "dc1/pcg-host/cp", clusterName: "pcg-host", pool: "cp", specHash: "a".repeat(64), bootHash: "b".repeat(64) });
   assert.ok(Object.values(cats).every((x) => x.length <= 64));
-  assert.ok(ownedByResource({ metadata: { kind: "vm", categories: cats } }, "dc1", "dc1/pcg-host/cp"));
-  assert.ok(!ownedByResource({ metadata: { kind: "vm", categories: cats } }, "dc1", "dc1/pcg-host/default"));
-  assert.ok(!ownedByResource({ metadata: { kind: "vm", categories: { NpcStack: "dc1" } } }, "dc1", "dc1/pcg-host/cp"));
+  assert.ok(ownedByResource({ metadata: { kind: "vm", categories: cats } }, "proj/dc1", "dc1/pcg-host/cp"));
+  assert.ok(!ownedByResource({ metadata: { kind: "vm", categories: cats } }, "proj/dc1", "dc1/pcg-host/default"));
+  // Another program's stack dc1 (project other) does not own it, nor does a VM with the bare stack name alone.
+  assert.ok(!ownedByResource({ metadata: { kind: "vm", categories: cats } }, "other/dc1", "dc1/pcg-host/cp"));
+  assert.ok(!ownedByResource({ metadata: { kind: "vm", categories: { NpcStack: "dc1", NpcResource: resourceHash("dc1/pcg-host/cp") } } }, "proj/dc1", "dc1/pcg-host/cp"));
 });
 
 test("names parse back to their ordinal; replacement names carry 6 hex of the spec hash", () => {

@@ -16,6 +16,7 @@ import {
   type ListedClaim,
   type VipClaim,
 } from "../../lib/handler/vip-claims";
+import { stackIdentity as ownershipIdentity } from "../../lib/handler/ownership";
 
 const SUBNET = "5c0e7a52-1111-4f5e-9a8b-6c7d8e9f0a1b";
 const OTHER_SUBNET = "5c0e7a52-2222-4f5e-9a8b-6c7d8e9f0a1b";
@@ -45,8 +46,9 @@ describe("claim value and description", () => {
     assert.equal(parseClaimDescription('kube-vip address claimed by nutanix-palette-cdk: {"stack":"dc1"}'), undefined, "fields missing");
   });
 
-  it("the stack identity comes from one function (today the plan's metadata.stack)", () => {
-    assert.equal(stackIdentity({ stack: "dc1" }), "dc1");
+  it("a claim names the stack identity <project>/<stack> the ownership checks use", () => {
+    assert.equal(stackIdentity({ identity: "shop/dc1" }), "shop/dc1");
+    assert.equal(ownershipIdentity({ metadata: { stack: "dc1", project: "shop" } }), "shop/dc1");
     assert.equal(VIP_CLAIM_KEY, "NpcVip");
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Stack locks (issue 13 item 6), standalone until apply/destroy use them: a local lock on one machine
+ * Stack locks (issue 13 item 6), taken by every apply and destroy (./run.ts): a local lock on one machine
  * and a record in Prism Central across machines, both keyed by the stack identity, shared by processes
  * of the same plan, refusing another plan with `locked by …` unless asked to wait.
  */
@@ -20,3 +20,4 @@ export {
   type RemoteLockRecord,
   type RemoteLockRequest,
 } from "./remote";
+export { lockRun, planHash, type RunLock, type RunLockOptions } from "./run";

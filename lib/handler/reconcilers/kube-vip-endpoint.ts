@@ -88,7 +88,7 @@ async function planEndpoint(s: Services, res: EndpointResource): Promise<Endpoin
   const inv = await s.inventory();
   const clusterValue = categoryValue(spec.clusterName);
   for (const vm of inv.all) {
-    const ours = ownedByStack(vm, s.stack) && categoriesOf(vm)[CATEGORY_KEYS.cluster] === clusterValue;
+    const ours = ownedByStack(vm, s.identity) && categoriesOf(vm)[CATEGORY_KEYS.cluster] === clusterValue;
     if (ours) continue;
     const nics = vm.status?.resources?.nic_list ?? vm.spec?.resources?.nic_list ?? [];
     if (nics.some((n) => (n.ip_endpoint_list ?? []).some((ip) => ip.ip === spec.address))) {

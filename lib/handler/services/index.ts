@@ -31,6 +31,8 @@ export interface Services {
   readonly plan: PlanIndex;
   /** The plan's stack (`metadata.stack`). */
   readonly stack: string;
+  /** The stack identity `<project>/<stack>`: what ownership checks compare. */
+  readonly identity: string;
   readonly client: PrismClient;
   /** The Prism Central login of this run, resolved once. */
   readonly login: PrismLogin;
@@ -77,6 +79,7 @@ export function createServices(init: ServicesInit): Services {
   return {
     plan,
     stack: plan.stack,
+    identity: plan.identity,
     client: init.client,
     login: init.login,
     env: init.env,

@@ -30,18 +30,18 @@ export class Inventory {
   }
 
   /** The resource's VMs; copies of them (clones.ts) are left out. */
-  ownedByResource(stack: string, resourceId: string): VmEntity[] {
-    return this.all.filter((v) => ownedByResource(v, stack, resourceId) && cloneSourceOf(v) === undefined);
+  ownedByResource(identity: string, resourceId: string): VmEntity[] {
+    return this.all.filter((v) => ownedByResource(v, identity, resourceId) && cloneSourceOf(v) === undefined);
   }
 
   /** The stack's VMs; copies of them (clones.ts) are left out. */
-  ownedByStack(stack: string): VmEntity[] {
-    return this.all.filter((v) => ownedByStack(v, stack) && cloneSourceOf(v) === undefined);
+  ownedByStack(identity: string): VmEntity[] {
+    return this.all.filter((v) => ownedByStack(v, identity) && cloneSourceOf(v) === undefined);
   }
 
   /** VMs that carry the resource's categories but are copies of its VMs (clones.ts): reported, never touched. */
-  clonesOf(stack: string, resourceId: string): VmEntity[] {
-    return this.all.filter((v) => ownedByResource(v, stack, resourceId) && cloneSourceOf(v) !== undefined);
+  clonesOf(identity: string, resourceId: string): VmEntity[] {
+    return this.all.filter((v) => ownedByResource(v, identity, resourceId) && cloneSourceOf(v) !== undefined);
   }
 
   /** Adds a VM found by GET (a create still running is not listed). */

@@ -42,7 +42,7 @@ async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<voi
       const r = await s.client.createVm(body);
       if (r.existed) {
         const vm = r.entity;
-        if (vm && !ownedByResource(vm, s.stack, a.res.id)) throw new OwnershipError(`VM ${step.uuid} exists without ${a.res.id}'s categories; not touching it`);
+        if (vm && !ownedByResource(vm, s.identity, a.res.id)) throw new OwnershipError(`VM ${step.uuid} exists without ${a.res.id}'s categories; not touching it`);
         if (!vm || isDeleting(vm)) {
           // The same uuid is being deleted (scale down then up): wait for the delete, then create again.
           if (vm) await s.client.waitForTasks(taskUuidsOf(vm).slice(-1), { initialDelayMs: s.writes.poll.initialDelayMs, maxDelayMs: s.writes.poll.maxDelayMs });
@@ -123,7 +123,7 @@ async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Pr
   // Re-check ownership on a fresh read right before deleting.
   const fresh = await s.client.getVm(vm.uuid);
   if (!fresh) return;
-  if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
+  if (!ownedByResource(fresh, s.identity, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
   if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);
   const gone = await s.writes.deleteVmAndWait(vm.uuid);
   s.progress.action(a.res.id, `${gone ? "deleted" : "already gone:"} ${vm.name} (${reason})`, Date.now() - t0);

@@ -2,8 +2,9 @@
  * NodePool: exactly `replicas` VMs named `<cluster>-<pool>-<n>`, with the machine spec, owned through
  * categories. observe (reads) → decide (pure, decide.ts states the rules) → act (writes).
  */
-import { CATEGORY_KEYS, categoryValue } from "../../ownership";
+import { CATEGORY_KEYS, categoriesOf, categoryValue } from "../../ownership";
 import { cloneSourceOf } from "../../clones";
+import type { Inventory } from "../../services";
 import { ResourceApplyError } from "../../errors";
 import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
@@ -21,11 +22,20 @@ export interface PoolPlanned extends Planned {
   readonly decision?: PoolDecision;
 }
 
-function collisionErrors(s: { stack: string }, res: NodePoolResource, o: PoolObservation, blocked: readonly string[]): string[] {
+/** Who a foreign VM belongs to, for the collision message: another stack identity's, a pre-identity stack's, or nobody's. */
+function ownerOf(inv: Inventory, uuid: string | undefined): string {
+  const vm = uuid ? inv.byUuid.get(uuid) : undefined;
+  const c: Record<string, string> = vm ? categoriesOf(vm) : {};
+  if (c[CATEGORY_KEYS.identity]) return `it belongs to stack identity ${c[CATEGORY_KEYS.identity]}`;
+  if (c[CATEGORY_KEYS.stack]) return `it belongs to stack ${c[CATEGORY_KEYS.stack]} (made before stack identities) and was not adopted`;
+  return "it carries no ownership categories";
+}
+
+function collisionErrors(s: { identity: string }, res: NodePoolResource, o: PoolObservation, blocked: readonly string[], inv: Inventory): string[] {
   return blocked.flatMap((name) =>
     (o.foreign.get(name) ?? []).map(
       (uuid) =>
-        `VM name ${name} is taken by VM ${uuid} that ${res.id} does not own (it lacks the categories ${CATEGORY_KEYS.stack}=${categoryValue(s.stack)} and ${CATEGORY_KEYS.resource}); refusing to adopt, modify or delete it: rename or remove that VM, or rename the pool`,
+        `VM name ${name} is taken by VM ${uuid} that ${res.id} does not own (${ownerOf(inv, uuid)}; this stack is ${CATEGORY_KEYS.identity}=${categoryValue(s.identity)}); refusing to adopt, modify or delete it: rename or remove that VM, or rename the pool`,
     ),
   );
 }
@@ -44,8 +54,8 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
       `${spec.replicas} × ${m.vcpuSockets}×${m.vcpusPerSocket} vCPU, ${m.memoryMiB} MiB, ${m.systemDiskMiB} MiB disk from ${t.resolved.imageName} on ${t.resolved.clusterName}/${t.resolved.subnets.map((x) => x.name).join(",")}; spec ${t.specHash.slice(0, 12)}`,
     ];
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
-    const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked)];
-    for (const c of (await s.inventory()).clonesOf(s.stack, res.id)) {
+    const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked, await s.inventory())];
+    for (const c of (await s.inventory()).clonesOf(s.identity, res.id)) {
       const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
       notes.push(line);
       s.progress.note(`warning: ${line}`);

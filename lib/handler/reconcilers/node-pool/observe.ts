@@ -85,7 +85,7 @@ async function target(s: Services, res: NodePoolResource, errors: string[]): Pro
   const specHash = specHashOf(resolved, res, bootHash);
   const categories: Record<string, string> = {
     ...spec.machine.additionalCategories,
-    ...ownershipCategories({ stack: s.stack, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, specHash, bootHash }),
+    ...ownershipCategories({ identity: s.identity, stack: s.stack, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, specHash, bootHash }),
   };
   const desired: DesiredPool = { stack: s.stack, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, role: spec.role, replicas: spec.replicas, specHash };
   return { parents, resolved, bootHash, specHash, categories, desired };
@@ -99,7 +99,7 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
   const inv = await s.inventory();
   const entities = new Map<string, VmEntity>();
   const machines: ObservedMachine[] = [];
-  for (const vm of inv.ownedByResource(s.stack, res.id)) {
+  for (const vm of inv.ownedByResource(s.identity, res.id)) {
     if (isDeleting(vm)) continue;
     machines.push(observeVm(vm, t, res, true));
     entities.set(vm.metadata.uuid ?? "", vm);
@@ -115,7 +115,7 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
     : await mapLimit([...unlisted.values()], 16, async (p) => ({ p, vm: await s.client.getVm(p.uuid) }));
   for (const { p, vm } of probed) {
     if (!vm || !p) continue;
-    if (!ownedByResource(vm, s.stack, res.id)) {
+    if (!ownedByResource(vm, s.identity, res.id)) {
       errors.push(`VM ${nameOf(vm)} (${p.uuid}) holds this pool's deterministic uuid but lacks its ownership categories; not touching it`);
       continue;
     }
@@ -128,7 +128,7 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
   const foreign = new Map<string, Array<string | undefined>>();
   for (const vm of inv.all) {
     const name = nameOf(vm);
-    if (!name.startsWith(prefix) || ownedByResource(vm, s.stack, res.id) || isDeleting(vm)) continue;
+    if (!name.startsWith(prefix) || ownedByResource(vm, s.identity, res.id) || isDeleting(vm)) continue;
     foreign.set(name, [...(foreign.get(name) ?? []), vm.metadata.uuid]);
   }
   return { errors, target: t, machines, entities, foreign };
