@@ -490,7 +490,7 @@ export async function statusPlan(opts: HandlerOptions): Promise<StatusResult> {
   const s = openSession(opts, plan, false);
   try {
     const inv = await s.services.inventory();
-    const view = statusView(plan, inv.ownedByStack(s.services.stack));
+    const view = statusView(plan, inv.ownedByStack(s.services.identity));
     const result = finishSession(s, "status", []);
     return { ...result, status: view, text: formatStatus(view) };
   } catch (e) {

@@ -92,6 +92,7 @@ test("plan with a secret's variable unset: exit 2 naming the variable, never a v
 test("a relative Credentials.fromFile path: recorded from the plan's directory, read from there under any working directory", async () => {
   await withTarget({}, async ({ h }) => {
     const project = await tempDir("npc-program-");
+    fs.writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "dc-program" }));
     fs.mkdirSync(path.join(project, "secrets"));
     fs.writeFileSync(path.join(project, "secrets", "pc.json"), JSON.stringify({ username: h.emu.username, password: h.emu.password }));
     const cwd = process.cwd();

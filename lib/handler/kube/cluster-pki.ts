@@ -51,7 +51,7 @@ async function loadOrGenerate(s: Services, cluster: ClusterResource): Promise<Ow
   const cp = controlPlanePoolOf(s, cluster.id);
   if (!cp) throw new ResourceApplyError([`cluster ${cluster.spec.name}: the plan has no control-plane pool, so there is no PKI to join to`]);
   const inv = await s.inventory();
-  let vms = inv.ownedByResource(s.stack, cp.id).filter((v) => !isDeleting(v));
+  let vms = inv.ownedByResource(s.identity, cp.id).filter((v) => !isDeleting(v));
   // A worker pool applied in its own process (Terraform applies the pools at once) waits, up to
   // --node-ready-timeout, for the control-plane pool's first VM to carry the PKI.
   if (vms.length === 0 && s.writable && !s.inScope(cp.id)) vms = await waitForControlPlaneVm(s, cp.id, cluster.spec.name);
@@ -77,7 +77,7 @@ async function waitForControlPlaneVm(s: Services, cpId: string, clusterName: str
   const deadline = Date.now() + s.features.nodeReadyTimeoutMs;
   s.progress.action(cpId, `cluster ${clusterName}: waiting for a control-plane VM of ${cpId} (it carries the cluster CA)`);
   for (;;) {
-    const vms = (await s.client.listVms()).filter((v) => ownedByResource(v, s.stack, cpId) && !isDeleting(v));
+    const vms = (await s.client.listVms()).filter((v) => ownedByResource(v, s.identity, cpId) && !isDeleting(v));
     if (vms.length > 0 || Date.now() >= deadline) return vms;
     await new Promise((r) => setTimeout(r, Math.min(s.features.kubePollMs, Math.max(1, deadline - Date.now()))));
   }

@@ -80,7 +80,7 @@ function wantedCpuMemory(a: ActInput): CpuMemory {
 function applyMachine(s: Services, a: ActInput, uuid: string, spec: VmSpec, metadata: Metadata): void {
   const m = a.res.spec.machine;
   const fresh: VmEntity = { metadata, spec };
-  if (!ownedByResource(fresh, s.stack, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
+  if (!ownedByResource(fresh, s.identity, a.res.id)) throw new OwnershipError(`VM ${uuid} lost ${a.res.id}'s categories; not touching it`);
   if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${uuid} is a copy of VM ${cloneSourceOf(fresh)!}; not touching it`);
   spec.resources.num_sockets = m.vcpuSockets;
   spec.resources.num_vcpus_per_socket = m.vcpusPerSocket;

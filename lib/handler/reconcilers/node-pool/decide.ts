@@ -38,6 +38,7 @@ import type { FieldChange, ResourceAction, VmChange } from "../../types";
 
 /** What the plan wants of the pool. */
 export interface DesiredPool {
+  /** The stack identity `<project>/<stack>`: part of each VM slot's reservation key, so two programs with one stack name never share a slot. */
   readonly stack: string;
   readonly resourceId: string;
   readonly clusterName: string;

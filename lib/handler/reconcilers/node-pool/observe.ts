@@ -87,7 +87,7 @@ async function target(s: Services, res: NodePoolResource, errors: string[]): Pro
     ...spec.machine.additionalCategories,
     ...ownershipCategories({ identity: s.identity, stack: s.stack, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, specHash, bootHash }),
   };
-  const desired: DesiredPool = { stack: s.stack, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, role: spec.role, replicas: spec.replicas, specHash };
+  const desired: DesiredPool = { stack: s.identity, resourceId: res.id, clusterName: spec.clusterName, pool: spec.name, role: spec.role, replicas: spec.replicas, specHash };
   return { parents, resolved, bootHash, specHash, categories, desired };
 }
 
