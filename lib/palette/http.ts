@@ -50,7 +50,7 @@ export interface RequestSpec<T> {
   /** Path with parameters already encoded, e.g. `/v1/overlords/abc`. */
   path: string;
   /** Query parameters; undefined values are left out. @default none */
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Record<string, string | number | boolean | undefined> | undefined;
   /** A JSON body. @default no body */
   body?: unknown;
   /** A multipart/form-data body with one file field (the spec's `formData` parameters of `type: file`). @default no body */
