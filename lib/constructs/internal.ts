@@ -95,7 +95,7 @@ export function checkProps<S extends z.ZodType>(
 export type DeepReadonly<T> = T extends (infer E)[] | readonly (infer E)[]
   ? readonly DeepReadonly<E>[]
   : T extends object
-    ? { readonly [K in keyof T]: {} extends Pick<T, K> ? DeepReadonly<Exclude<T[K], undefined>> | undefined : DeepReadonly<T[K]> }
+    ? { readonly [K in keyof T]: Pick<T, K> extends Required<Pick<T, K>> ? DeepReadonly<T[K]> : DeepReadonly<Exclude<T[K], undefined>> | undefined }
     : T;
 
 /** `true` when A and B are assignable to each other, readonly aside (keeps Props interfaces and schemas in step). */
