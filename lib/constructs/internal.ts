@@ -88,11 +88,14 @@ export function checkProps<S extends z.ZodType>(
   return { data: result.data, refs };
 }
 
-/** T with every array and property readonly, at every depth (so `readonly` does not count as a difference). */
+/**
+ * T with every array and property readonly and every optional property also accepting `undefined`, at every depth
+ * (so neither `readonly` nor zod's `?: T | undefined` inputs count as a difference under `exactOptionalPropertyTypes`).
+ */
 export type DeepReadonly<T> = T extends (infer E)[] | readonly (infer E)[]
   ? readonly DeepReadonly<E>[]
   : T extends object
-    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    ? { readonly [K in keyof T]: Pick<T, K> extends Required<Pick<T, K>> ? DeepReadonly<T[K]> : DeepReadonly<Exclude<T[K], undefined>> | undefined }
     : T;
 
 /** `true` when A and B are assignable to each other, readonly aside (keeps Props interfaces and schemas in step). */

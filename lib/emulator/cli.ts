@@ -96,8 +96,10 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const host = s("host") ?? "127.0.0.1";
   if (host.trim() === "") throw new UsageError("--host: expected an address");
   const options: EmulatorOptions = { host, port: num("port", s("port"), { int: true, min: 0, max: 65535 }) ?? 9440 };
-  if (s("state") !== undefined) options.statePath = s("state");
-  if (s("seed") !== undefined) options.seedPath = s("seed");
+  const statePath = s("state");
+  if (statePath !== undefined) options.statePath = statePath;
+  const seedPath = s("seed");
+  if (seedPath !== undefined) options.seedPath = seedPath;
   if (values.https) options.https = true;
   const latency = num("latency-ms", s("latency-ms"), { int: true, min: 0 });
   if (latency !== undefined) options.latencyMs = latency;

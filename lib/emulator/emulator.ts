@@ -13,7 +13,7 @@ import type { EmulatorState, StoredTask } from "./state";
 import { Mutex } from "./util";
 
 export interface EmulatorSettings {
-  statePath?: string;
+  statePath?: string | undefined;
   taskMs: number;
   users: EmulatorUser[];
   /** Accept PUTs with a stale or missing spec_version (as pc.2024.3 did). */

@@ -33,7 +33,7 @@ export interface KubeSideOptions {
 
 interface Cluster {
   readonly model: KubeClusterModel;
-  name?: string;
+  name?: string | undefined;
   api?: Promise<RunningKubeApi>;
 }
 

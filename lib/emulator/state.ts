@@ -94,10 +94,10 @@ export interface StoredVm {
   spec: JsonObject;
   nics: Record<string, StoredNic>;
   createTask: string;
-  deleteTask?: string;
+  deleteTask?: string | undefined;
   taskUuids: string[];
   /** The previous spec, restored if the update task `task` fails. */
-  rollback?: { task: string; spec: JsonObject; nics: Record<string, StoredNic>; metadata: StoredVmMetadata };
+  rollback?: { task: string; spec: JsonObject; nics: Record<string, StoredNic>; metadata: StoredVmMetadata } | undefined;
 }
 
 export interface StoredTask {

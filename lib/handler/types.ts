@@ -12,7 +12,7 @@ export type FieldValue = string | number | boolean;
 /** One field that differs: `from` is what Prism Central has, `to` what the plan wants. */
 export interface FieldChange {
   readonly field: string;
-  readonly from?: FieldValue;
+  readonly from?: FieldValue | undefined;
   readonly to?: FieldValue;
 }
 
@@ -22,7 +22,7 @@ export interface VmChange {
   readonly op: "create" | "update" | "replace" | "delete" | "wait";
   /** The VM's name (for replace: the old VM). */
   readonly name: string;
-  readonly uuid?: string;
+  readonly uuid?: string | undefined;
   /** For replace: the new VM's name and uuid. */
   readonly newName?: string;
   readonly newUuid?: string;

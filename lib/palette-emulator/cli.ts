@@ -69,7 +69,8 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   const apiKey = s("api-key") ?? env[API_KEY_ENV];
   if (!apiKey) throw new UsageError(`an API key is required: set ${API_KEY_ENV} (or --api-key)`);
   const options: PaletteEmulatorOptions = { apiKey, host: s("host") ?? "127.0.0.1", port: num("port", s("port"), { int: true, min: 0, max: 65535 }) ?? 0 };
-  if (s("state") !== undefined) options.statePath = s("state");
+  const statePath = s("state");
+  if (statePath !== undefined) options.statePath = statePath;
   const step = num("step-ms", s("step-ms"), { int: true, min: 0 });
   if (step !== undefined) options.stepMs = step;
   const faults: NonNullable<PaletteEmulatorOptions["faults"]> = {};

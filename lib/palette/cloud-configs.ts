@@ -44,7 +44,7 @@ export class CloudConfigApi {
    * `POST …/{configUid}/machinePools` (201 `{uid}`). `name` is the pool's name as its YAML gives it; an unknown
    * outcome is settled by reading the cloud config for a pool of that name.
    */
-  async createPool(configUid: string, name: string, pool: V1CustomMachinePoolConfigEntity): Promise<{ uid?: string; created: boolean }> {
+  async createPool(configUid: string, name: string, pool: V1CustomMachinePoolConfigEntity): Promise<{ uid?: string | undefined; created: boolean }> {
     const a = await this.http.request<{ created: boolean }>({
       method: "POST",
       path: `${this.base(configUid)}/machinePools`,

@@ -41,7 +41,7 @@ export class CloudTypeApi {
   }
 
   /** `POST /v1/clouds/cloudTypes/register` unless it is listed; an unknown outcome is settled by listing. */
-  async register(name: string = NUTANIX, displayName = "Nutanix"): Promise<{ created: boolean; uid?: string }> {
+  async register(name: string = NUTANIX, displayName = "Nutanix"): Promise<{ created: boolean; uid?: string | undefined }> {
     if ((await this.list()).some((c) => c.name === name && c.isCustom)) return { created: false };
     const body: V1CustomCloudRequestEntity = { metadata: { name, annotations: {}, labels: {} }, spec: { displayName, isControlPlaneManaged: false } };
     const a = await this.http.request<{ created: boolean }>({

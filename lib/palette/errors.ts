@@ -18,7 +18,7 @@ export class PaletteError extends Error {
   /** `METHOD /path` of the request that failed. */
   readonly operation: string;
 
-  constructor(init: { status: number; code: string; message: string; details?: unknown; ref?: string; operation: string }, options?: { cause?: unknown }) {
+  constructor(init: { status: number; code: string; message: string; details?: unknown; ref?: string | undefined; operation: string }, options?: { cause?: unknown }) {
     super(init.message, options);
     this.name = "PaletteError";
     this.status = init.status;

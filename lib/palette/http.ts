@@ -21,7 +21,7 @@ export interface PaletteHttpOptions {
   /** `https://host[:port]` of Palette (SaaS `https://api.spectrocloud.com`, or a self-hosted endpoint). */
   endpoint: string;
   /** The `ApiKey` header value. Exactly one of `apiKey` and `authorization` is required. */
-  apiKey?: string;
+  apiKey?: string | undefined;
   /** A JWT sent as the `Authorization` header (e.g. a system-console token for cloud registration). */
   authorization?: string;
   /** Name of the project that scopes project-level calls; its uid is looked up once. @default tenant scope (no ProjectUid header) */
@@ -50,7 +50,7 @@ export interface RequestSpec<T> {
   /** Path with parameters already encoded, e.g. `/v1/overlords/abc`. */
   path: string;
   /** Query parameters; undefined values are left out. @default none */
-  query?: Record<string, string | number | boolean | undefined>;
+  query?: Record<string, string | number | boolean | undefined> | undefined;
   /** A JSON body. @default no body */
   body?: unknown;
   /** A multipart/form-data body with one file field (the spec's `formData` parameters of `type: file`). @default no body */

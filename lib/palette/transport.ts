@@ -63,7 +63,7 @@ export function makeAgent(url: URL, opts: AgentOptions): http.Agent {
 
 export function sendRequest(
   url: URL,
-  init: { method: string; headers: Record<string, string>; body?: Buffer; agent: http.Agent; timeoutMs: number },
+  init: { method: string; headers: Record<string, string>; body?: Buffer | undefined; agent: http.Agent; timeoutMs: number },
 ): Promise<RawResponse> {
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<RawResponse>((resolve, reject) => {

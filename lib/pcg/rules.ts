@@ -44,7 +44,7 @@ export function isPcgSupportedKubernetes(version: string): boolean {
  * subnet, without the network and broadcast addresses, the gateway and any `reserved` address
  * (such as a kube-vip VIP wrongly placed inside the pool).
  */
-export function ipPoolSize(net: { cidr: string; gateway?: string; ipPool: readonly { start: string; end: string }[] }, reserved: readonly string[] = []): number {
+export function ipPoolSize(net: { cidr: string; gateway?: string | undefined; ipPool: readonly { start: string; end: string }[] }, reserved: readonly string[] = []): number {
   const subnet = cidrRange(net.cidr);
   const size = subnet.last - subnet.first + 1;
   const lo = size >= 4 ? subnet.first + 1 : subnet.first;

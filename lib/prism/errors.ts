@@ -176,7 +176,7 @@ export interface LookupIssue {
   /** For "ambiguous": the matching entities. For "missing": every known entity of the kind (possibly truncated). */
   candidates: Array<{ name: string; uuid: string }>;
   /** Extra context, e.g. "on cluster PE-1". */
-  scope?: string;
+  scope?: string | undefined;
   /** The lookup was by UUID, not by name. */
   byUuid?: boolean;
   message: string;

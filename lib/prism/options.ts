@@ -9,7 +9,7 @@ export interface PrismClientOptions {
   /** Skip TLS verification. Warns once. */
   insecure?: boolean;
   /** PEM text; every block must be a CERTIFICATE; added to the system CAs. */
-  caBundle?: string;
+  caBundle?: string | undefined;
   /** Per request. @default 30000 */
   timeoutMs?: number;
   retries?: RetryOptions;

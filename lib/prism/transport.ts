@@ -104,7 +104,7 @@ export function isNotSentTransportError(e: TransportError): boolean {
 
 export function sendRequest(
   url: URL,
-  init: { method: string; headers: Record<string, string>; body?: Buffer; agent: http.Agent; timeoutMs: number },
+  init: { method: string; headers: Record<string, string>; body?: Buffer | undefined; agent: http.Agent; timeoutMs: number },
 ): Promise<RawResponse> {
   const mod = url.protocol === "https:" ? https : http;
   return new Promise<RawResponse>((resolve, reject) => {

@@ -60,7 +60,7 @@ export interface KubeVipPodOptions {
    * envsubst placeholder (`${ENV}` for `Secret.fromEnv(ENV)`, else `${KUBEVIP_BGP_PEER_<i>_PASSWORD}`),
    * which `clusterctl generate` or Palette's macros replace: a password value never comes from the plan.
    */
-  bgpPeerPasswords?: readonly (string | undefined)[];
+  bgpPeerPasswords?: readonly (string | undefined)[] | undefined;
   /**
    * The plan resource id of the endpoint, named in the ValidationError of a plan problem.
    * @default - "kube-vip endpoint <address>"

@@ -73,7 +73,7 @@ export function nodeTaints(pool: NodePoolSpec): KubeadmTaint[] | undefined {
   if (pool.taints.length === 0) return undefined;
   const own = pool.taints.map((t) => (t.value !== undefined ? { key: t.key, value: t.value, effect: t.effect } : { key: t.key, effect: t.effect }));
   if (pool.role !== "control-plane") return own;
-  return own.some((t) => t.key === CONTROL_PLANE_TAINT.key) ? own : [{ ...CONTROL_PLANE_TAINT }, ...own];
+  return own.some((t) => t.key === CONTROL_PLANE_TAINT.key) ? own : [{ key: CONTROL_PLANE_TAINT.key, effect: CONTROL_PLANE_TAINT.effect }, ...own];
 }
 
 /** `address:port` of the kube-vip endpoint, the cluster's `controlPlaneEndpoint`. */

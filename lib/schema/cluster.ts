@@ -132,7 +132,7 @@ export const NutanixClusterPropsSchema = z
  * The rules for a VIP on a known node subnet: inside it, not its network or broadcast address,
  * not the gateway, outside the IPAM pool. Returns one message per broken rule.
  */
-export function checkVipInNodeNetwork(vip: string, net: { cidr: string; gateway?: string; ipPool?: readonly { start: string; end: string }[] }): string[] {
+export function checkVipInNodeNetwork(vip: string, net: { cidr: string; gateway?: string | undefined; ipPool?: readonly { start: string; end: string }[] }): string[] {
   const out: string[] = [];
   if (!cidrContains(net.cidr, vip)) return [`expected the kube-vip address ${vip} inside the node subnet ${net.cidr} (ARP needs one L2 segment)`];
   const { first, last } = cidrRange(net.cidr);

@@ -43,7 +43,7 @@ export interface PoolReplicas {
   /** The pool's role; a pool without one is a worker pool. */
   readonly role?: "control-plane" | "worker";
   readonly replicas: number;
-  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number };
+  readonly autoscaling?: { readonly minReplicas: number; readonly maxReplicas: number } | undefined;
 }
 
 /** One broken replica rule: the field of the pool it is about and what was expected. */

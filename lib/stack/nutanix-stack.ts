@@ -65,7 +65,7 @@ export class NutanixStack extends TerraformStack {
     return cur;
   }
 
-  private readonly handlerOverride?: string;
+  private readonly handlerOverride?: string | undefined;
   /** The project of this stack's identity `<project>/<stack>`. */
   public readonly project: string;
   /** The Terraform resource type the bridge emits for this stack. */

@@ -19,7 +19,7 @@ const BIN = path.join(__dirname, "..", "..", "bin", "nutanix-handler.js");
 interface StateVm {
   uuid: string;
   spec: { name: string };
-  metadata: { categories: Record<string, string> };
+  metadata: { categories: Record<string, string>; spec_version: number };
   deleteTask?: string;
 }
 
@@ -62,7 +62,7 @@ async function converge(h: EmulatorHarness, base: { endpoint: string; env: NodeJ
   assert.deepEqual(names.map((n) => n.replace(/-[0-9a-f]{6}$/, "")), expected, `leaked or missing VMs: ${names.join(", ")}`);
   assert.ok(vms.every((v) => !v.deleteTask), "nothing left half-deleted");
   const all = await stateVms(h);
-  assert.deepEqual(unownedVersions(all.map((v) => ({ spec: { name: v.spec.name, resources: {} }, metadata: { kind: "vm", spec_version: (v.metadata as { spec_version?: number }).spec_version } }))), {
+  assert.deepEqual(unownedVersions(all.map((v) => ({ spec: { name: v.spec.name, resources: {} }, metadata: { kind: "vm", spec_version: v.metadata.spec_version } }))), {
     "legacy-db-01": 0,
     "pcg-host-default-1": 0,
   });

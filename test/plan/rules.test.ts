@@ -89,7 +89,8 @@ test("fails on a PCG whose account differs from its host cluster's", async () =>
 
 test("fails on a PCG host below Palette's minimums, every shortfall listed", () => {
   const { stack, pc } = stackWithAccount();
-  const small = { ...MACHINE, vcpusPerSocket: 1, memoryMiB: 2048, memoryGiB: undefined, systemDiskGiB: 40 };
+  const { memoryGiB: _memoryGiB, ...rest } = MACHINE;
+  const small = { ...rest, vcpusPerSocket: 1, memoryMiB: 2048, systemDiskGiB: 40 };
   const host = addCluster(stack, pc, "c1", { controlPlane: { replicas: 1, machine: small }, workers: [{ name: "default", replicas: 0, machine: MACHINE }] });
   addGateway(stack, pc, host);
   assert.deepEqual(planLines(stack), [

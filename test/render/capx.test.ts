@@ -14,7 +14,7 @@ const CASES = [
   { plan: PLAN, id: "dc1/pcg-host" },
   { plan: EDGE_PLAN, id: "dc2/edge" },
 ] as const;
-const MODES: CapxOptions["clusterApiVersion"][] = ["v1beta1", "v1beta2"];
+const MODES: NonNullable<CapxOptions["clusterApiVersion"]>[] = ["v1beta1", "v1beta2"];
 
 const render = (opts: CapxOptions = {}, c: (typeof CASES)[number] = CASES[0]) => capxManifests(c.plan, c.id, opts) as Obj[];
 const byKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);

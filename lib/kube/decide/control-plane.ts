@@ -25,7 +25,7 @@ export interface ControlPlaneObservation {
   /** The cluster's etcd (through a member's client endpoint). */
   readonly etcd: Reachability;
   /** `kubernetesVersion` of kubeadm-config's ClusterConfiguration; undefined when not read. */
-  readonly kubeadmConfigVersion?: string;
+  readonly kubeadmConfigVersion?: string | undefined;
 }
 
 const isEmptyFailure = (m: ObservedControlPlaneMachine): boolean => m.vm === "failed" && m.etcdMember !== true && (m.node === "absent" || m.node === "unknown");
