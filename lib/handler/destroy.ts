@@ -9,6 +9,7 @@ import { isDeleting, nameOf, type Services } from "./services";
 import { cloneSourceOf } from "./clones";
 import { CATEGORY_KEYS, categoryValue, categoriesOf, ownedByStack, resourceHash, resourceIdFromDescription, resourceHashOf } from "./ownership";
 import { settleLimit } from "./scheduler";
+import { drainBeforePrune } from "./reconcilers/node-pool/prune";
 import type { ResourceResult, VmChange } from "./types";
 
 /** Owned VMs grouped by resource hash. */
@@ -88,6 +89,8 @@ export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceRe
         if (last) await s.writes.waitTask(last);
       });
     } else {
+      // A pool pruned while its cluster stays (a rename): drained first (node-pool/prune.ts).
+      if (action === "prune") await drainBeforePrune(s, g.id, fresh);
       await s.writes.deleteVmAndWait(uuid);
     }
     deleted.push(nameOf(vm));

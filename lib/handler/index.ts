@@ -23,6 +23,7 @@ import { parseRunSettings } from "./options";
 import { PlanIndex } from "./plan-index";
 import { orderRows, summaryActions } from "./results";
 import { formatStatus, statusView, type StatusView } from "./status-view";
+import { pruneReason } from "./reconcilers/node-pool/prune";
 import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { adoptLegacy } from "./adopt";
@@ -204,7 +205,7 @@ export function validatePlan(plan: Plan | string, env?: NodeJS.ProcessEnv): RunR
 async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResult[]): Promise<void> {
   try {
     for (const g of await orphanGroups(s.services)) {
-      const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, "prune: resource no longer in the plan"), notes: [], errors: [] };
+      const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, await pruneReason(s.services, g.vms)), notes: [], errors: [] };
       diffs.push(d);
       rows.push({ id: g.id, kind: d.kind, action: "prune", result: "ok", ms: 0, diff: d });
     }

@@ -3,7 +3,8 @@
  * the plan's Kubernetes version with the control plane's, as kubeadm's `upgrade plan` reads it from the
  * `kube-system/kubeadm-config` ConfigMap (`ClusterConfiguration.kubernetesVersion`), and refuse a downgrade
  * or a skipped minor (Kubernetes version skew policy; lib/kube/version.ts). When the API does not answer the
- * guard cannot judge and says so in a note (the steps that need the API are refused at apply anyway).
+ * guard cannot judge and says so in a note (the steps that need the API are refused at apply anyway). A patch or
+ * one-minor change is noted with the order it rolls in (kube/upgrade.ts).
  */
 import { KubeError } from "../../kube/errors";
 import { versionChange } from "../../kube/version";
@@ -32,6 +33,11 @@ export function versionGuard(s: Services, cluster: ResourceOfKind<"NutanixCluste
     }
     if (current === undefined) return {};
     const change = versionChange(current, cluster.spec.kubernetesVersion);
-    return change.kind === "refuse" ? { error: `cluster ${cluster.spec.name}: kubernetesVersion ${cluster.spec.kubernetesVersion} refused: ${change.reason}` } : {};
+    if (change.kind === "refuse") return { error: `cluster ${cluster.spec.name}: kubernetesVersion ${cluster.spec.kubernetesVersion} refused: ${change.reason}` };
+    if (change.kind === "same") return {};
+    const to = `v${cluster.spec.kubernetesVersion.replace(/^v/, "")}`;
+    return {
+      note: `Kubernetes ${change.kind} upgrade ${current} → ${to}: kubeadm-config first, then the control-plane machines one at a time; the workers roll only when every control-plane node runs ${to} (kube/upgrade.ts)`,
+    };
   });
 }

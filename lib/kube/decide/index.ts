@@ -1,3 +1,4 @@
 export * from "./types";
 export * from "./control-plane";
 export * from "./workers";
+export * from "./upgrade-order";

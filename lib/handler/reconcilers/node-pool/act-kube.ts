@@ -32,7 +32,7 @@ async function withAccess<T>(s: Services, a: ActInput, why: string, fn: (access:
  * (guess: KCP dials etcd through a port-forward to the etcd pod, `controlplane/kubeadm/internal/proxy`; this
  * needs the node network to be reachable from where the handler runs).
  */
-async function etcdFor(access: ClusterAccess, leaving: string): Promise<EtcdClient> {
+export async function etcdFor(access: ClusterAccess, leaving: string): Promise<EtcdClient> {
   if (access.address.emulated) return new EtcdClient({ endpoints: [await access.etcdEndpoint(access.address.host, access.address.port)] });
   const nodes = await access.client.listNodes();
   const hosts = nodes

@@ -12,6 +12,7 @@ import { act } from "./act";
 import { secretsFor } from "./body";
 import { withKubeSteps } from "./kube-steps";
 import { versionGuard } from "../../kube/version-guard";
+import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
 import { decide, hasWork, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -76,11 +77,17 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
     const t = o.target;
-    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch((e: unknown) => {
+    const creates = steps.some((x) => x.op === "create");
+    const cluster = t.parents.cluster;
+    const failedControlPlane = (e: unknown): never => {
       // Pools of the same cluster waiting for its API in this run stop waiting.
       if (res.spec.role === "control-plane") s.cache.set(`control-plane-failed:${res.spec.cluster}`, Promise.resolve(`its control-plane pool ${res.id} failed in this run`));
       throw e;
-    });
+    };
+    // Upgrades (kube/upgrade.ts): the control plane's kubeadm-config first, workers only after every control-plane node.
+    if (creates && o.machines.length > 0 && res.spec.role === "control-plane") await upgradeKubeadmConfig(s, cluster, res.id).catch(failedControlPlane);
+    if (creates && res.spec.role === "worker") await awaitControlPlaneVersion(s, cluster, res.id, o.machines.length > 0);
+    const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch(failedControlPlane);
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",
       outcome.updated.length ? `updated ${outcome.updated.length}` : "",
