@@ -35,6 +35,8 @@ Options:
   --resource <id>            one resource (a construct path such as dc1/pcg-host/cp); default all
   --generation <sha256>      destroy: the generation being destroyed (the bridge passes its own)
   --endpoint <url>           Prism Central, https://host[:9440] (default: $NUTANIX_ENDPOINT, else the plan's account)
+  --palette-endpoint <url>   Palette, https://host[:port], for every PaletteAccount (default: $PALETTE_ENDPOINT,
+                             else the account's endpoint)
   --credentials-file <file>  JSON {"username": ..., "password": ...} (default: the account's variables,
                              normally NUTANIX_USERNAME / NUTANIX_PASSWORD)
   --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
@@ -70,6 +72,7 @@ Options:
 
 Environment:
   NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
+  PALETTE_ENDPOINT, PALETTE_API_KEY   Palette target and key (the key variable is the PaletteAccount's apiKey)
   NPC_APPLY_FLAGS            extra flags for every apply, e.g. "--wait-endpoints --endpoint-timeout 900";
                              cdktf deploy passes its environment to the local-exec provisioners, so this is how
                              a deploy opts in to the apply-only checks
@@ -83,6 +86,7 @@ const CLI_OPTIONS = {
   resource: { type: "string" },
   generation: { type: "string" },
   endpoint: { type: "string" },
+  "palette-endpoint": { type: "string" },
   "credentials-file": { type: "string" },
   "ca-bundle": { type: "string" },
   insecure: { type: "boolean" },
@@ -239,6 +243,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),
     ...(v.resource !== undefined ? { resource: v.resource } : {}),
     ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+    ...(v["palette-endpoint"] !== undefined ? { paletteEndpoint: v["palette-endpoint"] } : {}),
     ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
     ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
     ...(v.insecure ? { insecure: true } : {}),
