@@ -17,7 +17,8 @@ import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoi
 import type { RunResult } from "./types";
 import { paletteMain } from "./palette/cli";
 import type { Plan } from "../schema/plan";
-import { clusterKubeconfig, kubeconfigHints } from "./kube/kubeconfig";
+import { kubeconfigHints } from "./kube/kubeconfig";
+import { kubeconfigCommand } from "./palette/kubeconfig";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -28,7 +29,8 @@ Commands:
   destroy    delete what --resource owns (superseded --generation: no-op), or everything of the stack: it lists
              what it will delete first, then needs --yes or a "yes" typed at the terminal prompt
   status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
-  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h)
+  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h;
+             for a cluster through Palette, Palette's admin kubeconfig)
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
@@ -64,7 +66,7 @@ Options:
   --node-ready-timeout <d>   apply: how long a new node may take to turn Ready, e.g. 20m (default 20m);
                              on timeout the pool fails and nothing old is deleted
   --drain-timeout <d>        apply: how long draining a node may take before its removal fails (default 10m)
-  --cluster <id>             kubeconfig: the NutanixCluster resource id
+  --cluster <id>             kubeconfig: the NutanixCluster (or PaletteCluster) resource id
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
@@ -322,7 +324,7 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
   const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
   if (p.command === "kubeconfig") {
     const { cluster, ...rest } = opts;
-    io.stdout(await clusterKubeconfig({ ...rest, cluster: cluster ?? "" }));
+    io.stdout(await kubeconfigCommand({ ...rest, cluster: cluster ?? "" }));
     return 0;
   }
   let result: RunResult;

@@ -51,19 +51,27 @@ export function paletteConnection(s: Services, res: PaletteAccountResource): Pal
   }
   const hit = byAccount.get(res.id);
   if (hit) return hit;
-  const { endpoint, endpointSource } = resolvePaletteEndpoint({ account: { id: res.id, endpoint: res.spec.endpoint }, env: s.env, ...(endpointOf.has(s) ? { endpoint: endpointOf.get(s) } : {}) });
-  const apiKey = readSecret(res.spec.apiKey, s.env, `${res.id}: apiKey (the Palette API key)`);
+  const c = newPaletteConnection(res, s.env, endpointOf.get(s), overridesOf.get(s));
+  byAccount.set(res.id, c);
+  return c;
+}
+
+/**
+ * A new connection of account `res` (no run: `nutanix-handler kubeconfig` uses it without Prism Central).
+ * `endpoint` is `--palette-endpoint`. @throws HandlerInputError on a missing or bad endpoint, or a missing key
+ */
+export function newPaletteConnection(res: PaletteAccountResource, env: NodeJS.ProcessEnv, endpoint?: string, overrides: PaletteClientOverrides = {}): PaletteConnection {
+  const t = resolvePaletteEndpoint({ account: { id: res.id, endpoint: res.spec.endpoint }, env, ...(endpoint !== undefined ? { endpoint } : {}) });
+  const apiKey = readSecret(res.spec.apiKey, env, `${res.id}: apiKey (the Palette API key)`);
   const client = new PaletteClient({
-    endpoint,
+    endpoint: t.endpoint,
     apiKey,
     project: res.spec.project,
     insecure: res.spec.insecure,
     ...(res.spec.trustBundle ? { caCertificates: [res.spec.trustBundle] } : {}),
-    ...(overridesOf.get(s) ?? {}),
+    ...overrides,
   });
-  const c: PaletteConnection = { client, endpoint, endpointSource, project: res.spec.project };
-  byAccount.set(res.id, c);
-  return c;
+  return { client, endpoint: t.endpoint, endpointSource: t.endpointSource, project: res.spec.project };
 }
 
 /** The connection of the PaletteAccount a resource names (`from` is the referring resource). */
