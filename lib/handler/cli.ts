@@ -17,7 +17,8 @@ import { DEFAULT_ENDPOINT_TIMEOUT_S, type EndpointReadinessMode } from "./endpoi
 import type { RunResult } from "./types";
 import { paletteMain } from "./palette/cli";
 import type { Plan } from "../schema/plan";
-import { clusterKubeconfig, kubeconfigHints } from "./kube/kubeconfig";
+import { kubeconfigHints } from "./kube/kubeconfig";
+import { kubeconfigCommand } from "./palette/kubeconfig";
 
 export const USAGE = `Usage: nutanix-handler <command> [options]
 
@@ -28,13 +29,16 @@ Commands:
   destroy    delete what --resource owns (superseded --generation: no-op), or everything of the stack: it lists
              what it will delete first, then needs --yes or a "yes" typed at the terminal prompt
   status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
-  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h)
+  kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h;
+             for a cluster through Palette, Palette's admin kubeconfig)
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
   --resource <id>            one resource (a construct path such as dc1/pcg-host/cp); default all
   --generation <sha256>      destroy: the generation being destroyed (the bridge passes its own)
   --endpoint <url>           Prism Central, https://host[:9440] (default: $NUTANIX_ENDPOINT, else the plan's account)
+  --palette-endpoint <url>   Palette, https://host[:port], for every PaletteAccount (default: $PALETTE_ENDPOINT,
+                             else the account's endpoint)
   --credentials-file <file>  JSON {"username": ..., "password": ...} (default: the account's variables,
                              normally NUTANIX_USERNAME / NUTANIX_PASSWORD)
   --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
@@ -62,7 +66,7 @@ Options:
   --node-ready-timeout <d>   apply: how long a new node may take to turn Ready, e.g. 20m (default 20m);
                              on timeout the pool fails and nothing old is deleted
   --drain-timeout <d>        apply: how long draining a node may take before its removal fails (default 10m)
-  --cluster <id>             kubeconfig: the NutanixCluster resource id
+  --cluster <id>             kubeconfig: the NutanixCluster (or PaletteCluster) resource id
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
   -h, --help                 this text
@@ -70,6 +74,7 @@ Options:
 
 Environment:
   NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
+  PALETTE_ENDPOINT, PALETTE_API_KEY   Palette target and key (the key variable is the PaletteAccount's apiKey)
   NPC_APPLY_FLAGS            extra flags for every apply, e.g. "--wait-endpoints --endpoint-timeout 900";
                              cdktf deploy passes its environment to the local-exec provisioners, so this is how
                              a deploy opts in to the apply-only checks
@@ -83,6 +88,7 @@ const CLI_OPTIONS = {
   resource: { type: "string" },
   generation: { type: "string" },
   endpoint: { type: "string" },
+  "palette-endpoint": { type: "string" },
   "credentials-file": { type: "string" },
   "ca-bundle": { type: "string" },
   insecure: { type: "boolean" },
@@ -239,6 +245,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),
     ...(v.resource !== undefined ? { resource: v.resource } : {}),
     ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
+    ...(v["palette-endpoint"] !== undefined ? { paletteEndpoint: v["palette-endpoint"] } : {}),
     ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
     ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
     ...(v.insecure ? { insecure: true } : {}),
@@ -317,7 +324,7 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
   const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
   if (p.command === "kubeconfig") {
     const { cluster, ...rest } = opts;
-    io.stdout(await clusterKubeconfig({ ...rest, cluster: cluster ?? "" }));
+    io.stdout(await kubeconfigCommand({ ...rest, cluster: cluster ?? "" }));
     return 0;
   }
   let result: RunResult;

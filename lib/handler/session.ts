@@ -8,6 +8,7 @@ import type { Plan } from "../schema/plan";
 import { errorMessage, HandlerInputError } from "./errors";
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TASK_TIMEOUT_MS, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 import { Progress } from "./progress";
+import { closePaletteConnections, setPaletteEndpoint } from "./palette/session";
 import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type Services } from "./services";
 import { resolveTarget, type Target, type TargetOptions } from "./target";
 import type { ResourceResult, RunResult } from "./types";
@@ -107,6 +108,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
     poll: { timeoutMs: settings.taskTimeoutMs ?? DEFAULT_TASK_TIMEOUT_MS, ...opts.poll },
     ...(opts.resource !== undefined ? { resource: opts.resource } : {}),
   });
+  if (opts.paletteEndpoint !== undefined) setPaletteEndpoint(services, opts.paletteEndpoint);
   return { plan, settings, target, client, services, progress, t0 };
 }
 
@@ -114,6 +116,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
 export function finishSession(s: Session, command: RunResult["command"], resources: ResourceResult[], extra: { noop?: string } = {}): RunResult {
   s.progress.close();
   s.client.close();
+  closePaletteConnections(s.services);
   const ok = resources.every((r) => r.result === "ok");
   return {
     command,

@@ -23,6 +23,8 @@ export interface PrismLogin {
 export interface TargetOptions {
   /** `--endpoint`: wins over NUTANIX_ENDPOINT and the plan account's endpoint. */
   endpoint?: string;
+  /** `--palette-endpoint`: wins over PALETTE_ENDPOINT and every PaletteAccount's endpoint (lib/handler/palette/target.ts). @default none */
+  paletteEndpoint?: string;
   /** Credentials given directly (programmatic use). */
   credentials?: PrismLogin;
   /** `--credentials-file`: JSON `{ "username": …, "password": … }`. */

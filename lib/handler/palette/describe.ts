@@ -69,6 +69,11 @@ export interface PoolDiff {
   /** Pools Palette has and the plan does not (by Palette's name). */
   readonly removed: readonly string[];
   readonly changes: readonly FieldChange[];
+  /**
+   * What Palette cannot do: add a second control-plane pool or remove the control-plane one (a cluster has exactly
+   * one; the create rule of the spec's custom cluster entity, and the emulator's — a guess for day 2).
+   */
+  readonly problems: readonly string[];
 }
 
 /** Compares the rendered pools with the cloud config's (`machinePoolConfig[].name`, `.size`). */
@@ -90,5 +95,9 @@ export function diffPools(t: PaletteTemplates, live: readonly V1CustomMachinePoo
   }
   const removed = [...byName.keys()].filter((n) => !want.some((w) => w.name === n)).sort();
   for (const r of removed) changes.push({ field: `machinePools.${r}`, from: `${byName.get(r)?.size ?? 0} node(s)` });
-  return { scale, added, removed, changes };
+  const problems = [
+    ...added.filter((a) => a.isControlPlane).map((a) => `machine pool ${a.name}: a cluster has one control-plane pool; Palette cannot add another`),
+    ...removed.filter((r) => byName.get(r)?.isControlPlane).map((r) => `machine pool ${r}: the control-plane pool cannot be removed`),
+  ];
+  return { scale, added, removed, changes, problems };
 }

@@ -1,6 +1,6 @@
 /**
  * The Palette client of one run and one PaletteAccount resource: the target resolved from the account
- * (endpoint overridden by `PALETTE_ENDPOINT`, lib/handler/palette/target.ts), the API key read from its secret
+ * (endpoint overridden by `--palette-endpoint`, then `PALETTE_ENDPOINT`, lib/handler/palette/target.ts), the API key read from its secret
  * reference, and the project that scopes project-level calls (`ProjectUid`, resolved once from its name by the
  * client). One client per account per run; the reconcilers share it.
  */
@@ -25,6 +25,17 @@ export type PaletteClientOverrides = Partial<Pick<PaletteClientOptions, "retry" 
 
 const connections = new WeakMap<Services, Map<string, PaletteConnection>>();
 const overridesOf = new WeakMap<Services, PaletteClientOverrides>();
+const endpointOf = new WeakMap<Services, string>();
+
+/**
+ * Sets the run's `--palette-endpoint` (before the first use): it wins over `PALETTE_ENDPOINT` and the accounts'
+ * endpoints, as `--endpoint` does for Prism Central. Checked at once, so a bad URL is bad input before any request.
+ * @throws HandlerInputError when it is not an http(s) URL
+ */
+export function setPaletteEndpoint(s: Services, endpoint: string): void {
+  resolvePaletteEndpoint({ endpoint, env: {} });
+  endpointOf.set(s, endpoint);
+}
 
 /** Sets the client options of a run's Palette clients (before the first use). */
 export function setPaletteClientOverrides(s: Services, o: PaletteClientOverrides): void {
@@ -40,19 +51,27 @@ export function paletteConnection(s: Services, res: PaletteAccountResource): Pal
   }
   const hit = byAccount.get(res.id);
   if (hit) return hit;
-  const { endpoint, endpointSource } = resolvePaletteEndpoint({ account: { id: res.id, endpoint: res.spec.endpoint }, env: s.env });
-  const apiKey = readSecret(res.spec.apiKey, s.env, `${res.id}: apiKey (the Palette API key)`);
+  const c = newPaletteConnection(res, s.env, endpointOf.get(s), overridesOf.get(s));
+  byAccount.set(res.id, c);
+  return c;
+}
+
+/**
+ * A new connection of account `res` (no run: `nutanix-handler kubeconfig` uses it without Prism Central).
+ * `endpoint` is `--palette-endpoint`. @throws HandlerInputError on a missing or bad endpoint, or a missing key
+ */
+export function newPaletteConnection(res: PaletteAccountResource, env: NodeJS.ProcessEnv, endpoint?: string, overrides: PaletteClientOverrides = {}): PaletteConnection {
+  const t = resolvePaletteEndpoint({ account: { id: res.id, endpoint: res.spec.endpoint }, env, ...(endpoint !== undefined ? { endpoint } : {}) });
+  const apiKey = readSecret(res.spec.apiKey, env, `${res.id}: apiKey (the Palette API key)`);
   const client = new PaletteClient({
-    endpoint,
+    endpoint: t.endpoint,
     apiKey,
     project: res.spec.project,
     insecure: res.spec.insecure,
     ...(res.spec.trustBundle ? { caCertificates: [res.spec.trustBundle] } : {}),
-    ...(overridesOf.get(s) ?? {}),
+    ...overrides,
   });
-  const c: PaletteConnection = { client, endpoint, endpointSource, project: res.spec.project };
-  byAccount.set(res.id, c);
-  return c;
+  return { client, endpoint: t.endpoint, endpointSource: t.endpointSource, project: res.spec.project };
 }
 
 /** The connection of the PaletteAccount a resource names (`from` is the referring resource). */

@@ -3,8 +3,9 @@
  * Plan (reads only): the custom cloud type (`GET /v1/clouds/cloudTypes`, checkCloudType), the profile by name, the
  * gateway's cloud account by name, the cluster by name and, when it exists, its cloud config's pools.
  * Apply: validate (`POST …/cloudTypes/nutanix/validate`) then create, wait for `Running` + `Healthy`
- * (terraform-provider-spectrocloud `cluster_common_crud.go`); day 2 PUTs a resized pool
- * (`PUT /v1/cloudconfigs/cloudTypes/nutanix/{configUid}/machinePools/{name}`). A converged cluster gets no write.
+ * (terraform-provider-spectrocloud `cluster_common_crud.go`); day 2 adds pools (`POST …/machinePools`), PUTs a
+ * resized pool (`PUT /v1/cloudconfigs/cloudTypes/nutanix/{configUid}/machinePools/{name}`) and removes pools
+ * (`DELETE …/machinePools/{name}`). A converged cluster gets no write.
  * Destroy: `DELETE /v1/spectroclusters/{uid}` and wait until Palette reports it gone (palette-sdk-go `GetCluster`).
  */
 import { clusterCreateBody, isClusterReady, machinePoolBody, PaletteError, validationErrors, type PaletteClient } from "../../palette";
@@ -83,7 +84,9 @@ async function planCluster(s: Services, res: ClusterResource): Promise<PaletteCl
     const configUid = cluster?.spec?.cloudConfigRef?.uid;
     const cfg = configUid ? await c.cloudConfigs.get(configUid) : undefined;
     const pools = diffPools(templates, cfg?.spec?.machinePoolConfig ?? []);
-    if (pools.added.length > 0 || pools.removed.length > 0) errors.push(`${res.id}: adding or removing machine pools through Palette is not supported by this handler yet (${[...pools.added.map((p) => `+${p.name}`), ...pools.removed.map((n) => `-${n}`)].join(", ")})`);
+    for (const m of pools.problems) errors.push(`${res.id}: ${m}`);
+    for (const a of pools.added) notes.push(`Palette will add machine pool ${a.name} (${a.replicas} node(s))`);
+    for (const r of pools.removed) notes.push(`Palette will remove machine pool ${r} and its nodes`);
     notes.push(`Palette cluster "${res.spec.name}" is ${uid} (${cluster?.status?.state ?? "no status yet"})`);
     return { diff: { ...base, action: pools.changes.length > 0 ? "update" : "no-change", changes: pools.changes, notes, errors }, templates, found: { uid, ...(configUid ? { configUid } : {}), pools }, inputs: { cloudAccountUid, profileUid } };
   } catch (e) {
@@ -123,12 +126,36 @@ async function applyCluster(s: Services, res: ClusterResource, planned: PaletteC
     await waitReady(s, c, res, uid);
     return { detail: `created Palette cluster ${uid}; Running and Healthy` };
   }
-  const scale = found.pools?.scale ?? [];
-  if (scale.length === 0) return { detail: `Palette cluster ${found.uid}: no change` };
+  const pools = found.pools;
+  if (!pools || pools.changes.length === 0) return { detail: `Palette cluster ${found.uid}: no change` };
   if (!found.configUid) throw new ResourceApplyError([`${res.id}: Palette cluster ${found.uid} has no cloud config reference`]);
-  for (const { template } of scale) await c.cloudConfigs.updatePool(found.configUid, template.name, machinePoolBody(poolInput(template, res.spec), `${res.id} machine pool ${template.name}`));
+  const done = await applyPoolDiff(c, res, found.configUid, pools);
   await waitReady(s, c, res, found.uid);
-  return { detail: `resized ${scale.map((x) => `${x.template.name} ${x.from}→${x.template.replicas}`).join(", ")}; Running and Healthy` };
+  return { detail: `${done.join(", ")}; Running and Healthy` };
+}
+
+/**
+ * Day 2 of the pools, in terraform-provider-spectrocloud `resourceClusterCustomCloudUpdate`'s order: new pools are
+ * created (`POST …/machinePools`) and changed ones updated (`PUT …/machinePools/{name}`), then pools no longer
+ * wanted are deleted (`DELETE …/machinePools/{name}`, palette-sdk-go `DeleteMachinePoolCustomCloud`) — capacity is
+ * added before any is taken away. Each write is idempotent on a re-run: a create whose answer was lost is settled
+ * by reading the cloud config (CloudConfigApi.createPool), a delete of a pool already gone is no error.
+ */
+async function applyPoolDiff(c: PaletteClient, res: ClusterResource, configUid: string, pools: PoolDiff): Promise<string[]> {
+  const done: string[] = [];
+  for (const t of pools.added) {
+    await c.cloudConfigs.createPool(configUid, t.name, machinePoolBody(poolInput(t, res.spec), `${res.id} machine pool ${t.name}`));
+    done.push(`added ${t.name} (${t.replicas})`);
+  }
+  for (const { template, from } of pools.scale) {
+    await c.cloudConfigs.updatePool(configUid, template.name, machinePoolBody(poolInput(template, res.spec), `${res.id} machine pool ${template.name}`));
+    done.push(`resized ${template.name} ${from}→${template.replicas}`);
+  }
+  for (const name of pools.removed) {
+    await c.cloudConfigs.deletePool(configUid, name);
+    done.push(`removed ${name}`);
+  }
+  return done;
 }
 
 async function destroyCluster(s: Services, res: ClusterResource): Promise<DestroyedLocally> {
