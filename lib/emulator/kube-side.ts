@@ -6,8 +6,9 @@
  * `discovery.bootstrapToken.apiServerEndpoint` of the joins), which is what the handler knows. Each cluster's
  * API (and etcd paths) is served on its own loopback port once its init node booted; `GET
  * /_emulator/kube/<vip>:<port>` (or `/_emulator/kube/<cluster name>`) names that port and the cluster CA, so the
- * handler dials loopback instead of the VIP. The Kubernetes side is in memory only: a restarted emulator
- * starts with no clusters [guess: our simplification].
+ * handler dials loopback instead of the VIP. A cluster whose every machine is deleted is dropped (its API
+ * server stopped), so a later `kubeadm init` at the same endpoint is a new cluster with its own CA. The
+ * Kubernetes side is in memory only: a restarted emulator starts with no clusters [guess: our simplification].
  */
 import { KubeClusterModel, serveKubeApi, type RunningKubeApi } from "./kube";
 import type { EmulatorState } from "./state";
