@@ -8,7 +8,7 @@
  * /_emulator/kube/<vip>:<port>` (or `/_emulator/kube/<cluster name>`) names that port and the cluster CA, so the
  * handler dials loopback instead of the VIP. A cluster whose every machine is deleted is dropped (its API
  * server stopped), so a later `kubeadm init` at the same endpoint is a new cluster with its own CA. The
- * Kubernetes side is in memory only: a restarted emulator starts with no clusters [guess: our simplification].
+ * Kubernetes side is in memory only: a restarted emulator boots the VMs it holds again [guess: our simplification].
  */
 import { KubeClusterModel, serveKubeApi, type RunningKubeApi } from "./kube";
 import type { EmulatorState } from "./state";
