@@ -6,8 +6,9 @@
  * `discovery.bootstrapToken.apiServerEndpoint` of the joins), which is what the handler knows. Each cluster's
  * API (and etcd paths) is served on its own loopback port once its init node booted; `GET
  * /_emulator/kube/<vip>:<port>` (or `/_emulator/kube/<cluster name>`) names that port and the cluster CA, so the
- * handler dials loopback instead of the VIP. The Kubernetes side is in memory only: a restarted emulator
- * starts with no clusters [guess: our simplification].
+ * handler dials loopback instead of the VIP. A cluster whose every machine is deleted is dropped (its API
+ * server stopped), so a later `kubeadm init` at the same endpoint is a new cluster with its own CA. The
+ * Kubernetes side is in memory only: a restarted emulator boots the VMs it holds again [guess: our simplification].
  */
 import { KubeClusterModel, serveKubeApi, type RunningKubeApi } from "./kube";
 import type { EmulatorState } from "./state";
@@ -33,6 +34,8 @@ export interface KubeSideOptions {
 
 interface Cluster {
   readonly model: KubeClusterModel;
+  /** The VMs that booted into this cluster and are not deleted (a powered-off VM still holds its disks). */
+  readonly members: Set<string>;
   name?: string | undefined;
   api?: Promise<RunningKubeApi>;
 }
@@ -60,6 +63,8 @@ export class KubeSide {
   private readonly clusters = new Map<string, Cluster>();
   private readonly booted = new Map<string, Booted>();
   private readonly ignored = new Set<string>();
+  /** The API servers of dropped clusters, being stopped (`stop` waits for them). */
+  private readonly stopping: Array<Promise<void>> = [];
 
   constructor(private readonly opts: KubeSideOptions = {}) {}
 
@@ -82,6 +87,7 @@ export class KubeSide {
       if (r.joined && /\bkubeadm\s+init\b/.test(text)) c.name ??= CLUSTER_NAME.exec(text)?.[1];
       this.opts.log?.(`prism-emulator: kube ${key}: ${vmName} ${r.joined ? `joined as ${r.nodeName}` : `did not join: ${r.reason}`} (at ${new Date(now).toISOString()})`);
       this.booted.set(vm.uuid, { key, vmName });
+      c.members.add(vm.uuid);
     }
     for (const [uuid, b] of this.booted) {
       const vm = state.vms[uuid];
@@ -90,12 +96,31 @@ export class KubeSide {
       this.clusters.get(b.key)?.model.vmRemoved(b.vmName);
       this.booted.delete(uuid);
     }
+    this.dropDeletedClusters(state);
+  }
+
+  /**
+   * A cluster whose every machine is deleted is gone: its state lived in the etcd data of its control-plane
+   * machines (kubeadm's stacked etcd, kubernetes.io "Options for Highly Available Topology"), so a later
+   * `kubeadm init` at the same endpoint starts a new cluster with its own CA. Powered-off machines keep it.
+   */
+  private dropDeletedClusters(state: EmulatorState): void {
+    for (const [key, c] of this.clusters) {
+      for (const uuid of c.members) {
+        const vm = state.vms[uuid];
+        if (!vm || vm.deleteTask) c.members.delete(uuid);
+      }
+      if (c.members.size > 0) continue;
+      this.clusters.delete(key);
+      const api = c.api;
+      if (api) this.stopping.push(api.then((a) => a.stop()).catch(() => undefined));
+    }
   }
 
   private cluster(key: string): Cluster {
     let c = this.clusters.get(key);
     if (!c) {
-      c = { model: new KubeClusterModel({ nodeReadyMs: this.opts.nodeReadyMs ?? 0, nodesNeverReady: this.opts.nodesNeverReady ?? false }) };
+      c = { model: new KubeClusterModel({ nodeReadyMs: this.opts.nodeReadyMs ?? 0, nodesNeverReady: this.opts.nodesNeverReady ?? false }), members: new Set() };
       this.clusters.set(key, c);
     }
     return c;
@@ -132,6 +157,6 @@ export class KubeSide {
   /** Stops every cluster API server. */
   async stop(): Promise<void> {
     const apis = [...this.clusters.values()].map((c) => c.api).filter((a): a is Promise<RunningKubeApi> => a !== undefined);
-    await Promise.all(apis.map(async (a) => (await a).stop()));
+    await Promise.all([...apis.map(async (a) => (await a).stop()), ...this.stopping]);
   }
 }

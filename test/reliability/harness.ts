@@ -100,7 +100,7 @@ export interface CliRun {
  * Runs `nutanix-handler <args>` as a child process against the emulator; when `killAfterMs` is set,
  * SIGKILLs it then (if it is still running). Bounded by `timeoutMs` (then SIGKILL and a failure).
  */
-export function runCli(h: EmulatorHarness, args: string[], opts: { killAfterMs?: number; timeoutMs?: number } = {}): Promise<CliRun> {
+export function runCli(h: EmulatorHarness, args: string[], opts: { killAfterMs?: number; killWhen?: () => boolean; timeoutMs?: number } = {}): Promise<CliRun> {
   const t0 = Date.now();
   const child = spawn(process.execPath, [HANDLER_BIN, ...args, "--endpoint", h.emu.url], {
     stdio: ["ignore", "pipe", "pipe"],
@@ -113,6 +113,16 @@ export function runCli(h: EmulatorHarness, args: string[], opts: { killAfterMs?:
   const timers: NodeJS.Timeout[] = [];
   let timedOut = false;
   if (opts.killAfterMs !== undefined) timers.push(setTimeout(() => child.kill("SIGKILL"), opts.killAfterMs));
+  const killWhen = opts.killWhen;
+  if (killWhen) {
+    // Progress, not time: checked every 5 ms against the in-process emulator's counters.
+    const poll = setInterval(() => {
+      if (!killWhen()) return;
+      clearInterval(poll);
+      child.kill("SIGKILL");
+    }, 5);
+    timers.push(poll);
+  }
   timers.push(
     setTimeout(() => {
       timedOut = true;
@@ -122,7 +132,7 @@ export function runCli(h: EmulatorHarness, args: string[], opts: { killAfterMs?:
   return new Promise((resolve, reject) => {
     child.once("error", reject);
     child.once("exit", (code, signal) => {
-      timers.forEach(clearTimeout);
+      timers.forEach((t) => clearTimeout(t));
       if (timedOut) reject(new Error(`nutanix-handler ${args.join(" ")} timed out; stderr:\n${stderr}`));
       else resolve({ code, signal, stderr, stdout, ms: Date.now() - t0 });
     });
@@ -153,8 +163,14 @@ export interface KillOptions {
   /** Kills before each final run (1..maxKills, seeded). @default 1 */
   maxKills?: number;
   taskMs?: number;
-  /** Upper bound of the random kill delay after spawn (ms). */
+  /** Upper bound of the random kill delay after spawn (ms), with the `timer` trigger. */
   killWindowMs?: number;
+  /**
+   * What triggers a kill: `timer` (a random delay after spawn) or `writes` (the k-th write the emulator saw
+   * from that process, k seeded in 1..one less than the writes of the phase's last final run, 1..2 before there is one: the lock take and one more).
+   * @default "timer"
+   */
+  trigger?: "timer" | "writes";
   log?: (line: string) => void;
 }
 
@@ -182,19 +198,32 @@ export async function killAndRerun(o: KillOptions): Promise<KillStats> {
       const fa = await writePlan(dir, "a.json", a);
       const fb = await writePlan(dir, "b.json", b);
       const unowned = await unownedFingerprint(h, stack);
+      const lastWrites = new Map<string, number>();
+      const killOpts = (key: string): { killAfterMs: number } | { killWhen: () => boolean } => {
+        if (o.trigger !== "writes") {
+          // The handler process takes ~300 ms to start; kill anywhere in [150 ms, window).
+          return { killAfterMs: Math.round(150 + rnd() * (window - 150)) };
+        }
+        // The last write of a run is its lock release: kill at or before the one before it.
+        const span = Math.max(1, (lastWrites.get(key) ?? 3) - 1);
+        const kth = 1 + Math.floor(rnd() * span);
+        const from = h.emu.counters().writes;
+        return { killWhen: () => h.emu.counters().writes - from >= kth };
+      };
       const phase = async (args: string[], what: string): Promise<void> => {
+        const key = args.join(" ");
         const kills = 1 + Math.floor(rnd() * (o.maxKills ?? 1));
         for (let k = 0; k < kills; k++) {
-          // The handler process takes ~300 ms to start; kill anywhere in [150 ms, window).
-          const at = Math.round(150 + rnd() * (window - 150));
-          const r = await runCli(h, [...args, "--quiet"], { killAfterMs: at });
+          const r = await runCli(h, [...args, "--quiet"], killOpts(key));
           stats.processes++;
           stats.kills++;
           if (r.signal === "SIGKILL") stats.killedMidRun++;
           else stats.finishedBeforeKill++;
           if (r.signal !== "SIGKILL") assert.ok(r.code === 0 || r.code === 1, `${what}: unexpected exit ${r.code}: ${r.stderr}`);
         }
+        const before = h.emu.counters().writes;
         const final = await runCli(h, [...args, "--quiet"]);
+        lastWrites.set(key, h.emu.counters().writes - before);
         stats.processes++;
         assert.equal(final.code, 0, `${what}: the final run failed (exit ${final.code}):\n${final.stderr}`);
       };

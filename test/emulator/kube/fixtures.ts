@@ -15,8 +15,9 @@ export function testPki(): Promise<ClusterPki> {
 }
 
 /** User data of the `kubeadm init` node: the PKI files, a ClusterConfiguration, the command. */
-export function initUserData(pki: ClusterPki, opts: { hostname: string; kubernetesVersion?: string }): string {
-  const kubeadm = `apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: ${opts.kubernetesVersion ?? "v1.30.2"}\n`;
+export function initUserData(pki: ClusterPki, opts: { hostname: string; kubernetesVersion?: string; controlPlaneEndpoint?: string }): string {
+  const endpoint = opts.controlPlaneEndpoint ? `controlPlaneEndpoint: ${opts.controlPlaneEndpoint}\n` : "";
+  const kubeadm = `apiVersion: kubeadm.k8s.io/v1beta3\nkind: ClusterConfiguration\nkubernetesVersion: ${opts.kubernetesVersion ?? "v1.30.2"}\n${endpoint}`;
   return `#cloud-config\n${stringify({
     hostname: opts.hostname,
     write_files: [
