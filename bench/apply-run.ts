@@ -10,7 +10,7 @@ import type { RunResult } from "../lib/handler";
 import type { Plan } from "../lib/schema/plan";
 import * as path from "node:path";
 import { cpId, routeCount, startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions, type EstateParams } from "./common";
-import { isVmCreate, startRecorder, startupRoundTrips, type Recorder } from "./recorder";
+import { finishRoundTrips, isVmCreate, startRecorder, startupRoundTrips, type Recorder } from "./recorder";
 
 export interface ApplyMeasure {
   vms: number;
@@ -67,6 +67,8 @@ export interface RecordedEmulator extends EmulatorProcess {
 export interface RowMeasure extends ApplyMeasure {
   /** Sequential requests before the first VM create (recorder.startupRoundTrips). */
   startupRoundTrips: number;
+  /** Sequential requests after the last task poll (not in the floor; reported to explain the gap). */
+  finishRoundTrips: number;
   /** VM create tasks (POST /vms answers). */
   tasks: number;
   /** GET /tasks/{uuid} ÷ tasks. */
@@ -153,6 +155,7 @@ export async function measureRow(emu: RecordedEmulator, plan: Plan, p: EstatePar
     clientRetries: r.api.retries,
     byRoute: c.byRoute,
     startupRoundTrips: startup,
+    finishRoundTrips: finishRoundTrips(emu.recorder.requests),
     tasks,
     pollsPerTask: tasks > 0 ? polls / tasks : 0,
     ...(created.length > 0 ? { firstCreateSentMs: Math.min(...created.map((x) => x.start)) - t0 } : {}),

@@ -90,6 +90,7 @@ export async function runApply(opts: { rows?: ReadonlyArray<{ vms: number; paral
         "wall ms": r.wallMs,
         "floor ms": r.floorMs,
         "start-up RTs": r.startupRoundTrips,
+        "finish RTs": r.finishRoundTrips,
         ratio: r.ratio,
         [`≤ ${APPLY_GOAL}`]: r.verdict,
         "polls/task": r.pollsPerTask,

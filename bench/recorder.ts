@@ -59,10 +59,27 @@ export function isVmCreate(r: RecordedRequest): boolean {
  */
 export function startupRoundTrips(reqs: readonly RecordedRequest[]): number {
   const firstCreate = Math.min(...reqs.filter(isVmCreate).map((r) => r.start));
-  const before = reqs.filter((r) => r.end <= firstCreate).sort((a, b) => a.end - b.end);
+  const before = reqs.filter((r) => r.end <= firstCreate && !r.path.startsWith("/_emulator")).sort((a, b) => a.end - b.end);
   let n = 0;
   let last = -Infinity;
   for (const r of before) {
+    if (r.start >= last) {
+      n++;
+      last = r.end;
+    }
+  }
+  return n;
+}
+
+/** The round trips after the last task poll answered (recording the applied generation, releasing the lock…), counted as startupRoundTrips counts. */
+export function finishRoundTrips(reqs: readonly RecordedRequest[]): number {
+  const polls = reqs.filter((r) => r.method === "GET" && /\/api\/nutanix\/v3\/tasks\//.test(r.path));
+  if (polls.length === 0) return 0;
+  const lastPoll = Math.max(...polls.map((r) => r.end));
+  const after = reqs.filter((r) => r.start >= lastPoll && !r.path.startsWith("/_emulator")).sort((a, b) => a.end - b.end);
+  let n = 0;
+  let last = -Infinity;
+  for (const r of after) {
     if (r.start >= last) {
       n++;
       last = r.end;
