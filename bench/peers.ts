@@ -7,7 +7,7 @@
  * - TPN (nutanix/terraform-provider-nutanix, `resource.StateChangeConf{Delay: 3 s, MinTimeout: 3 s}` for
  *   VM tasks; hashicorp/terraform-plugin-sdk helper/resource/state.go `WaitForStateContext`): sleeps
  *   `Delay`, then polls; the wait starts at 100 ms and doubles after each pending answer, raised to
- *   `MinTimeout` and capped at 10 s: 3 s, then 3 s, 6 s, 10 s, 10 s…
+ *   `MinTimeout` and capped at 10 s (kept in the variable): 3 s, then 3 s, 6 s, 10 s, 10 s…
  *
  * `replaceTaskPolling` swaps `PrismClient.prototype.waitForTask` (what every handler wait goes through)
  * for the duration of `fn` only; the handler is otherwise untouched.
@@ -26,9 +26,15 @@ export const CAPX_SCHEDULE: PollSchedule = (i) => (i === 0 ? 0 : 2000);
 
 export const TPN_SCHEDULE: PollSchedule = (i) => {
   if (i === 0) return 3000;
-  // StateChangeConf: wait = 100 ms, doubled before each sleep, then max(MinTimeout, min(wait, 10 s)).
-  const doubled = 100 * 2 ** i;
-  return doubled < 3000 ? 3000 : Math.min(doubled, 10_000);
+  // StateChangeConf: `wait` starts at 100 ms; after each pending answer wait *= 2, then wait < MinTimeout →
+  // MinTimeout, wait > 10 s → 10 s (the bound is kept in `wait`): 3 s, 6 s, 10 s, 10 s…
+  let wait = 100;
+  for (let k = 0; k < i; k++) {
+    wait *= 2;
+    if (wait < 3000) wait = 3000;
+    else if (wait > 10_000) wait = 10_000;
+  }
+  return wait;
 };
 
 export const PEER_SCHEDULES: Record<PeerName, PollSchedule> = { capx: CAPX_SCHEDULE, tpn: TPN_SCHEDULE };
