@@ -8,7 +8,9 @@ import { applyPlan } from "../lib/handler";
 import type { Counters } from "../lib/emulator";
 import type { RunResult } from "../lib/handler";
 import type { Plan } from "../lib/schema/plan";
-import { cpId, routeCount, startEmulatorProcess, type EmulatorProcess, type EstateParams } from "./common";
+import * as path from "node:path";
+import { cpId, routeCount, startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions, type EstateParams } from "./common";
+import { finishRoundTrips, isVmCreate, startRecorder, startupRoundTrips, type Recorder } from "./recorder";
 
 export interface ApplyMeasure {
   vms: number;
@@ -44,9 +46,35 @@ export interface NoopMeasure {
 
 export interface ApplyEnv {
   latencyMs: number;
+  /** Task duration of anything not overridden below. */
   taskMs: number;
+  /** VM create / update / delete task durations. @default taskMs */
+  createTaskMs?: number;
+  updateTaskMs?: number;
+  deleteTaskMs?: number;
   /** Persist the emulator state to a file (group commit). */
   persist: boolean;
+}
+
+/** The emulator of a run plus a recording proxy in front of it (the handler talks to the proxy). */
+export interface RecordedEmulator extends EmulatorProcess {
+  recorder: Recorder;
+  /** The task durations cache of the run (one per emulator: the warm-up fills it, as an earlier `cdktf deploy` would). */
+  durationsFile: string;
+}
+
+/** One row's run, measured with the start-up round trips on the critical path and the polls per task. */
+export interface RowMeasure extends ApplyMeasure {
+  /** Sequential requests before the first VM create (recorder.startupRoundTrips). */
+  startupRoundTrips: number;
+  /** Sequential requests after the last task poll (not in the floor; reported to explain the gap). */
+  finishRoundTrips: number;
+  /** VM create tasks (POST /vms answers). */
+  tasks: number;
+  /** GET /tasks/{uuid} ÷ tasks. */
+  pollsPerTask: number;
+  /** When the first VM create was sent, ms from the start. */
+  firstCreateSentMs?: number;
 }
 
 /** Counts the VMs of the estate's worker pools. */
@@ -62,12 +90,76 @@ function check(r: RunResult, what: string): void {
 }
 
 export async function withEstateEmulator<T>(env: ApplyEnv, fn: (emu: EmulatorProcess) => Promise<T>): Promise<T> {
-  const emu = await startEmulatorProcess({ latencyMs: env.latencyMs, taskMs: env.taskMs, persist: env.persist });
+  const emu = await startEmulatorProcess(emulatorOptions(env));
   try {
     return await fn(emu);
   } finally {
     await emu.stop();
   }
+}
+
+function emulatorOptions(env: ApplyEnv): EmulatorProcessOptions {
+  return {
+    latencyMs: env.latencyMs,
+    taskMs: env.taskMs,
+    persist: env.persist,
+    ...(env.createTaskMs !== undefined ? { createTaskMs: env.createTaskMs } : {}),
+    ...(env.updateTaskMs !== undefined ? { updateTaskMs: env.updateTaskMs } : {}),
+    ...(env.deleteTaskMs !== undefined ? { deleteTaskMs: env.deleteTaskMs } : {}),
+  };
+}
+
+/** An emulator process with a recording proxy in front; both stopped after `fn`. */
+export async function withRecordedEmulator<T>(env: ApplyEnv, fn: (emu: RecordedEmulator) => Promise<T>): Promise<T> {
+  const emu = await startEmulatorProcess(emulatorOptions(env));
+  const recorder = await startRecorder(emu.url);
+  try {
+    return await fn({ ...emu, url: recorder.url, recorder, durationsFile: path.join(emu.dir, "task-durations.json") });
+  } finally {
+    await recorder.stop();
+    await emu.stop();
+  }
+}
+
+/** Warm-up (the control planes, through the proxy, filling the durations cache), then the measured apply of the worker pools. */
+export async function measureRow(emu: RecordedEmulator, plan: Plan, p: EstateParams, parallelism: number, floorOf: (startupRoundTrips: number) => number, around: <T>(fn: () => Promise<T>) => Promise<T>): Promise<RowMeasure> {
+  for (let c = 0; c < p.clusters; c++) {
+    const r = await applyPlan({ plan, resource: cpId(p.stack, `k${c}`), endpoint: emu.url, credentials: emu, parallelism: 10, taskDurationsFile: emu.durationsFile });
+    check(r, `warm-up apply of ${cpId(p.stack, `k${c}`)}`);
+  }
+  await emu.resetCounters();
+  emu.recorder.requests.length = 0;
+  const t0 = Date.now();
+  const r = await around(() => applyPlan({ plan, endpoint: emu.url, credentials: emu, parallelism, taskDurationsFile: emu.durationsFile }));
+  const wallMs = Date.now() - t0;
+  check(r, `apply of ${workerVms(p)} VMs at parallelism ${parallelism}`);
+  const c: Counters = await emu.counters();
+  const vms = workerVms(p);
+  const tasks = routeCount(c, "POST /vms");
+  const polls = routeCount(c, "GET /tasks/{uuid}");
+  const startup = startupRoundTrips(emu.recorder.requests);
+  const idealMs = floorOf(startup);
+  const created = emu.recorder.requests.filter(isVmCreate);
+  return {
+    vms,
+    parallelism,
+    wallMs,
+    idealMs,
+    ratio: wallMs / idealMs,
+    apiCalls: c.total,
+    writes: c.writes,
+    callsPerVm: c.total / vms,
+    writesPerVm: c.writes / vms,
+    taskPolls: polls,
+    pollsPerVm: polls / vms,
+    clientRetries: r.api.retries,
+    byRoute: c.byRoute,
+    startupRoundTrips: startup,
+    finishRoundTrips: finishRoundTrips(emu.recorder.requests),
+    tasks,
+    pollsPerTask: tasks > 0 ? polls / tasks : 0,
+    ...(created.length > 0 ? { firstCreateSentMs: Math.min(...created.map((x) => x.start)) - t0 } : {}),
+  };
 }
 
 /** Applies the control planes of every cluster (warm-up, not measured). */

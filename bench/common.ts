@@ -98,6 +98,10 @@ export function tempDir(prefix: string): string {
 export interface EmulatorProcessOptions {
   latencyMs?: number;
   taskMs?: number;
+  /** VM create / update / delete task durations (ms), overriding taskMs. @default taskMs */
+  createTaskMs?: number;
+  updateTaskMs?: number;
+  deleteTaskMs?: number;
   /** Persist to a state file in a temp directory (what the CLI and terraform's local-exec use). @default true */
   persist?: boolean;
   seed?: object;
@@ -168,6 +172,9 @@ export async function startEmulatorProcess(o: EmulatorProcessOptions = {}): Prom
   const statePath = o.persist === false ? undefined : path.join(dir, "state.json");
   const args = [EMULATOR_BIN, "--host", "127.0.0.1", "--port", "0", "--seed", seedFile, "--quiet", "--task-ms", String(o.taskMs ?? 500), "--latency-ms", String(o.latencyMs ?? 0)];
   if (statePath) args.push("--state", statePath);
+  if (o.createTaskMs !== undefined) args.push("--create-task-ms", String(o.createTaskMs));
+  if (o.updateTaskMs !== undefined) args.push("--update-task-ms", String(o.updateTaskMs));
+  if (o.deleteTaskMs !== undefined) args.push("--delete-task-ms", String(o.deleteTaskMs));
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";

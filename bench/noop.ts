@@ -4,7 +4,7 @@
  */
 import { estatePlan, round, table } from "./common";
 import { applyControlPlanes, measureApply, measureNoop, withEstateEmulator } from "./apply-run";
-import { APPLY_ENV, APPLY_ESTATE } from "./apply";
+import { APPLY_ESTATE, FAST_ENV as APPLY_ENV } from "./apply";
 
 export async function runNoop(): Promise<{ figures: unknown; text: string }> {
   const plan = estatePlan(APPLY_ESTATE);

@@ -5,7 +5,7 @@
  */
 import { estatePlan, round, table, type EstateParams } from "./common";
 import { applyControlPlanes, measureApply, withEstateEmulator, type ApplyMeasure } from "./apply-run";
-import { APPLY_ENV } from "./apply";
+import { FAST_ENV as APPLY_ENV } from "./apply";
 
 export const SCALE_PARALLELISM = 50;
 

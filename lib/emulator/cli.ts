@@ -3,6 +3,7 @@
  * stdout, `prism-emulator listening on <url> …`, once it accepts connections. Bad flags: exit 2.
  */
 import { parseArgs } from "node:util";
+import { CREATE_VM_OPERATION, DELETE_VM_OPERATION, UPDATE_VM_OPERATION } from "./operations";
 import { SeedError } from "./seed";
 import { startEmulator, type EmulatorOptions } from "./server";
 
@@ -18,6 +19,9 @@ Options:
   --https               serve HTTPS with a self-signed certificate; its PEM is written next to the state file
   --latency-ms N        latency added to every API request
   --task-ms N           task duration (default 200)
+  --create-task-ms N    duration of VM create tasks (default: --task-ms)
+  --update-task-ms N    duration of VM update tasks (default: --task-ms)
+  --delete-task-ms N    duration of VM delete tasks (default: --task-ms)
   --fault-rate R        fraction of API requests failing: 500/503 R/2, 429 R/4, connection resets R/4
   --fault-seed S        seed of the fault PRNG (default 1)
   --task-failure-rate R fraction of tasks ending FAILED
@@ -69,6 +73,9 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
         https: { type: "boolean" },
         "latency-ms": { type: "string" },
         "task-ms": { type: "string" },
+        "create-task-ms": { type: "string" },
+        "update-task-ms": { type: "string" },
+        "delete-task-ms": { type: "string" },
         "fault-rate": { type: "string" },
         "fault-seed": { type: "string" },
         "task-failure-rate": { type: "string" },
@@ -105,6 +112,12 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv = process.env): 
   if (latency !== undefined) options.latencyMs = latency;
   const taskMs = num("task-ms", s("task-ms"), { int: true, min: 0 });
   if (taskMs !== undefined) options.taskMs = taskMs;
+  const byOp: Record<string, number> = {};
+  for (const [flag, op] of [["create-task-ms", CREATE_VM_OPERATION], ["update-task-ms", UPDATE_VM_OPERATION], ["delete-task-ms", DELETE_VM_OPERATION]] as const) {
+    const v = num(flag, s(flag), { int: true, min: 0 });
+    if (v !== undefined) byOp[op] = v;
+  }
+  if (Object.keys(byOp).length > 0) options.taskMsByOperation = byOp;
   const fr = num("fault-rate", s("fault-rate"), { min: 0, max: 1 });
   if (fr !== undefined) options.faultRate = fr;
   const fs = num("fault-seed", s("fault-seed"), { int: true });

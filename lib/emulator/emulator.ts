@@ -15,6 +15,8 @@ import { Mutex } from "./util";
 export interface EmulatorSettings {
   statePath?: string | undefined;
   taskMs: number;
+  /** Task duration per operation type (e.g. create_vm_intentful), overriding `taskMs`. @default {} */
+  taskMsByOperation?: Readonly<Record<string, number>>;
   users: EmulatorUser[];
   /** Accept PUTs with a stale or missing spec_version (as pc.2024.3 did). */
   lenientVersions: boolean;
@@ -72,7 +74,7 @@ export class Emulator {
   }
 
   newTask(operation: string, entity: StoredTask["entity"], clusterUuid: string | undefined, forcedFail?: StoredTask["fail"]): StoredTask {
-    const t: StoredTask = { uuid: randomUUID(), operation, entity, createdAt: Date.now(), durationMs: this.opts.taskMs };
+    const t: StoredTask = { uuid: randomUUID(), operation, entity, createdAt: Date.now(), durationMs: this.opts.taskMsByOperation?.[operation] ?? this.opts.taskMs };
     if (clusterUuid) t.clusterUuid = clusterUuid;
     if (forcedFail) t.fail = forcedFail;
     else if (this.faults.taskShouldFail()) {

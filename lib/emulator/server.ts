@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   latencyMs?: number;
   /** Task duration. @default 200 */
   taskMs?: number;
+  /** Task duration per operation type (create_vm_intentful, update_vm_intentful, delete_vm_intentful…), overriding `taskMs`. @default {} */
+  taskMsByOperation?: Record<string, number>;
   /** Fault mix: 500/503 R/2, 429 R/4, resets R/4. */
   faultRate?: number;
   faultSeed?: number;
@@ -122,7 +124,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const faults = new Faults(faultInit);
   const emu = new Emulator(
     state,
-    { statePath: options.statePath, taskMs: options.taskMs ?? 200, users, lenientVersions: options.strictVersions === true ? false : (options.lenientVersions ?? true),
+    { statePath: options.statePath, taskMs: options.taskMs ?? 200, ...(options.taskMsByOperation ? { taskMsByOperation: { ...options.taskMsByOperation } } : {}), users, lenientVersions: options.strictVersions === true ? false : (options.lenientVersions ?? true),
       requireReservedUuids: options.requireReservedUuids ?? true,
       notFoundAfterCreate: options.notFoundAfterCreate ?? true,
       refuseHotRemove: options.refuseHotRemove ?? true,

@@ -45,6 +45,17 @@ const SHORT_POLL_MS = 25;
 /** Added to the learned duration: timers and the two clocks round to the millisecond. */
 const POLL_SLACK_MS = 2;
 const MAX_TASK_ORIGINS = 10_000;
+/**
+ * The operation type a request's task is expected to have before a first poll tells (a fresh process,
+ * e.g. each `cdktf deploy` local-exec, starts with learned durations but no request → type map). The
+ * types a real Prism Central reports (terraform-provider-nutanix `out.txt` debug trace, DataDog
+ * integrations-core `nutanix` fixtures); a poll that reports another type replaces the guess.
+ */
+const KNOWN_OPERATIONS: ReadonlyArray<readonly [string, string]> = [
+  ["POST /vms", "create_vm_intentful"],
+  ["PUT /vms/{uuid}", "update_vm_intentful"],
+  ["DELETE /vms/{uuid}", "delete_vm_intentful"],
+];
 const UUID_IN_PATH = /\/[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}(?=\/|$)/g;
 
 /** Every task uuid of an entity or a 202 answer: `execution_context.task_uuid` is a string or a string[]. */
@@ -87,6 +98,7 @@ export class TaskWaiter {
     private readonly hooks: TaskWaiterHooks = {},
   ) {
     for (const [k, v] of hooks.initial ?? []) this.durations.set(k, v);
+    for (const [request, op] of KNOWN_OPERATIONS) this.operationOfRequest.set(request, op);
   }
 
   /** The shortest duration (ms, server clock) of the tasks of each operation type seen succeed. */

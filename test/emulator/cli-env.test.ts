@@ -16,3 +16,14 @@ test("the emulator's password can come from PRISM_EMULATOR_PASSWORD (not visible
   assert.equal(strict.options.notFoundAfterCreate, false);
   assert.throws(() => parseCli(["--username", "u"], {}), /needs a password/);
 });
+
+test("--create-task-ms, --update-task-ms, --delete-task-ms set the VM task durations per operation type", () => {
+  const r = parseCli(["--task-ms", "100", "--create-task-ms", "5000", "--update-task-ms", "2000", "--delete-task-ms", "2000"], {});
+  assert.ok(!r.help);
+  assert.equal(r.options.taskMs, 100);
+  assert.deepEqual(r.options.taskMsByOperation, { create_vm_intentful: 5000, update_vm_intentful: 2000, delete_vm_intentful: 2000 });
+  assert.throws(() => parseCli(["--create-task-ms", "-1"], {}), /create-task-ms/);
+  const none = parseCli([], {});
+  assert.ok(!none.help);
+  assert.equal(none.options.taskMsByOperation, undefined);
+});
