@@ -29,7 +29,7 @@ import { adoptLegacy } from "./adopt";
 import { destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
 import { lockRun, type RunLock, type RunLockOptions } from "./lock";
 import { resourceHash } from "./ownership";
-import { checkApply, checkDestroy, type ApplyCheck } from "./write-check";
+import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-check";
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
@@ -376,9 +376,10 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
     try {
       const o = check.outcomes.get(r.id);
       if (!o || o.status === "skipped") throw new Error(`${r.id}: ${o?.reason ?? "not planned"}`);
-      if (o.status === "failed") throw o.error;
-      planned.set(r.id, o.value);
-      const applied = await applyResource(services, r, o.value);
+      if (o.status === "failed" && !(o.error instanceof FailedPlan)) throw o.error;
+      const p = o.status === "ok" ? o.value : (o.error as FailedPlan).planned;
+      planned.set(r.id, p);
+      const applied = await applyResource(services, r, p); // a FailedPlan's apply rejects it, as in a normal apply
       services.readiness.markApplied(r.id);
       progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
       return applied;

@@ -33,12 +33,24 @@ export interface ApplyCheck {
   readonly outcomes: ReadonlyMap<string, NodeOutcome<Planned>>;
 }
 
+/**
+ * A plan whose diff has errors: apply fails that resource without a write (every reconciler whose plan
+ * reports errors rejects them first thing in its apply: reconcilers/*.ts), so in the check it fails too
+ * and what depends on it is skipped.
+ */
+export class FailedPlan extends Error {
+  constructor(readonly planned: Planned) {
+    super(planned.diff.errors.join("\n"));
+    this.name = "FailedPlan";
+  }
+}
+
 /** Pure: why a planned resource writes, or undefined when it does not (`applied`: its recorded generation). */
 export function plannedWrite(res: PlanResource, p: Planned, applied: string | undefined): string | undefined {
   const d = p.diff;
-  if (d.errors.length > 0 && d.action === "no-change" && d.vms.length === 0) return undefined; // apply fails it without a write
+  if (d.errors.length > 0) return undefined; // apply rejects it before any write (FailedPlan)
   if (d.action !== "no-change" || d.vms.length > 0 || d.changes.length > 0) return `${res.id}: ${d.action}`;
-  if (d.errors.length === 0 && applied !== res.generation) return `${res.id}: its applied generation is not recorded yet`;
+  if (applied !== res.generation) return `${res.id}: its applied generation is not recorded yet`;
   return undefined;
 }
 
@@ -55,6 +67,7 @@ export async function checkApply(s: Services, scope: readonly PlanResource[], pr
     const applied = p.diff.errors.length === 0 && p.diff.action === "no-change" ? await readApplied(s.client, s.identity, r.id) : undefined;
     const why = plannedWrite(r, p, applied);
     if (why) reasons.push(why);
+    else if (p.diff.errors.length > 0) throw new FailedPlan(p);
     return p;
   });
   if (prune) {
