@@ -40,11 +40,15 @@ function refsOf(scope: readonly PlanResource[]): PoolRef[] {
   return scope.flatMap((r) => (r.kind === "NodePool" ? [{ id: r.id, clusterName: r.spec.clusterName, pool: r.spec.name }] : []));
 }
 
+/** What marks an adoption in the lines of {@link adoptLegacy} (the write check of write-check.ts looks for it). */
+export const ADOPTED = ": adopted by ";
+
 /**
- * Adopts the legacy VMs of the resources in `scope` (writes only when `s.writable`; `plan` adopts in
- * memory so its diff shows what apply will find). Returns one line per VM adopted or left alone.
+ * Adopts the legacy VMs of the resources in `scope`. Writes only when `write` (`plan`, and the read-only
+ * check an apply makes before it takes the Prism Central lock record, adopt in memory so their diff
+ * shows what apply will find). Returns one line per VM adopted or left alone.
  */
-export async function adoptLegacy(s: Services, scope: readonly PlanResource[]): Promise<string[]> {
+export async function adoptLegacy(s: Services, scope: readonly PlanResource[], write: boolean = s.writable): Promise<string[]> {
   const refs = refsOf(scope);
   if (refs.length === 0) return [];
   const inv = await s.inventory();
@@ -60,7 +64,7 @@ export async function adoptLegacy(s: Services, scope: readonly PlanResource[]): 
       continue;
     }
     try {
-      if (s.writable) {
+      if (write) {
         await s.categories.ensure(identity);
         await s.writes.run(() =>
           s.client.updateVm(
@@ -78,7 +82,7 @@ export async function adoptLegacy(s: Services, scope: readonly PlanResource[]): 
       }
       vm.metadata.categories = { ...categoriesOf(vm), ...identity };
       delete vm.metadata.categories_mapping;
-      lines.push(`${label}: adopted by ${s.identity} for ${a.pool.id}`);
+      lines.push(`${label}${ADOPTED}${s.identity} for ${a.pool.id}`);
     } catch (e) {
       lines.push(`${label}: not adopted: ${errorMessage(e)}`);
     }

@@ -10,6 +10,7 @@ import { parseArgs } from "node:util";
 import { PLAN_FILE_NAME } from "../schema/plan";
 import { applyPlan, destroyPlan, destroyPreview, loadPlan, planDiff, statusPlan, validatePlan, type ApplyOptions, type DestroyOptions, type PlanResult } from "./index";
 import { parseDuration } from "./duration";
+import { forceUnlockMain } from "./force-unlock";
 import { errorMessage, HandlerInputError } from "./errors";
 import { parseRunSettings } from "./options";
 import { summaryTable } from "./progress";
@@ -31,6 +32,9 @@ Commands:
   status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
   kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h;
              for a cluster through Palette, Palette's admin kubeconfig)
+  force-unlock <lock id>
+             free a stack lock left by a run that will not come back, like terraform force-unlock: the local
+             lock with that id and, with a plan (--plan or the nearest one), the Prism Central record with it
 
 Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
@@ -44,6 +48,8 @@ Options:
   --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
   --insecure                 do not verify the TLS certificate (explicit opt-in)
   --parallelism <n>          concurrent VM writes and task waits (default 10)
+  --lock-timeout <duration>  apply/destroy: how long to wait for the stack lock held by another plan, e.g. 30s,
+                             5m (default 0s: refuse at once with "locked by …", exit 1, nothing changed)
   --task-timeout <duration>  how long one Prism Central task is waited for, e.g. 45m, 1h30m (default 30m)
   --request-timeout <dur.>   how long one HTTP request may take, e.g. 60s (default 30s); a bare number is seconds
   --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
@@ -94,6 +100,7 @@ const CLI_OPTIONS = {
   insecure: { type: "boolean" },
   parallelism: { type: "string" },
   "task-timeout": { type: "string" },
+  "lock-timeout": { type: "string" },
   "request-timeout": { type: "string" },
   "no-prune": { type: "boolean" },
   yes: { type: "boolean" },
@@ -216,6 +223,7 @@ function checkFlagCombinations(cmd: Command, v: Values): void {
   if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
     throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
   }
+  if (v["lock-timeout"] !== undefined && cmd !== "apply" && cmd !== "destroy") throw new HandlerInputError("--lock-timeout is for apply and destroy only");
   if (v.cluster !== undefined && cmd !== "kubeconfig") throw new HandlerInputError("--cluster is for kubeconfig only");
   if (cmd === "kubeconfig" && v.cluster === undefined) throw new HandlerInputError("kubeconfig needs --cluster <NutanixCluster resource id>");
   if (v["allow-external-probes"] && !v["check-reachability"]) throw new HandlerInputError("--allow-external-probes needs --check-reachability");
@@ -253,6 +261,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v["task-timeout"] !== undefined ? { taskTimeoutMs: parseDuration("task-timeout", v["task-timeout"]) } : {}),
     ...(v["request-timeout"] !== undefined ? { requestTimeoutMs: parseDuration("request-timeout", v["request-timeout"]) } : {}),
     ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
+    ...(v["lock-timeout"] !== undefined ? { lockTimeoutMs: lockTimeout(v["lock-timeout"]) } : {}),
     ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : {}),
     ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
     ...(seconds !== undefined ? { endpointTimeoutMs: Math.round(seconds * 1000) } : {}),
@@ -263,6 +272,11 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v.yes ? { yes: true } : {}),
   };
   return { help: false, command: cmd, json: v.json === true, quiet: v.quiet === true, detailedExitcode: v["detailed-exitcode"] === true, planFile: v.plan, options };
+}
+
+/** `--lock-timeout`: a duration, or zero (`0`, `0s`: refuse at once, Terraform's `-lock-timeout=0s`). */
+function lockTimeout(text: string): number {
+  return /^0+(\.0+)?(ms|s|m|h)?$/.test(text.trim()) ? 0 : parseDuration("lock-timeout", text);
 }
 
 /** A command line that is not one command: the usage text follows the message. */
@@ -321,7 +335,7 @@ async function runCommand(p: Parsed, io: Io): Promise<number> {
     else io.stderr(`${planFile}: valid plan of stack ${r.stack} with ${r.resources.length} resource(s)\n${r.warnings.map((w) => `warning: ${w}\n`).join("")}`);
     return 0;
   }
-  const opts: RunOpts = { ...p.options, plan: planFile, ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
+  const opts: RunOpts = { ...p.options, plan: planFile, ...(process.env.NPC_LOCK_DIR ? { lockDir: process.env.NPC_LOCK_DIR } : {}), ...(log ? { log } : {}), ...(io.isTty && io.tty && !p.json ? { tty: io.tty } : {}) };
   if (p.command === "kubeconfig") {
     const { cluster, ...rest } = opts;
     io.stdout(await kubeconfigCommand({ ...rest, cluster: cluster ?? "" }));
@@ -378,6 +392,7 @@ export function packageVersion(from: string = __dirname): string {
 /** Runs the CLI: parse (pure) → validated options → run. Resolves to the exit code. */
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
   if (argv[0] === "palette") return paletteMain(argv.slice(1), io);
+  if (argv[0] === "force-unlock") return forceUnlockMain(argv.slice(1), io, () => defaultPlanFile());
   let parsed: ParsedCli;
   const json = argv.includes("--json");
   if (argv.includes("--version")) {

@@ -30,6 +30,7 @@ import { adoptLegacy } from "./adopt";
 import { destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
 import { lockRun, type RunLock, type RunLockOptions } from "./lock";
 import { resourceHash } from "./ownership";
+import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-check";
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
@@ -275,9 +276,10 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
 }
 
 /**
- * Takes the run's stack lock (lock/run.ts). The Prism Central record goes through a client of its own,
- * so a run's `api` figures count the reconciliation only. On a refusal the session is closed and the
- * LockHeldError (`locked by …`) propagates: nothing was changed.
+ * Takes the run's local stack lock (lock/run.ts) at once; the Prism Central record waits for
+ * `takeRecord`, called only by a run that is going to write (write-check.ts). The record goes through a
+ * client of its own, so a run's `api` figures count the reconciliation only. On a refusal the session
+ * is closed and the LockHeldError (`locked by …`) propagates: nothing was changed.
  */
 async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
   const t = s.target;
@@ -296,13 +298,37 @@ async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
       ...(opts.lockDir !== undefined ? { lockDir: opts.lockDir } : {}),
       ...(opts.lockSettleMs !== undefined ? { lockSettleMs: opts.lockSettleMs } : {}),
     });
-    return { ids: lock.ids, release: () => lock.release().finally(() => client.close()) };
+    return { ...lock, release: () => lock.release().finally(() => client.close()) };
   } catch (e) {
     client.close();
     s.progress.close();
     s.client.close();
     throw e;
   }
+}
+
+/** Closes a session that only checked, keeping its API figures to add to the run's result. */
+function closeCheck(s: Session): RunResult["api"] {
+  s.progress.close();
+  s.client.close();
+  return { requests: s.client.stats.requests, writes: s.client.stats.writes, retries: s.client.stats.retries };
+}
+
+/** `result` with the API figures of the read-only check added. */
+function withCheck<R extends RunResult>(result: R, check: RunResult["api"]): R {
+  return { ...result, api: { requests: result.api.requests + check.requests, writes: result.api.writes + check.writes, retries: result.api.retries + check.retries } };
+}
+
+/**
+ * Takes the Prism Central record for a run that is going to write (`reasons` say why), then opens a
+ * fresh session: the write decisions are made from reads taken under the lock, never from the check's.
+ * A refusal (`locked by …`) propagates: nothing was changed.
+ */
+async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, reasons: readonly string[]): Promise<{ s: Session; check: RunResult["api"] }> {
+  first.progress.note(`going to write (${reasons.slice(0, 3).join("; ")}${reasons.length > 3 ? `; ${reasons.length - 3} more` : ""}): taking the Prism Central lock record`);
+  const check = closeCheck(first);
+  await lock.takeRecord();
+  return { s: openSession(opts, first.plan, true), check };
 }
 
 /** Adopts the pre-identity VMs of `scope` (adopt.ts); a failure to list is noted, not fatal (the reconcilers report it). */
@@ -322,13 +348,53 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   // A whole-plan apply checks every reference first; `apply --resource` (one local-exec of the bridge)
   // leaves its resource's references to that resource's reconciler, which fails the resource with the reason.
   if (opts.resource === undefined) requireReferences(plan, scope, opts.env);
-  const s = openSession(opts, plan, true);
-  const lock = await lockSession(s, opts);
+  const first = openSession(opts, plan, true);
+  const lock = await lockSession(first, opts);
   try {
-    return await applyLocked(s, opts, scope);
+    if (first.settings.prune || first.services.plan.ofKind("NodePool").some((p) => scope.includes(p))) first.services.inventory().catch(() => undefined);
+    const check = await checkApply(first.services, scope, first.settings.prune);
+    if (check.reasons.length === 0) return applyConverged(first, opts, scope, check);
+    const { s, check: api } = await underRecord(first, lock, opts, check.reasons);
+    return withCheck(await applyLocked(s, opts, scope), api);
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * An apply the read-only check found converged (write-check.ts): each resource's apply runs on its
+ * "no-change" plan (its waits and probes, the PCG bundle) without the Prism Central record; a plan that
+ * failed fails its resource and skips what depends on it, as in a normal apply. Nothing to prune.
+ */
+async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResource[], check: ApplyCheck): Promise<RunResult> {
+  const { services, progress } = s;
+  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${s.plan.metadata.stack} on ${s.target.endpoint}: converged, nothing to write`);
+  progress.setTotal(scope.length);
+  const planned = new Map<string, Planned>();
+  const outcomes = await runGraph(scope, async (r) => {
+    progress.start(r.id);
+    const t0 = Date.now();
+    try {
+      const o = check.outcomes.get(r.id);
+      if (!o || o.status === "skipped") throw new Error(`${r.id}: ${o?.reason ?? "not planned"}`);
+      if (o.status === "failed" && !(o.error instanceof FailedPlan)) throw o.error;
+      const p = o.status === "ok" ? o.value : (o.error as FailedPlan).planned;
+      planned.set(r.id, p);
+      const applied = await applyResource(services, r, p); // a FailedPlan's apply rejects it, as in a normal apply
+      services.readiness.markApplied(r.id);
+      progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
+      return applied;
+    } catch (e) {
+      progress.settled(r.id, `FAILED: ${errorMessage(e).split("\n").join("; ")}`, Date.now() - t0);
+      throw e;
+    } finally {
+      progress.finish(r.id);
+    }
+  });
+  const rows = summaryActions(orderRows(scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes)), s.plan.resources), s.plan.resources);
+  const result = finishSession(s, "apply", rows);
+  if (opts.log) opts.log(`\n${summaryTable(rows)}\napply ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes, ${result.api.retries} retries`);
+  return result;
 }
 
 async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]): Promise<RunResult> {
@@ -444,16 +510,23 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     throw new HandlerInputError(`destroy without --resource deletes every VM of stack ${plan.metadata.stack}: pass --yes to confirm`);
   }
   parseRunSettings(opts);
-  const s = openSession(opts, plan, true);
-  const lock = await lockSession(s, opts);
+  const first = openSession(opts, plan, true);
+  const lock = await lockSession(first, opts);
   try {
-    return (await supersededNoop(s, opts)) ?? (await destroyLocked(s, opts));
+    const noop = await supersededNoop(first, opts);
+    if (noop) return noop;
+    const one = opts.resource === undefined ? undefined : first.services.plan.get(opts.resource);
+    const reasons = await checkDestroy(first.services, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource);
+    if (reasons.length === 0) return await destroyLocked(first, opts, false);
+    const { s, check } = await underRecord(first, lock, opts, reasons);
+    return withCheck(await destroyLocked(s, opts, true), check);
   } finally {
     await lock.release();
   }
 }
 
-async function destroyLocked(s: Session, opts: DestroyOptions): Promise<RunResult> {
+/** The destroy proper; `forget`: remove the applied-generation records (false when the check found none). */
+async function destroyLocked(s: Session, opts: DestroyOptions, forget: boolean): Promise<RunResult> {
   const plan = s.plan;
   const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
   await adopt(s, opts.resource === undefined ? plan.resources : one ? [one] : []);
@@ -472,7 +545,7 @@ async function destroyLocked(s: Session, opts: DestroyOptions): Promise<RunResul
   }
   await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
   if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
-  await forgetDestroyed(s, rows, opts.resource === undefined);
+  if (forget) await forgetDestroyed(s, rows, opts.resource === undefined);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;

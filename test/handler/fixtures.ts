@@ -104,9 +104,3 @@ export function unownedVersions(vms: VmEntity[]): Record<string, number | undefi
   for (const v of vms) if (v.spec.name === "legacy-db-01" || v.spec.name === "pcg-host-default-1") out[v.spec.name] = v.metadata.spec_version;
   return out;
 }
-
-/**
- * Emulator writes of the stack lock in a run (lock/remote.ts): its record's PUT and its DELETE at release.
- * A run on a fresh emulator also PUTs the `NpcLock` key once: LOCK_WRITES + 1.
- */
-export const LOCK_WRITES = 2;

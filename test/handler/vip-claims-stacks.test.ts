@@ -12,7 +12,7 @@ import { stackIdentity } from "../../lib/handler/ownership";
 import { APPLIED_CATEGORY_KEY, appliedValueName } from "../../lib/handler/applied";
 import type { Counters } from "../../lib/emulator";
 import type { EmulatorHarness } from "../helpers/emulator";
-import { LOCK_WRITES, listVms, makePlan, stackVmNames, withTarget } from "./fixtures";
+import { listVms, makePlan, stackVmNames, withTarget } from "./fixtures";
 
 interface StateCategories {
   categories: Record<string, { values: Record<string, { description: string }> }>;
@@ -70,8 +70,9 @@ test("a second stack claiming the same VIP on the same subnet is refused before 
     assert.ok(epDiff.errors.some((e) => e.includes(`claimed by stack "${t1}" (resource t1/web/endpoint)`)), JSON.stringify(epDiff.errors));
 
     // apply of the second stack: refused, nothing of it written (no VM, no claim, no ownership category).
-    // Since the stack identity merge every run writes its lock record (take, release: LOCK_WRITES) and the
-    // applied generation of each resource that succeeded (applied.ts): here t2/pc, the account check.
+    // The run writes t2/pc's applied generation (applied.ts: the account check succeeded), so it takes the
+    // stack lock's Prism Central record (a PUT) and releases it (a DELETE): LOCK_WRITES.
+    const LOCK_WRITES = 2;
     const s0 = await categoryValues(h);
     const c0 = await h.admin<Counters>("GET", "/counters");
     const rb = await applyPlan({ ...base, plan: b });

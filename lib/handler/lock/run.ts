@@ -1,15 +1,23 @@
 /**
- * The stack lock of one apply or destroy: the local lock (exclusive on this machine, keyed by stack
- * identity + Prism Central endpoint) first, then the record in Prism Central, both joined by the
- * processes of the same plan (the plan-wide hash: SHA-256 of the canonical plan, identical in every
- * local-exec of one `cdktf deploy`). Released in reverse order; the record is deleted only by the last
- * process of the plan on this machine. A long run refreshes the record before it expires.
+ * The stack lock of one apply or destroy, in two steps. The local lock (exclusive on this machine, keyed
+ * by stack identity + Prism Central endpoint) is taken at once; the record in Prism Central only when
+ * the run is going to write (`takeRecord`), so a converged re-apply makes no write at all (issue 12:
+ * "a converged re-apply makes 0 writes"). Both are joined by the processes of the same plan (the
+ * plan-wide hash: SHA-256 of the canonical plan, identical in every local-exec of one `cdktf deploy`).
+ *
+ * The process that takes the record leaves a marker (`remote.json`) in the local lock's directory;
+ * whichever process of the plan on this machine leaves the local lock last deletes the record named by
+ * the marker (so a record taken by one process outlives it while another process of the plan runs).
+ * A run that never took the record and finds no marker makes no Prism Central request for the lock.
+ * A long run refreshes the record before it expires.
  */
 import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { stableStringify } from "../../plan/canonical";
 import type { Plan } from "../../schema/plan";
 import { acquireLocalLock } from "./local";
-import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, type RemoteLockClient } from "./remote";
+import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, LOCK_CATEGORY_KEY, parseRecord, type HeldRemoteLock, type RemoteLockClient } from "./remote";
 
 /** The lock settings of a run. */
 export interface RunLockOptions {
@@ -32,8 +40,15 @@ export interface RunLockOptions {
 
 /** A lock a run holds. */
 export interface RunLock {
-  /** The local lock's id (what `force-unlock` takes) and the record's. */
-  readonly ids: { readonly local: string; readonly remote: string };
+  /** The local lock's id (what `force-unlock` takes). */
+  readonly localId: string;
+  /** The Prism Central record's id once `takeRecord` succeeded. */
+  readonly remoteId: () => string | undefined;
+  /**
+   * Takes (or joins) the Prism Central record before the run's first write; idempotent.
+   * @throws LockHeldError (`locked by …`) when another plan holds it
+   */
+  takeRecord(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -42,29 +57,63 @@ export function planHash(plan: Plan): string {
   return createHash("sha256").update(stableStringify(plan)).digest("hex");
 }
 
+/** The marker of a record taken by a process of the plan: which category value, which record id. */
+interface RecordMarker {
+  readonly value: string;
+  readonly id: string;
+}
+
+const MARKER = "remote.json";
+
+function readMarker(dir: string): RecordMarker | undefined {
+  try {
+    const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER), "utf8")) as Partial<RecordMarker>;
+    return typeof m.value === "string" && typeof m.id === "string" ? { value: m.value, id: m.id } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Deletes the record the marker names when it is still that record (not expired and taken by another plan). */
+async function deleteMarked(client: RemoteLockClient, m: RecordMarker): Promise<void> {
+  const cur = parseRecord((await client.getCategoryValue(LOCK_CATEGORY_KEY, m.value))?.description);
+  if (cur?.id === m.id) await client.deleteCategoryValue(LOCK_CATEGORY_KEY, m.value);
+}
+
 /**
- * Takes the stack lock for a run of `plan` against `endpoint`.
- * @throws LockHeldError (`locked by …`) when another plan holds either lock
+ * Takes the local stack lock for a run of `plan` against `endpoint`; the record waits for `takeRecord`.
+ * @throws LockHeldError (`locked by …`) when another plan holds the local lock
  */
 export async function lockRun(init: { identity: string; endpoint: string; plan: Plan; client: RemoteLockClient; note: (line: string) => void } & RunLockOptions): Promise<RunLock> {
   const hash = planHash(init.plan);
   const timeout = init.lockTimeoutMs ?? 0;
   const local = await acquireLocalLock({ identity: init.identity, endpoint: init.endpoint, plan: hash, lockTimeoutMs: timeout, ...(init.lockDir !== undefined ? { dir: init.lockDir } : {}) });
-  let remote: Awaited<ReturnType<typeof acquireRemoteLock>>;
-  try {
-    remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
-  } catch (e) {
-    local.release();
-    throw e;
-  }
-  init.note(`lock ${init.identity}: ${local.joined ? "joined" : "took"} lock ${local.id} (Prism Central record ${remote.id}${remote.joined ? ", joined" : ""})`);
-  const timer = setInterval(() => void remote.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
-  timer.unref();
+  init.note(`lock ${init.identity}: ${local.joined ? "joined" : "took"} lock ${local.id}`);
+  let remote: HeldRemoteLock | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let taking: Promise<void> | undefined;
   return {
-    ids: { local: local.id, remote: remote.id },
+    localId: local.id,
+    remoteId: () => remote?.id,
+    takeRecord(): Promise<void> {
+      taking ??= (async () => {
+        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
+        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id } satisfies RecordMarker), { mode: 0o600 });
+        init.note(`lock ${init.identity}: Prism Central record ${remote.id}${remote.joined ? " (joined)" : ""} taken before the first write`);
+        const held = remote;
+        timer = setInterval(() => void held.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
+        timer.unref();
+      })();
+      return taking;
+    },
     async release(): Promise<void> {
-      clearInterval(timer);
-      if (local.release()) await remote.release().catch(() => false);
+      if (timer) clearInterval(timer);
+      if (!local.release()) return;
+      // The last process of the plan here: delete the record whichever process of the plan took it.
+      const marker = readMarker(local.path);
+      if (!marker) return;
+      await deleteMarked(init.client, marker).catch(() => undefined);
+      fs.rmSync(path.join(local.path, MARKER), { force: true });
     },
   };
 }
