@@ -8,10 +8,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-/** The project a package name stands for: `@scope/name` → `scope-name`, else the name itself. */
+/**
+ * The project a package name stands for, as an RFC 1123 label: `@scope/name` → `scope-name`; characters npm
+ * allows in a name but a label does not (`.`, `_`, `~`) become `-`, runs of `-` collapse, and the result is cut
+ * to 63 characters without a leading or trailing `-` (`my.app` → `my-app`, `npm init -y` in `tmp.x1Y` → `tmp-x1y`).
+ */
 export function projectOfPackageName(name: string): string {
   const m = /^@([^/]+)\/(.+)$/.exec(name);
-  return m ? `${m[1]}-${m[2]}` : name;
+  const joined = m ? `${m[1]}-${m[2]}` : name;
+  return joined
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, "-")
+    .replace(/-{2,}/g, "-")
+    .replace(/^-+/, "")
+    .slice(0, 63)
+    .replace(/-+$/, "");
 }
 
 /** The nearest package.json from `dir` upward that has a string `name`, or undefined. */
