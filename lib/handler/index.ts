@@ -12,7 +12,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { PrismClient, type RetryOptions } from "../prism/client";
+import type { RetryOptions } from "../prism/client";
 import { planReferences, resolveFilePaths, unresolvedReferences } from "../plan/references";
 import { loadPlanFile, parsePlan } from "../plan/load";
 import type { Plan, PlanResource } from "../schema/plan";
@@ -37,7 +37,7 @@ import { pruneClaims, releaseClaims } from "./vip-claims-store";
 import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
 import type { PollOptions } from "./services";
-import { finishSession, openSession, type Session } from "./session";
+import { finishSession, openSession, prismClientOf, type Session } from "./session";
 import type { TargetOptions } from "./target";
 import type { ResourceDiff, ResourceResult, RunResult } from "./types";
 
@@ -283,15 +283,7 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
  */
 async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
   const t = s.target;
-  const client = new PrismClient({
-    endpoint: t.endpoint,
-    username: t.credentials.username,
-    password: t.credentials.password,
-    insecure: t.insecure,
-    ...(t.caBundle !== undefined ? { caBundle: t.caBundle } : {}),
-    ...(opts.retries ? { retries: opts.retries } : {}),
-    ...(opts.requestTimeoutMs ? { timeoutMs: opts.requestTimeoutMs } : {}),
-  });
+  const client = prismClientOf(t, opts, s.settings);
   try {
     const lock = await lockRun({ identity: s.services.identity, endpoint: t.endpoint, plan: s.plan, client, note: (l) => s.progress.note(l),
       ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),

@@ -82,14 +82,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
   const durationsFile = taskDurationsFileOf(opts);
   let client: PrismClient;
   try {
-    client = new PrismClient({
-      endpoint: target.endpoint,
-      username: target.credentials.username,
-      password: target.credentials.password,
-      insecure: target.insecure,
-      ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
-      ...(opts.retries ? { retries: opts.retries } : {}),
-      timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    client = prismClientOf(target, opts, settings, {
       ...(durationsFile !== undefined ? { taskDurationsFile: durationsFile } : {}),
       logger: (line) => progress.note(`  ${line}`),
     });
@@ -110,6 +103,28 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
   });
   if (opts.paletteEndpoint !== undefined) setPaletteEndpoint(services, opts.paletteEndpoint);
   return { plan, settings, target, client, services, progress, t0 };
+}
+
+/**
+ * A Prism Central client for the run's target: its endpoint, login, TLS settings, retries and request
+ * timeout (the session's client, and the lock record's own client, are both made here).
+ */
+export function prismClientOf(
+  target: Target,
+  opts: { readonly retries?: RetryOptions | undefined },
+  settings: Pick<RunSettings, "requestTimeoutMs">,
+  extra: Pick<ConstructorParameters<typeof PrismClient>[0], "taskDurationsFile" | "logger"> = {},
+): PrismClient {
+  return new PrismClient({
+    endpoint: target.endpoint,
+    username: target.credentials.username,
+    password: target.credentials.password,
+    insecure: target.insecure,
+    ...(target.caBundle !== undefined ? { caBundle: target.caBundle } : {}),
+    ...(opts.retries ? { retries: opts.retries } : {}),
+    timeoutMs: settings.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...extra,
+  });
 }
 
 /** Closes a run and builds its result. */
