@@ -9,7 +9,9 @@ import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { Credentials, NutanixCluster, NutanixStack, PrismCentralAccount } from "../lib";
+import * as Library from "../lib";
+import type { NutanixStack } from "../lib";
+import { BENCH_IMAGE, BENCH_PE, BENCH_SUBNET, buildEstateWith, type EstateParams } from "./estate";
 import type { Counters } from "../lib/emulator";
 import type { Plan } from "../lib/schema/plan";
 
@@ -17,10 +19,7 @@ export const ROOT = path.join(__dirname, "..");
 export const EMULATOR_BIN = path.join(ROOT, "bin", "prism-emulator.js");
 export const HANDLER_BIN = path.join(ROOT, "bin", "nutanix-handler.js");
 
-/** Image, PE cluster and subnet of the bench seed. */
-export const BENCH_IMAGE = "ubuntu-2204-kube-v1.30.5";
-export const BENCH_PE = "PE-1";
-export const BENCH_SUBNET = "bench-net";
+export { BENCH_IMAGE, BENCH_PE, BENCH_SUBNET, type EstateParams } from "./estate";
 
 /**
  * The seed of every benchmark: two PE clusters, a /16 node subnet with ~4000 IPAM addresses (1000-VM
@@ -37,45 +36,9 @@ export const BENCH_SEED = {
   ],
 };
 
-export interface EstateParams {
-  /** Stack name (plan metadata.stack). */
-  stack: string;
-  /** Number of Kubernetes clusters. */
-  clusters: number;
-  /** Worker pools per cluster. */
-  workerPools: number;
-  /** VMs per worker pool. */
-  replicas: number;
-  /** Control-plane replicas per cluster. @default 1 */
-  cpReplicas?: 1 | 3 | 5;
-  /** Replicas of particular worker pools (`w0`, `w1`…), overriding `replicas`. */
-  replicasByPool?: Readonly<Record<string, number>>;
-}
-
-const MACHINE = { vcpuSockets: 2, vcpusPerSocket: 1, memoryGiB: 4, systemDiskGiB: 40, image: BENCH_IMAGE, cluster: BENCH_PE, subnets: [BENCH_SUBNET] };
-
-/** Builds an estate with the constructs into `app`: one NutanixStack, one account, N clusters. */
+/** Builds an estate with the library's constructs (its TypeScript source) into `app`. */
 export function buildEstate(app: App, p: EstateParams): NutanixStack {
-  const stack = new NutanixStack(app, p.stack);
-  const pc = new PrismCentralAccount(stack, "pc", {
-    endpoint: "https://pc.bench.example.com:9440",
-    credentials: Credentials.fromEnv("NUTANIX_USERNAME", "NUTANIX_PASSWORD"),
-  });
-  for (let c = 0; c < p.clusters; c++) {
-    const name = `k${c}`;
-    // One /16: VIPs at 10.40.<c/200>.<10 + c%200>, outside the IPAM range 10.40.16.0–10.40.31.255.
-    const vip = `10.40.${Math.floor(c / 200)}.${10 + (c % 200)}`;
-    const cluster = new NutanixCluster(stack, name, {
-      account: pc,
-      name,
-      kubernetesVersion: "1.30.5",
-      endpoint: { address: vip },
-      controlPlane: { replicas: p.cpReplicas ?? 1, machine: MACHINE },
-      nodeNetwork: { cidr: "10.40.0.0/16", gateway: "10.40.0.1", ipPool: [{ start: "10.40.16.0", end: "10.40.31.255" }] },
-    });
-    for (let w = 0; w < p.workerPools; w++) cluster.addNodePool(`w${w}`, { replicas: p.replicasByPool?.[`w${w}`] ?? p.replicas, machine: MACHINE });
-  }
-  return stack;
+  return buildEstateWith(Library, app, p);
 }
 
 /** The plan of an estate (NutanixStack.toPlan(); nothing is synthesized). */

@@ -1,6 +1,6 @@
 /**
  * One synth in a fresh process (so peak RSS is this side's own): `lib` builds the estate with this
- * library's constructs in one NutanixStack and synthesizes it (cdk.tf.json, nutanix-plan.json,
+ * library's constructs (the built package in dist/, as a program loads it) in one NutanixStack and synthesizes it (cdk.tf.json, nutanix-plan.json,
  * manifests/); `plain` synthesizes the same number of bare null_resources with equivalent triggers,
  * depends_on, create_before_destroy and local-exec provisioners with plain cdktf.
  *
@@ -15,6 +15,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { EstateLibrary } from "./estate";
 
 const tLoad0 = performance.now();
 
@@ -63,7 +64,10 @@ async function plain(outdir: string, clusters: number, pools: number): Promise<n
   return n;
 }
 
-/** The library side: the same estate as NutanixStack constructs. */
+/**
+ * The library side: the same estate as NutanixStack constructs, from the built package (`dist/`, what a
+ * program's `import … from "nutanix-palette-cdk"` loads), not from the TypeScript source through tsx.
+ */
 async function lib(outdir: string, clusters: number, pools: number, memo: boolean): Promise<void> {
   const { App, TerraformSelf } = await import("cdktf");
   if (memo) {
@@ -75,11 +79,13 @@ async function lib(outdir: string, clusters: number, pools: number, memo: boolea
       return v;
     };
   }
-  const { buildEstate } = await import("./common");
+  const entry = path.join(__dirname, "..", "dist", "lib", "index.js");
+  const library = (await import(entry)) as EstateLibrary;
+  const { buildEstateWith } = await import("./estate");
   const loadMs = performance.now() - tLoad0;
   const t0 = performance.now();
   const app = new App({ outdir });
-  buildEstate(app, { stack: "estate", clusters, workerPools: pools - 1, replicas: 10 });
+  buildEstateWith(library, app, { stack: "estate", clusters, workerPools: pools - 1, replicas: 10 });
   app.synth();
   const ms = performance.now() - t0;
   const plan = JSON.parse(fs.readFileSync(path.join(outdir, "stacks", "estate", "nutanix-plan.json"), "utf8")) as { resources: unknown[] };

@@ -4,7 +4,7 @@
  * sides alternate, and the median of N is compared. (synth-child.ts also knows `lib-memo`, the
  * what-if that measured the bridge token fix before it landed in lib/stack/bridge.ts.)
  */
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { median, ROOT, round, table, tempDir, verdict } from "./common";
@@ -43,6 +43,26 @@ function runChild(side: string, outdir: string): Promise<ChildResult> {
   });
 }
 
+/** Newest modification time under `dir` (files ending in `ext`). */
+function newestMtime(dir: string, ext: string): number {
+  let newest = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestMtime(p, ext));
+    else if (e.name.endsWith(ext)) newest = Math.max(newest, fs.statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+/** The library side loads the built package (dist/): build it when it is missing or older than lib/. */
+function ensureBuilt(log: (line: string) => void): void {
+  const entry = path.join(ROOT, "dist", "lib", "index.js");
+  const built = fs.existsSync(entry) ? newestMtime(path.join(ROOT, "dist", "lib"), ".js") : 0;
+  if (built >= newestMtime(path.join(ROOT, "lib"), ".ts")) return;
+  log("synth: dist/ is missing or older than lib/: npm run build");
+  execFileSync("npm", ["run", "--silent", "build"], { cwd: ROOT, stdio: ["ignore", "ignore", "inherit"] });
+}
+
 export interface SynthFigures {
   clusters: number;
   poolsPerCluster: number;
@@ -55,8 +75,9 @@ export interface SynthFigures {
   verdict: string;
 }
 
-export async function runSynth(opts: { runs?: number } = {}): Promise<{ figures: SynthFigures; text: string }> {
+export async function runSynth(opts: { runs?: number; log?: (line: string) => void } = {}): Promise<{ figures: SynthFigures; text: string }> {
   const runs = opts.runs ?? 5;
+  ensureBuilt(opts.log ?? ((line) => process.stderr.write(`${line}\n`)));
   const sides = ["lib", "plain"];
   const samples: Record<string, ChildResult[]> = { lib: [], plain: [] };
   const dir = tempDir("npc-bench-synth-");
@@ -111,7 +132,7 @@ export async function runSynth(opts: { runs?: number } = {}): Promise<{ figures:
     "heap MiB": summary[s]!.heapUsedMiB,
   }));
   const text = [
-    `synth: ${CLUSTERS} clusters × ${POOLS} pools = ${figures.resources} resources, median of ${runs} (each in its own process, alternating order)`,
+    `synth: ${CLUSTERS} clusters × ${POOLS} pools = ${figures.resources} resources, median of ${runs} (each in its own process, alternating order; the library as built in dist/)`,
     table(rows),
     `ratio library / plain (synth time): ${figures.ratio} (goal ≤ ${SYNTH_GOAL}: ${figures.verdict}); whole process (module loading included): ${figures.processRatio}`,
   ].join("\n");
