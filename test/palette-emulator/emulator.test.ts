@@ -116,8 +116,11 @@ test("cluster lifecycle: 404, no status, Pending, Provisioning, Running, Healthy
         const o = (await call(h, problems, "GET", `/v1/dashboard/spectroclusters/${uid}/overview`)).json as { status: { health?: { state: string } } };
         return `Running/${o.status.health?.state}`;
       };
+      // The first phase right after the create (each phase lasts stepMs), then the kubeconfig check.
+      const first = await phase();
       assert.equal((await call(h, problems, "GET", `/v1/spectroclusters/${uid}/assets/kubeconfigclient`)).status, 404, "no kubeconfig before Running");
-      const seen = await observe(phase, (s) => s === "Running/Healthy");
+      const rest = await observe(phase, (s) => s === "Running/Healthy", 15_000);
+      const seen = rest[0] === first ? rest : [first, ...rest];
       assert.deepEqual(seen, ["404", "no-status", "Pending", "Provisioning", "Running/UnHealthy", "Running/Healthy"]);
       const cluster = (await call(h, problems, "GET", `/v1/spectroclusters/${uid}`)).json as { spec: { cloudType: string; cloudConfigRef: { uid: string } }; status: { apiEndpoints: unknown } };
       assert.equal(cluster.spec.cloudType, "nutanix");
@@ -159,7 +162,7 @@ test("cluster lifecycle: 404, no status, Pending, Provisioning, Running, Healthy
       assert.equal((await call(h, problems, "DELETE", `/v1/cloudaccounts/cloudTypes/nutanix/${accountUid}`)).status, 204);
       assert.deepEqual(problems, []);
     },
-    { stepMs: 250 },
+    { stepMs: 500 },
   );
 });
 
