@@ -265,7 +265,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v["request-timeout"] !== undefined ? { requestTimeoutMs: parseDuration("request-timeout", v["request-timeout"]) } : {}),
     ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
     ...(v["lock-timeout"] !== undefined ? { lockTimeoutMs: lockTimeout(v["lock-timeout"]) } : {}),
-    ...(cmd === "apply" || cmd === "plan" || cmd === "destroy" ? { prune: !v["no-prune"] } : {}),
+    ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : cmd === "destroy" && v["no-prune"] ? { prune: false } : {}),
     ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
     ...(seconds !== undefined ? { endpointTimeoutMs: Math.round(seconds * 1000) } : {}),
     ...(v["endpoint-readiness"] !== undefined ? { endpointReadiness: v["endpoint-readiness"] as EndpointReadinessMode } : {}),

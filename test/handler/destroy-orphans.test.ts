@@ -135,7 +135,7 @@ test("CLI: destroy --resource --no-prune turns orphan deletion off; destroy --no
   const p = parseCli(["destroy", "--plan", "p.json", "--resource", "t1/web", "--no-prune"]);
   assert.ok(!p.help && p.options.prune === false);
   const d = parseCli(["destroy", "--plan", "p.json", "--resource", "t1/web"]);
-  assert.ok(!d.help && d.options.prune === true);
+  assert.ok(!d.help && d.options.prune === undefined, "destroy's default (prune on) is left to the API");
   assert.throws(() => parseCli(["destroy", "--plan", "p.json", "--yes", "--no-prune"]), (e: unknown) => e instanceof HandlerInputError && /--no-prune is for destroy --resource only/.test(e.message));
   assert.throws(() => parseCli(["status", "--plan", "p.json", "--no-prune"]), HandlerInputError);
 });
