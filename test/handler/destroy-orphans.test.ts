@@ -6,7 +6,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { applyPlan, destroyPlan, planDiff } from "../../lib/handler";
+import { applyPlan, destroyPlan, destroyPreview, planDiff } from "../../lib/handler";
 import { parseCli } from "../../lib/handler/cli";
 import { orphanDeletedBy } from "../../lib/handler/destroy";
 import { HandlerInputError } from "../../lib/handler/errors";
@@ -65,6 +65,10 @@ test("destroy --resource after a pool left the plan: the cluster's destroy delet
     const one = makePlan({ cpReplicas: 1, workers: [{ name: "md", replicas: 1 }] });
     const p = await planDiff({ ...base, plan: one });
     assert.deepEqual(p.diffs.find((d) => d.id === "t1/web/big")?.vms.map((v) => `${v.op} ${v.name}`), ["delete web-big-1", "delete web-big-2"], "plan shows the orphan deletes");
+    // What destroy of the whole stack lists before its prompt names them too (and not the clone, nor the other identity's).
+    const preview = await destroyPreview({ ...base, plan: one });
+    assert.deepEqual(preview.resources.find((r) => r.id === "t1/web/big"), { id: "t1/web/big", kind: "(not in the plan)", vms: ["web-big-1", "web-big-2"] });
+    assert.ok(!preview.text.includes("web-big-copy") && !preview.text.includes("api-"), preview.text);
 
     // A pool's destroy leaves the orphan of its (still planned) cluster to the cluster's destroy.
     const md = await destroyPlan({ ...base, plan: one, resource: "t1/web/md" });
