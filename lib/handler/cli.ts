@@ -27,8 +27,9 @@ Commands:
   validate   check the plan file (schema, ids, dependencies, generations); no API call
   plan       show what apply would do, per resource: create / update in place / replace / delete / no change
   apply      make Prism Central match the plan (or one --resource), then prune removed resources
-  destroy    delete what --resource owns (superseded --generation: no-op), or everything of the stack: it lists
-             what it will delete first, then needs --yes or a "yes" typed at the terminal prompt
+  destroy    delete what --resource owns (superseded --generation: no-op) and the stack's VMs of resources no
+             longer in the plan that it is in charge of, or everything of the stack: it lists what it will
+             delete first, then needs --yes or a "yes" typed at the terminal prompt
   status     list the stack's clusters, pools, VMs, their IPs and power state as Prism Central has them (reads only)
   kubeconfig print an admin kubeconfig of --cluster <resource id> (client certificate from the cluster CA, 1 h;
              for a cluster through Palette, Palette's admin kubeconfig)
@@ -52,7 +53,7 @@ Options:
                              5m (default 0s: refuse at once with "locked by …", exit 1, nothing changed)
   --task-timeout <duration>  how long one Prism Central task is waited for, e.g. 45m, 1h30m (default 30m)
   --request-timeout <dur.>   how long one HTTP request may take, e.g. 60s (default 30s); a bare number is seconds
-  --no-prune                 apply/plan: leave VMs of resources no longer in the plan alone
+  --no-prune                 apply/plan/destroy --resource: leave VMs of resources no longer in the plan alone
   --detailed-exitcode        plan: exit 0 when nothing would change, 2 when something would, 1 on any error
                              (bad input included), as terraform plan -detailed-exitcode does
   --yes                      destroy: confirm deleting everything the stack owns
@@ -223,6 +224,8 @@ function checkFlagCombinations(cmd: Command, v: Values): void {
   if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
     throw new HandlerInputError(`--${v["endpoint-timeout"] !== undefined ? "endpoint-timeout" : "endpoint-readiness"} needs --wait-endpoints`);
   }
+  if (v["no-prune"] && cmd !== "apply" && cmd !== "plan" && cmd !== "destroy") throw new HandlerInputError("--no-prune is for apply, plan and destroy --resource only");
+  if (v["no-prune"] && cmd === "destroy" && v.resource === undefined) throw new HandlerInputError("--no-prune is for destroy --resource only: destroy of the whole stack deletes everything it owns");
   if (v["lock-timeout"] !== undefined && cmd !== "apply" && cmd !== "destroy") throw new HandlerInputError("--lock-timeout is for apply and destroy only");
   if (v.cluster !== undefined && cmd !== "kubeconfig") throw new HandlerInputError("--cluster is for kubeconfig only");
   if (cmd === "kubeconfig" && v.cluster === undefined) throw new HandlerInputError("kubeconfig needs --cluster <NutanixCluster resource id>");
@@ -262,7 +265,7 @@ export function parseCli(argv: readonly string[]): ParsedCli {
     ...(v["request-timeout"] !== undefined ? { requestTimeoutMs: parseDuration("request-timeout", v["request-timeout"]) } : {}),
     ...(v["output-dir"] !== undefined ? { outputDir: v["output-dir"] } : {}),
     ...(v["lock-timeout"] !== undefined ? { lockTimeoutMs: lockTimeout(v["lock-timeout"]) } : {}),
-    ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : {}),
+    ...(cmd === "apply" || cmd === "plan" ? { prune: !v["no-prune"] } : cmd === "destroy" && v["no-prune"] ? { prune: false } : {}),
     ...(v["wait-endpoints"] ? { waitEndpoints: true } : {}),
     ...(seconds !== undefined ? { endpointTimeoutMs: Math.round(seconds * 1000) } : {}),
     ...(v["endpoint-readiness"] !== undefined ? { endpointReadiness: v["endpoint-readiness"] as EndpointReadinessMode } : {}),

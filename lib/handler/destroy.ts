@@ -1,15 +1,18 @@
 /**
  * Deleting what a stack owns: by resource (destroy --resource), everything (destroy --yes), or what
- * belongs to resource ids the plan no longer holds (prune). Only VMs carrying the stack and resource
- * categories are ever deleted; ownership is re-checked on a fresh GET right before each DELETE.
+ * belongs to resource ids the plan no longer holds (prune, and the orphans a destroy --resource deletes:
+ * `orphanDeletedBy`). Only VMs carrying the stack identity and resource categories are ever deleted;
+ * ownership is re-checked on a fresh GET right before each DELETE, and a VM already gone or already being
+ * deleted (another process of the same `cdktf destroy` got there first) counts as deleted.
  */
 import type { VmEntity } from "../prism/types";
+import type { PlanResource } from "../schema/plan";
 import { errorMessage, OwnershipError } from "./errors";
 import { isDeleting, nameOf, type Services } from "./services";
 import { cloneSourceOf } from "./clones";
 import { CATEGORY_KEYS, categoryValue, categoriesOf, ownedByStack, resourceHash, resourceIdFromDescription, resourceHashOf } from "./ownership";
 import { settleLimit } from "./scheduler";
-import { drainBeforePrune } from "./reconcilers/node-pool/prune";
+import { drainBeforePrune, prunedClusterOf } from "./reconcilers/node-pool/prune";
 import type { ResourceResult, VmChange } from "./types";
 
 /** Owned VMs grouped by resource hash. */
@@ -56,8 +59,40 @@ export async function ownedGroups(s: Services, includePending: boolean): Promise
 
 /** Groups whose resource id is not in the plan (prune candidates). */
 export async function orphanGroups(s: Services): Promise<OwnedGroup[]> {
+  return orphansOf(s, await ownedGroups(s, false));
+}
+
+/** The groups of `groups` whose resource id is not in the plan. */
+export function orphansOf(s: Pick<Services, "plan">, groups: readonly OwnedGroup[]): OwnedGroup[] {
   const inPlan = new Set(s.plan.resources.map((r) => resourceHash(r.id)));
-  return (await ownedGroups(s, false)).filter((g) => !inPlan.has(g.hash));
+  return groups.filter((g) => !inPlan.has(g.hash));
+}
+
+/**
+ * Pure: whether `destroy --resource` of `destroying` (a resource of the plan) deletes an orphan group
+ * (VMs of this stack identity under a resource id the plan no longer holds: a pool removed from the
+ * program before `cdktf destroy`, whose block, and so whose destroy provisioner, is gone). `orphanCluster`
+ * is the id of the plan's NutanixCluster the orphan's VMs belong to (their NpcCluster category), undefined
+ * when that cluster is not in the plan.
+ *
+ * - The cluster is not in the plan: nothing is left to protect (as apply's prune): every destroy deletes
+ *   it; the parallel destroys of one `cdktf destroy` then race for it, which deleteGroup makes harmless.
+ * - The cluster is in the plan: only that cluster's own destroy deletes it, without a drain: the cluster
+ *   goes with it (a NutanixCluster depends on its pools, so Terraform, destroying in reverse dependency
+ *   order, runs the cluster's destroy first and its pools' right after; a `-target` of one pool destroys
+ *   the cluster too). Another resource's destroy leaves it alone: a drain through the API of a cluster
+ *   whose control plane is being deleted beside it could only fail (and wait out --node-ready-timeout);
+ *   without the cluster's destroy (`destroy --resource <pool>` by hand) the next apply's prune drains and
+ *   deletes it (prune.ts).
+ */
+export function orphanDeletedBy(destroying: Pick<PlanResource, "id" | "kind">, orphanCluster: string | undefined): boolean {
+  if (orphanCluster === undefined) return true;
+  return destroying.kind === "NutanixCluster" && destroying.id === orphanCluster;
+}
+
+/** The orphan groups among `groups` that `destroy --resource` of `destroying` deletes (`orphanDeletedBy`). */
+export function orphansDestroyedWith(s: Services, destroying: PlanResource, groups: readonly OwnedGroup[]): OwnedGroup[] {
+  return orphansOf(s, groups).filter((g) => orphanDeletedBy(destroying, g.vms[0] ? prunedClusterOf(s, g.vms[0])?.id : undefined));
 }
 
 /** The delete steps of a group, for `plan` output. */
@@ -65,8 +100,11 @@ export function deleteSteps(g: OwnedGroup, reason: string): VmChange[] {
   return g.vms.map((vm) => ({ op: "delete", name: nameOf(vm), uuid: vm.metadata.uuid, changes: [], reason }));
 }
 
-/** Deletes every VM of a group (bounded by the write semaphore); one result row. */
-export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceResult["action"], kind: string): Promise<ResourceResult> {
+/**
+ * Deletes every VM of a group (bounded by the write semaphore); one result row. `drain`: drain each VM's
+ * node first while its cluster stays in the plan (node-pool/prune.ts). @default action === "prune"
+ */
+export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceResult["action"], kind: string, drain: boolean = action === "prune"): Promise<ResourceResult> {
   const t0 = Date.now();
   s.progress.start(g.id);
   const deleted: string[] = [];
@@ -90,7 +128,7 @@ export async function deleteGroup(s: Services, g: OwnedGroup, action: ResourceRe
       });
     } else {
       // A pool pruned while its cluster stays (a rename): drained first (node-pool/prune.ts).
-      if (action === "prune") await drainBeforePrune(s, g.id, fresh);
+      if (drain) await drainBeforePrune(s, g.id, fresh);
       await s.writes.deleteVmAndWait(uuid);
     }
     deleted.push(nameOf(vm));

@@ -24,7 +24,7 @@ import { PlanIndex } from "./plan-index";
 import { orderRows, summaryActions } from "./results";
 import { formatStatus, statusView, type StatusView } from "./status-view";
 import { pruneReason } from "./reconcilers/node-pool/prune";
-import { deleteGroup, deleteSteps, orphanGroups, ownedGroups } from "./destroy";
+import { deleteGroup, deleteSteps, orphanGroups, orphansDestroyedWith, ownedGroups, type OwnedGroup } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { adoptLegacy } from "./adopt";
 import { destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
@@ -36,7 +36,7 @@ import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
 import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
-import type { PollOptions } from "./services";
+import { nameOf, type PollOptions } from "./services";
 import { finishSession, openSession, prismClientOf, type Session } from "./session";
 import type { TargetOptions } from "./target";
 import type { ResourceDiff, ResourceResult, RunResult } from "./types";
@@ -121,6 +121,13 @@ export interface ApplyOptions extends HandlerOptions {
 
 /** Options of destroy. */
 export interface DestroyOptions extends HandlerOptions {
+  /**
+   * `destroy --resource R` (R in the plan) also deletes the stack identity's orphans: VMs and kube-vip claims
+   * under resource ids the plan no longer holds (a pool removed from the program before `cdktf destroy`;
+   * `orphanDeletedBy` in destroy.ts says which destroy deletes which). `--no-prune` turns it off. Without a
+   * resource (`--yes`) everything the stack owns goes regardless. @default true
+   */
+  prune?: boolean;
   /** The generation being destroyed (the bridge's destroy provisioner passes its own). */
   generation?: string;
   /** Required to destroy everything of the stack (no `resource`). */
@@ -489,12 +496,36 @@ async function releaseRemovedClaims(s: Session, resource: string, rows: Resource
 }
 
 /**
+ * destroy --resource R (R in the plan, prune on): the stack identity's orphans this destroy is in charge of
+ * (destroy.ts `orphanDeletedBy`: a removed pool of no cluster in the plan, or of R itself when R is the
+ * cluster) are deleted without a drain, and the kube-vip claims of resources no longer in the plan released,
+ * as apply's prune does. The parallel destroys of one `cdktf destroy` may meet at the same orphan: deleteGroup
+ * re-reads each VM and takes one already gone or being deleted as done, a claim is re-read before its DELETE.
+ */
+async function destroyOrphans(s: Session, one: PlanResource, groups: readonly OwnedGroup[], rows: ResourceResult[]): Promise<void> {
+  const { services, progress } = s;
+  try {
+    for (const g of orphansDestroyedWith(services, one, groups)) {
+      progress.note(`destroy ${one.id}: also deleting ${g.vms.length} VM(s) of ${g.id}, no longer in the plan (${g.vms.map(nameOf).sort().join(", ")})`);
+      rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)", false));
+    }
+    for (const c of await pruneClaims(services, stackIdentity(services), new Set(s.plan.resources.map((r) => r.id)))) {
+      progress.note(`destroy ${one.id}: released kube-vip claim ${VIP_CLAIM_KEY}:${c.value} of ${c.resource}, no longer in the plan`);
+      rows.push({ id: c.resource, kind: "(removed from the plan)", action: "prune", result: "ok", ms: 0, detail: `released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}` });
+    }
+  } catch (e) {
+    rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
+  }
+}
+
+/**
  * destroy --resource R --generation G: when R is in the plan with another generation AND Prism Central
  * records that other generation as applied last (applied.ts), this is Terraform cleaning a superseded
  * generation after create_before_destroy: the current generation keeps everything, nothing is deleted.
  * When G is current, absent, R is no longer in the plan, or the plan's newer generation was never
- * applied (`cdktf destroy` after an edit re-synthesizes first), everything R owns is deleted. Without a
- * resource (requires `yes`), everything the stack identity owns is deleted. Runs under the stack lock.
+ * applied (`cdktf destroy` after an edit re-synthesizes first), everything R owns is deleted, and with R in
+ * the plan and prune on, the orphans R's destroy is in charge of (`destroyOrphans`). Without a resource
+ * (requires `yes`), everything the stack identity owns is deleted. Runs under the stack lock.
  */
 export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
   const plan = loadPlan(opts.plan);
@@ -508,7 +539,7 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     const noop = await supersededNoop(first, opts);
     if (noop) return noop;
     const one = opts.resource === undefined ? undefined : first.services.plan.get(opts.resource);
-    const reasons = await checkDestroy(first.services, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource);
+    const reasons = await checkDestroy(first.services, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource, first.settings.prune);
     if (reasons.length === 0) return await destroyLocked(first, opts, false);
     const { s, check } = await underRecord(first, lock, opts, reasons);
     return withCheck(await destroyLocked(s, opts, true), check);
@@ -537,6 +568,7 @@ async function destroyLocked(s: Session, opts: DestroyOptions, forget: boolean):
   }
   await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
   if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
+  if (one && s.settings.prune) await destroyOrphans(s, one, groups, rows);
   if (forget) await forgetDestroyed(s, rows, opts.resource === undefined);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);

@@ -16,7 +16,7 @@
 import type { PlanResource } from "../schema/plan";
 import { adoptLegacy, ADOPTED } from "./adopt";
 import { readApplied } from "./applied";
-import { ownedGroups, orphanGroups } from "./destroy";
+import { orphansDestroyedWith, ownedGroups, orphanGroups } from "./destroy";
 import { errorMessage } from "./errors";
 import { resourceHash } from "./ownership";
 import { planResource, type Planned } from "./reconcilers";
@@ -89,20 +89,30 @@ export async function checkApply(s: Services, scope: readonly PlanResource[], pr
  * The read-only check of a destroy of `scope` (`resource`: the one resource id destroyed, possibly no
  * longer in the plan; undefined: the whole stack). It writes when a VM is to be adopted or deleted, an
  * applied-generation record or a kube-vip claim of the scope exists, or a PaletteCluster is in scope
- * (its destroy talks to Palette). Returns why; empty when nothing is to be done.
+ * (its destroy talks to Palette); with `prune` and a resource of the plan, also when an orphan that
+ * destroy deletes (destroy.ts `orphanDeletedBy`) or a kube-vip claim of a resource no longer in the plan
+ * exists. Returns why; empty when nothing is to be done.
  */
-export async function checkDestroy(s: Services, scope: readonly PlanResource[], resource: string | undefined): Promise<string[]> {
+export async function checkDestroy(s: Services, scope: readonly PlanResource[], resource: string | undefined, prune = true): Promise<string[]> {
   const reasons: string[] = [];
   try {
     for (const line of await adoptLegacy(s, scope, false)) if (line.includes(ADOPTED)) reasons.push(line);
     const groups = await ownedGroups(s, true);
     const hashes = resource === undefined ? undefined : new Set([resourceHash(resource)]);
     for (const g of groups) if (g.vms.length > 0 && (!hashes || hashes.has(g.hash))) reasons.push(`${g.id}: ${g.vms.length} VM(s) to delete`);
-    const ids = resource === undefined ? s.plan.resources.map((r) => r.id) : [resource];
+    const one = resource === undefined ? undefined : s.plan.get(resource);
+    const orphans = prune && one ? orphansDestroyedWith(s, one, groups) : [];
+    for (const g of orphans) if (g.vms.length > 0) reasons.push(`prune: ${g.id}: ${g.vms.length} VM(s) to delete`);
+    const ids = resource === undefined ? s.plan.resources.map((r) => r.id) : [resource, ...orphans.map((g) => g.id)];
     for (const id of ids) if ((await readApplied(s.client, s.identity, id)) !== undefined) reasons.push(`${id}: its applied-generation record`);
     const stack = stackIdentity(s);
     const owned = new Set(ids);
-    for (const l of (await listClaims(s)).claims) if (l.claim?.stack === stack && owned.has(l.claim.resource)) reasons.push(`${l.claim.resource}: its kube-vip claim`);
+    const inPlan = new Set(s.plan.resources.map((r) => r.id));
+    for (const l of (await listClaims(s)).claims) {
+      if (l.claim?.stack !== stack) continue;
+      if (owned.has(l.claim.resource)) reasons.push(`${l.claim.resource}: its kube-vip claim`);
+      else if (prune && one && !inPlan.has(l.claim.resource)) reasons.push(`prune: ${l.claim.resource}: its kube-vip claim`);
+    }
     for (const r of scope) if (r.kind === "PaletteCluster") reasons.push(`${r.id}: its cluster in Palette`);
   } catch (e) {
     reasons.push(errorMessage(e));

@@ -6,12 +6,11 @@
  * configuration against a second emulator: the handler invocations (command, resource, generation) and
  * the resulting VMs must be the same as with the real Terraform.
  *
- * The scenarios that need stack identity (issue 13 item 5) and a destroy that removes an edited
- * program's VMs (item 3) are written as they should behave and marked `todo` until those land: today
- * deploying a second program with a stack `dc1` prunes the first one's VMs, and `cdktf destroy` of an
- * edited program runs the old generation's destroy of each edited resource against the new plan, which
- * treats it as superseded and deletes nothing (its VMs leak; the unedited resources are destroyed).
- * Without a terraform binary, one skipped test says so.
+ * Two programs with a stack `dc1` live side by side (stack identity `<project>/<stack>`, issue 13 item 5),
+ * and `cdktf destroy` of an edited program removes all of its VMs (item 3): the edited resources' old
+ * generations are destroyed because the newer one was never applied (lib/handler/applied.ts), and a pool
+ * removed from the program, which has no destroy provisioner left, goes as an orphan of the identity
+ * (lib/handler/destroy.ts orphanDeletedBy). Without a terraform binary, one skipped test says so.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -22,13 +21,6 @@ import { terraformApply, terraformDestroy, type TfResult } from "../helpers/terr
 import type { VmEntity } from "../../lib/prism/types";
 
 const TERRAFORM = findTerraform();
-/**
- * A pool removed from the program before `cdktf destroy` loses its destroy-time provisioner (Terraform runs
- * destroy provisioners only of resources still in the configuration: Terraform docs, "Provisioners",
- * destroy-time provisioners), so its VMs stay until the handler deletes orphans on destroy.
- */
-const TODO_REMOVED_POOL = "a pool removed before cdktf destroy keeps its VMs: the handler does not delete orphans on destroy yet (issue 13)";
-
 async function vms(h: EmulatorHarness, stack = "dc1"): Promise<VmEntity[]> {
   const c = h.client();
   try {
@@ -177,7 +169,7 @@ if (!TERRAFORM) {
     });
   });
 
-  test("real Terraform: two programs with a stack dc1 side by side; destroy after an edit removes only its own VMs", { timeout: 600_000, todo: TODO_REMOVED_POOL }, async () => {
+  test("real Terraform: two programs with a stack dc1 side by side; destroy after an edit removes only its own VMs", { timeout: 600_000 }, async () => {
     await withEmulator({ taskMs: 20 }, async (h) => {
       const parent = await tempDir("npc-real-tf-two-");
       const a = await CdktfProgram.create(parent, "program-a", ALPHA);
@@ -192,7 +184,10 @@ if (!TERRAFORM) {
       assert.deepEqual(names(await vms(h), "beta-"), ["beta-cp-1", "beta-md-1"]);
       assert.deepEqual(names(await vms(h), "alpha-"), aVms, "deploying B left A's VMs alone");
 
-      // Edit A, then destroy it: none of A's VMs are left, all of B's are.
+      // Edit A (pool extra removed, md scaled), then destroy it: none of A's VMs are left, all of B's are. The
+      // removed pool has no block, so no destroy provisioner (Terraform runs destroy-time provisioners only of
+      // resources still in the configuration: Terraform docs, "Provisioners"); the cluster's destroy deletes
+      // its VMs as orphans of the identity (lib/handler/destroy.ts orphanDeletedBy).
       await a.setParams({ ...ALPHA, workers: [{ name: "md", replicas: 3 }] });
       ok(await a.cdktf("destroy", emuEnv(h)), "destroy A after an edit");
       assert.deepEqual(names(await vms(h), "alpha-"), [], "destroy after an edit leaves none of A's VMs");

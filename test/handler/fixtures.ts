@@ -22,6 +22,8 @@ export interface PoolParams {
 
 export interface PlanParams {
   stack?: string;
+  /** The stack's project (its identity is `<project>/<stack>`); default: the nearest package.json name. */
+  project?: string;
   cluster?: string;
   cpReplicas?: 1 | 3 | 5;
   cpMemoryGiB?: number;
@@ -39,7 +41,7 @@ export const IMAGE_B = "rockylinux-9-kube-v1.30.5";
 /** A plan of one cluster: a control-plane pool and worker pools. */
 export function makePlan(p: PlanParams = {}): Plan {
   const app = new App({ outdir: "/nonexistent-never-synthesized" });
-  const stack = new NutanixStack(app, p.stack ?? "t1");
+  const stack = new NutanixStack(app, p.stack ?? "t1", p.project !== undefined ? { project: p.project } : {});
   const pc = new PrismCentralAccount(stack, "pc", {
     endpoint: "https://pc.dc1.example.com:9440",
     credentials: Credentials.fromEnv("NUTANIX_USERNAME", "NUTANIX_PASSWORD"),

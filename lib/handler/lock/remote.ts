@@ -1,7 +1,7 @@
 /**
  * The remote stack lock: a lock record in Prism Central, as far as Prism Central allows. The record is
  * a category value: key `NpcLock`, value = a short hash of the stack identity, and the value's
- * `description` holds JSON `{v, id, identity, holder, plan, start, expiry}`. Categories are the one
+ * `description` holds JSON `{v, id, identity, holder, plan, start, expiry, holders}`. Categories are the one
  * PC v3 object this library can write without touching a VM (`PUT /categories/{key}/{value}` with
  * `{value, description}`, Nutanix Prism Central v3 API reference, "categories"; key and value are at
  * most 64 characters). How long a description PC accepts is not documented (guess: the record is kept
@@ -16,6 +16,17 @@
  * window. On one machine, the local lock (./local.ts) excludes even that. Records expire (`ttlMs`,
  * 30 minutes unless refreshed), so a crashed holder blocks nobody for long; `forceUnlockRemote` deletes
  * a record by its id, like `terraform force-unlock`.
+ *
+ * The same plan applied from two machines shares one record; each machine's run is one entry of its
+ * `holders` (token → expiry; run.ts gives the local lock's id, one per machine and run). A join adds its
+ * entry and reads it back; a release removes only its own entry and deletes the record only when no
+ * other live entry is left, so one machine finishing never drops the other's hold. What remains, again
+ * for want of a compare-and-swap: a join and a release (or two joins) that interleave within one round
+ * trip. A release that read the record before a join's write landed deletes it after: the joiner's
+ * read-back (after `settleMs`) sees it gone and takes the lock again, unless the release stalled longer
+ * than `settleMs` between its read and its DELETE. Two writes of the record at once can drop one entry
+ * (that joiner's read-back retries) or keep a finished machine's entry, which then holds the lock for
+ * other plans until that entry expires (at most `ttlMs`; `force-unlock` frees it).
  */
 import { createHash } from "node:crypto";
 import * as os from "node:os";
@@ -46,6 +57,11 @@ export interface RemoteLockRecord {
   readonly start: number;
   /** ms since the epoch; after it the record is stale */
   readonly expiry: number;
+  /**
+   * The runs sharing the record: holder token → that run's expiry (ms since the epoch). Absent in a record
+   * written before tokens: its taker counts as one entry under the record's id ({@link liveHolders}).
+   */
+  readonly holders?: Readonly<Record<string, number>>;
 }
 
 /** What a run asks for. */
@@ -59,6 +75,12 @@ export interface RemoteLockRequest {
    * @default "<user>@<host> pid <pid>"
    */
   readonly holder?: string;
+  /**
+   * This run's entry in the record's `holders`: one per machine and run (run.ts: the local lock's id, shared
+   * by the processes of one plan on one machine).
+   * @default 16 hex of SHA-256 of "<user>@<host>"
+   */
+  readonly token?: string;
   /**
    * Lifetime of the record unless refreshed.
    * @default 1_800_000 (30 minutes)
@@ -96,7 +118,10 @@ export interface HeldRemoteLock {
   readonly joined: boolean;
   /** Moves the expiry `ttlMs` ahead (for long applies); throws LockHeldError when the record is no longer ours. */
   refresh(): Promise<void>;
-  /** Deletes the record when it is still ours; false when it was not (expired and taken, or force-unlocked). */
+  /**
+   * Leaves the record when it is still ours: removes this run's entry, and deletes the record when no other
+   * live entry is left. False when it was not ours any more (expired and taken, or force-unlocked).
+   */
   release(): Promise<boolean>;
 }
 
@@ -111,10 +136,52 @@ export function parseRecord(description: unknown): RemoteLockRecord | undefined 
   try {
     const r = JSON.parse(description) as Partial<RemoteLockRecord>;
     const ok = r.v === 1 && typeof r.id === "string" && typeof r.identity === "string" && typeof r.holder === "string" && typeof r.plan === "string" && typeof r.start === "number" && typeof r.expiry === "number";
-    return ok ? (r as RemoteLockRecord) : undefined;
+    const holdersOk = r.holders === undefined || (typeof r.holders === "object" && r.holders !== null && !Array.isArray(r.holders) && Object.values(r.holders).every((e) => typeof e === "number"));
+    return ok && holdersOk ? (r as RemoteLockRecord) : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** Pure: the entries of `record` still live at `now` (a record without `holders`: its taker, under the record's id). */
+export function liveHolders(record: RemoteLockRecord, now: number): Record<string, number> {
+  const all = record.holders ?? { [record.id]: record.expiry };
+  return Object.fromEntries(Object.entries(all).filter(([, e]) => e > now));
+}
+
+/** Pure: `record` with the entry `token` set to expire at `expiry` (dead entries dropped); the record expires with its last entry. */
+export function withHolder(record: RemoteLockRecord, token: string, expiry: number, now: number): RemoteLockRecord {
+  const holders = { ...liveHolders(record, now), [token]: expiry };
+  return { ...record, holders, expiry: Math.max(...Object.values(holders)) };
+}
+
+/**
+ * Pure: what leaving `record` takes for `token` at `now`: the record without its entry while another live
+ * entry is left (`write`), else `delete`.
+ */
+export function leaveDecision(record: RemoteLockRecord, token: string, now: number): { readonly action: "write"; readonly record: RemoteLockRecord } | { readonly action: "delete" } {
+  const rest = liveHolders(record, now);
+  delete rest[token];
+  const left = Object.values(rest);
+  return left.length === 0 ? { action: "delete" } : { action: "write", record: { ...record, holders: rest, expiry: Math.max(...left) } };
+}
+
+/** The default holder token: one per user and host. */
+export function defaultToken(): string {
+  return createHash("sha256").update(`${os.userInfo().username}@${os.hostname()}`).digest("hex").slice(0, 16);
+}
+
+/**
+ * Leaves the record `id` under `value` for `token` ({@link leaveDecision}); false when the record there is
+ * not `id` any more (nothing is changed then).
+ */
+export async function leaveRecord(client: RemoteLockClient, value: string, id: string, token: string, now: number = Date.now()): Promise<boolean> {
+  const cur = await readRecord(client, value);
+  if (!cur || cur.id !== id) return false;
+  const d = leaveDecision(cur, token, now);
+  if (d.action === "delete") return client.deleteCategoryValue(LOCK_CATEGORY_KEY, value);
+  await write(client, value, d.record);
+  return true;
 }
 
 /** What to do about the record found. Pure. */
@@ -146,24 +213,33 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
   const ttl = req.ttlMs ?? DEFAULT_LOCK_TTL_MS;
   const value = lockValueName(req.identity);
   const holder = (req.holder ?? defaultHolder(os.userInfo().username, os.hostname())).slice(0, 100);
+  const token = req.token ?? defaultToken();
   const deadline = now() + (req.lockTimeoutMs ?? 0);
+  const settle = (): Promise<void> => sleep(req.settleMs ?? DEFAULT_SETTLE_MS);
+  const has = (r: RemoteLockRecord | undefined): boolean => r !== undefined && r.plan === req.plan && (liveHolders(r, now())[token] ?? 0) > now();
   await client.ensureCategoryKey(LOCK_CATEGORY_KEY, LOCK_CATEGORY_DESCRIPTION);
   for (;;) {
     const decision = decideRemote(await readRecord(client, value), req.plan, now());
     let by: LockHolderInfo;
     if (decision.action === "join") {
       const r = decision.record;
-      if (r.expiry - now() < ttl / 2) await write(client, value, { ...r, expiry: now() + ttl });
-      return held(client, value, r, true, ttl, now);
-    }
-    if (decision.action === "take") {
-      const mine: RemoteLockRecord = { v: 1, id: newLockId(), identity: req.identity, holder, plan: req.plan, start: now(), expiry: now() + ttl };
-      await write(client, value, mine);
-      await sleep(req.settleMs ?? DEFAULT_SETTLE_MS);
+      const entry = liveHolders(r, now())[token];
+      // Another process of this run on this machine put the entry there already: nothing to write.
+      if (entry !== undefined && entry - now() >= ttl / 2) return held(client, value, r, true, ttl, now, token);
+      await write(client, value, withHolder(r, token, now() + ttl, now()));
+      await settle();
       const back = await readRecord(client, value);
-      if (back?.id === mine.id) return held(client, value, mine, false, ttl, now);
-      if (back && back.plan === req.plan) return held(client, value, back, true, ttl, now);
-      if (!back) continue; // deleted meanwhile (released or force-unlocked): try again
+      if (back?.id === r.id && has(back)) return held(client, value, back, true, ttl, now, token);
+      if (!back || back.plan === req.plan) continue; // released meanwhile, or another join's write won: again
+      by = { id: back.id, holder: back.holder, plan: back.plan, since: back.start };
+    } else if (decision.action === "take") {
+      const start = now();
+      const mine: RemoteLockRecord = { v: 1, id: newLockId(), identity: req.identity, holder, plan: req.plan, start, expiry: start + ttl, holders: { [token]: start + ttl } };
+      await write(client, value, mine);
+      await settle();
+      const back = await readRecord(client, value);
+      if (back?.id === mine.id) return held(client, value, mine, false, ttl, now, token);
+      if (!back || back.plan === req.plan) continue; // deleted meanwhile, or a run of this plan elsewhere took it: join that one
       by = { id: back.id, holder: back.holder, plan: back.plan, since: back.start };
     } else by = decision.by;
     if (now() >= deadline) throw new LockHeldError(by, "remote");
@@ -171,7 +247,7 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
   }
 }
 
-function held(client: RemoteLockClient, value: string, record: RemoteLockRecord, joined: boolean, ttl: number, now: () => number): HeldRemoteLock {
+function held(client: RemoteLockClient, value: string, record: RemoteLockRecord, joined: boolean, ttl: number, now: () => number, token: string): HeldRemoteLock {
   return {
     id: record.id,
     value,
@@ -179,12 +255,10 @@ function held(client: RemoteLockClient, value: string, record: RemoteLockRecord,
     async refresh(): Promise<void> {
       const cur = await readRecord(client, value);
       if (!cur || cur.id !== record.id) throw new LockHeldError(cur ? { id: cur.id, holder: cur.holder, plan: cur.plan, since: cur.start } : { id: record.id, holder: "(nobody: the record is gone)", plan: record.plan, since: record.start }, "remote");
-      await write(client, value, { ...cur, expiry: now() + ttl });
+      await write(client, value, withHolder(cur, token, now() + ttl, now()));
     },
-    async release(): Promise<boolean> {
-      const cur = await readRecord(client, value);
-      if (!cur || cur.id !== record.id) return false;
-      return client.deleteCategoryValue(LOCK_CATEGORY_KEY, value);
+    release(): Promise<boolean> {
+      return leaveRecord(client, value, record.id, token, now());
     },
   };
 }

@@ -6,8 +6,10 @@
  * plan-wide hash: SHA-256 of the canonical plan, identical in every local-exec of one `cdktf deploy`).
  *
  * The process that takes the record leaves a marker (`remote.json`) in the local lock's directory;
- * whichever process of the plan on this machine leaves the local lock last deletes the record named by
+ * whichever process of the plan on this machine leaves the local lock last leaves the record named by
  * the marker (so a record taken by one process outlives it while another process of the plan runs).
+ * This machine's entry in the record is the local lock's id (remote.ts `holders`): leaving removes only
+ * that entry, and deletes the record only when no other machine's run of the plan holds an entry.
  * A run that never took the record and finds no marker makes no Prism Central request for the lock.
  * A long run refreshes the record before it expires.
  */
@@ -17,7 +19,7 @@ import * as path from "node:path";
 import { stableStringify } from "../../plan/canonical";
 import type { Plan } from "../../schema/plan";
 import { acquireLocalLock } from "./local";
-import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, LOCK_CATEGORY_KEY, parseRecord, type HeldRemoteLock, type RemoteLockClient } from "./remote";
+import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, leaveRecord, type HeldRemoteLock, type RemoteLockClient } from "./remote";
 
 /** The lock settings of a run. */
 export interface RunLockOptions {
@@ -57,10 +59,11 @@ export function planHash(plan: Plan): string {
   return createHash("sha256").update(stableStringify(plan)).digest("hex");
 }
 
-/** The marker of a record taken by a process of the plan: which category value, which record id. */
+/** The marker of a record taken by a process of the plan: which category value, which record id, this machine's entry. */
 interface RecordMarker {
   readonly value: string;
   readonly id: string;
+  readonly token: string;
 }
 
 const MARKER = "remote.json";
@@ -68,17 +71,12 @@ const MARKER = "remote.json";
 function readMarker(dir: string): RecordMarker | undefined {
   try {
     const m = JSON.parse(fs.readFileSync(path.join(dir, MARKER), "utf8")) as Partial<RecordMarker>;
-    return typeof m.value === "string" && typeof m.id === "string" ? { value: m.value, id: m.id } : undefined;
+    return typeof m.value === "string" && typeof m.id === "string" && typeof m.token === "string" ? { value: m.value, id: m.id, token: m.token } : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Deletes the record the marker names when it is still that record (not expired and taken by another plan). */
-async function deleteMarked(client: RemoteLockClient, m: RecordMarker): Promise<void> {
-  const cur = parseRecord((await client.getCategoryValue(LOCK_CATEGORY_KEY, m.value))?.description);
-  if (cur?.id === m.id) await client.deleteCategoryValue(LOCK_CATEGORY_KEY, m.value);
-}
 
 /**
  * Takes the local stack lock for a run of `plan` against `endpoint`; the record waits for `takeRecord`.
@@ -97,8 +95,8 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
     remoteId: () => remote?.id,
     takeRecord(): Promise<void> {
       taking ??= (async () => {
-        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
-        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id } satisfies RecordMarker), { mode: 0o600 });
+        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, token: local.id, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
+        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id, token: local.id } satisfies RecordMarker), { mode: 0o600 });
         init.note(`lock ${init.identity}: Prism Central record ${remote.id}${remote.joined ? " (joined)" : ""} taken before the first write`);
         const held = remote;
         timer = setInterval(() => void held.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
@@ -109,10 +107,10 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
     async release(): Promise<void> {
       if (timer) clearInterval(timer);
       if (!local.release()) return;
-      // The last process of the plan here: delete the record whichever process of the plan took it.
+      // The last process of the plan here: leave the record (this machine's entry) whichever process of the plan took it.
       const marker = readMarker(local.path);
       if (!marker) return;
-      await deleteMarked(init.client, marker).catch(() => undefined);
+      await leaveRecord(init.client, marker.value, marker.id, marker.token).catch(() => undefined);
       fs.rmSync(path.join(local.path, MARKER), { force: true });
     },
   };

@@ -2,11 +2,16 @@
  * The remote stack lock in Prism Central (the emulator on loopback): the record is a category value
  * NpcLock/<hash of the identity> whose description holds the JSON record, written then read back;
  * the same plan joins, another plan is refused (`locked by …`) or waits; expired records are taken
- * over; force-unlock deletes by id; release deletes only its own record; two processes race, one wins.
+ * over; force-unlock deletes by id; release deletes only its own record; two processes race, one wins;
+ * the same plan from two machines holds one record with an entry per machine, and one machine's release
+ * leaves the other's hold.
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acquireRemoteLock, decideRemote, forceUnlockRemote, inspectRemoteLock, LOCK_CATEGORY_KEY, lockValueName, parseRecord, type RemoteLockRecord } from "../../../lib/handler/lock/remote";
+import { acquireRemoteLock, decideRemote, forceUnlockRemote, inspectRemoteLock, leaveDecision, liveHolders, LOCK_CATEGORY_KEY, lockValueName, parseRecord, withHolder, type RemoteLockRecord } from "../../../lib/handler/lock/remote";
+import { lockRun } from "../../../lib/handler/lock/run";
+import { tempDir } from "../../helpers/emulator";
+import { makePlan } from "../fixtures";
 import { LockHeldError } from "../../../lib/handler/lock/types";
 import { withEmulator } from "../../helpers/emulator";
 import { lockChild } from "./child";
@@ -108,5 +113,66 @@ test("remote lock: processes of two plans race, exactly one holds it; the same p
     assert.deepEqual(shared.map((r) => r.ok), [true, true], JSON.stringify(shared));
     assert.equal(shared[0]!.id, shared[1]!.id);
     await Promise.all(same.map((k) => k.exited));
+  });
+});
+
+test("holders: live entries (a record without them: its taker), an entry added or refreshed, leaving writes the rest or deletes", () => {
+  const legacy: RemoteLockRecord = { v: 1, id: "i1", identity: IDENTITY, holder: "alice", plan: PLAN_A, start: 100, expiry: 1000 };
+  assert.deepEqual(liveHolders(legacy, 500), { i1: 1000 });
+  assert.deepEqual(liveHolders(legacy, 1000), {}, "expired at its expiry");
+  const two = withHolder(legacy, "m2", 1500, 500);
+  assert.deepEqual(two.holders, { i1: 1000, m2: 1500 });
+  assert.equal(two.expiry, 1500, "the record lives as long as its last entry");
+  assert.deepEqual(withHolder(two, "m3", 2000, 1200).holders, { m2: 1500, m3: 2000 }, "dead entries dropped");
+  assert.deepEqual(leaveDecision(two, "i1", 500), { action: "write", record: { ...two, holders: { m2: 1500 }, expiry: 1500 } });
+  assert.deepEqual(leaveDecision(two, "m2", 500), { action: "write", record: { ...two, holders: { i1: 1000 }, expiry: 1000 } });
+  assert.deepEqual(leaveDecision(two, "m2", 1200), { action: "delete" }, "the other entry is dead");
+  assert.deepEqual(leaveDecision({ ...legacy, holders: { m2: 1500 } }, "m2", 500), { action: "delete" });
+  assert.equal(parseRecord(JSON.stringify(two))?.holders?.m2, 1500);
+  for (const bad of [{ m2: "x" }, ["m2"], null]) assert.equal(parseRecord(JSON.stringify({ ...legacy, holders: bad })), undefined, JSON.stringify(bad));
+});
+
+test("remote lock: the same plan from two machines shares one record; the first machine's release leaves the other's hold", async () => {
+  await withEmulator({ taskMs: 10 }, async (h) => {
+    const c = h.client();
+    const m1 = await acquireRemoteLock(c, { identity: IDENTITY, plan: PLAN_A, token: "machine-1", holder: "ci@runner-1", ...FAST });
+    const m2 = await acquireRemoteLock(c, { identity: IDENTITY, plan: PLAN_A, token: "machine-2", holder: "ci@runner-2", ...FAST });
+    assert.equal(m2.joined, true);
+    assert.equal(m2.id, m1.id);
+    assert.deepEqual(Object.keys((await inspectRemoteLock(c, IDENTITY))?.holders ?? {}).sort(), ["machine-1", "machine-2"]);
+    // A second process of machine 1 joins without a write.
+    const again = await acquireRemoteLock(c, { identity: IDENTITY, plan: PLAN_A, token: "machine-1", ...FAST });
+    assert.equal(again.joined, true);
+
+    assert.equal(await m1.release(), true);
+    const left = await inspectRemoteLock(c, IDENTITY);
+    assert.equal(left?.id, m1.id, "the record stays while machine 2 runs");
+    assert.deepEqual(Object.keys(left?.holders ?? {}), ["machine-2"]);
+    await assert.rejects(acquireRemoteLock(c, { identity: IDENTITY, plan: PLAN_B, token: "machine-3", ...FAST }), (e: unknown) => e instanceof LockHeldError && e.message.includes(m1.id));
+    await m2.refresh();
+    assert.equal(await m2.release(), true);
+    assert.equal(await inspectRemoteLock(c, IDENTITY), undefined, "the last machine deletes it");
+    assert.equal(await m1.release(), false, "gone already");
+  });
+});
+
+test("run lock: two machines (two lock directories) of one plan; the last process of the first machine leaves the record to the second", async () => {
+  await withEmulator({ taskMs: 10 }, async (h) => {
+    const c = h.client();
+    const plan = makePlan();
+    const run = async () => lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan, client: c, note: () => undefined, lockDir: await tempDir("npc-lock-machine-"), lockSettleMs: 50 });
+    const [a, b] = [await run(), await run()];
+    assert.notEqual(a.localId, b.localId, "one local lock per machine");
+    await a.takeRecord();
+    await b.takeRecord();
+    assert.equal(a.remoteId(), b.remoteId(), "one record");
+    await a.release();
+    assert.equal((await inspectRemoteLock(c, IDENTITY))?.id, b.remoteId(), "machine 1 done: machine 2 still holds it");
+    const other = makePlan({ workers: [{ name: "md", replicas: 3 }] });
+    const refused = await lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan: other, client: c, note: () => undefined, lockDir: await tempDir("npc-lock-machine-"), lockSettleMs: 50 });
+    await assert.rejects(refused.takeRecord(), LockHeldError);
+    await refused.release();
+    await b.release();
+    assert.equal(await inspectRemoteLock(c, IDENTITY), undefined);
   });
 });

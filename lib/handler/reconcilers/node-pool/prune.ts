@@ -21,7 +21,7 @@ import { etcdFor } from "./act-kube";
 const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
 /** The plan's cluster a pruned VM belongs to (by its NpcCluster category), if the cluster is still in the plan. */
-function clusterOf(s: Services, vm: VmEntity): ResourceOfKind<"NutanixCluster"> | undefined {
+export function prunedClusterOf(s: Services, vm: VmEntity): ResourceOfKind<"NutanixCluster"> | undefined {
   const name = categoriesOf(vm)[CATEGORY_KEYS.cluster];
   return name === undefined ? undefined : s.plan.ofKind("NutanixCluster").find((c) => categoryValue(c.spec.name) === name);
 }
@@ -36,7 +36,7 @@ export function replacementPools(clusterId: string, pools: readonly ResourceOfKi
 
 /** The reason `plan` shows on a pruned group's VMs: "replaced by <new pool>" for a rename, drained first while its cluster lives. */
 export async function pruneReason(s: Services, vms: readonly VmEntity[]): Promise<string> {
-  const cluster = vms[0] ? clusterOf(s, vms[0]) : undefined;
+  const cluster = vms[0] ? prunedClusterOf(s, vms[0]) : undefined;
   if (!cluster) return "prune: resource no longer in the plan";
   const inv = await s.inventory();
   const by = replacementPools(cluster.id, s.plan.ofKind("NodePool"), (id) => inv.ownedByResource(s.identity, id).length > 0);
@@ -50,7 +50,7 @@ export async function pruneReason(s: Services, vms: readonly VmEntity[]): Promis
  * (bounded by --node-ready-timeout): the VM is then not deleted.
  */
 export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEntity): Promise<void> {
-  const cluster = clusterOf(s, vm);
+  const cluster = prunedClusterOf(s, vm);
   if (!cluster) return;
   const name = nameOf(vm);
   const t0 = Date.now();
