@@ -38,6 +38,11 @@ export function setPalettePolling(s: Services, p: Partial<PalettePolling>): void
   pollingOf.set(s, { ...DEFAULT_PALETTE_POLLING, ...p });
 }
 
+/** The polling of a run: what {@link setPalettePolling} set, else the run's `palettePollMs` and the default timeout. */
+export function palettePolling(s: Services): PalettePolling {
+  return pollingOf.get(s) ?? { intervalMs: s.features.palettePollMs, timeoutMs: DEFAULT_PALETTE_POLLING.timeoutMs };
+}
+
 /** What plan found and apply needs. */
 export interface PaletteClusterPlanned extends Planned {
   readonly templates?: PaletteTemplates;
@@ -97,7 +102,7 @@ async function planCluster(s: Services, res: ClusterResource): Promise<PaletteCl
 }
 
 async function waitReady(s: Services, c: PaletteClient, res: ClusterResource, uid: string): Promise<void> {
-  const p = pollingOf.get(s) ?? DEFAULT_PALETTE_POLLING;
+  const p = palettePolling(s);
   const deadline = Date.now() + p.timeoutMs;
   for (;;) {
     const cl = await c.clusters.get(uid);
@@ -164,7 +169,7 @@ async function destroyCluster(s: Services, res: ClusterResource): Promise<Destro
     const uid = (await c.clusters.findByName(res.spec.name))?.metadata?.uid;
     if (!uid) return { ok: true, text: `Palette has no cluster "${res.spec.name}"` };
     await c.clusters.delete(uid);
-    const p = pollingOf.get(s) ?? DEFAULT_PALETTE_POLLING;
+    const p = palettePolling(s);
     const deadline = Date.now() + p.timeoutMs;
     while (await c.clusters.get(uid)) {
       if (Date.now() + p.intervalMs > deadline) return { ok: false, text: `Palette cluster ${uid} still deleting after ${p.timeoutMs} ms` };
@@ -181,4 +186,6 @@ export const paletteClusterReconciler: Reconciler<ClusterResource, PaletteCluste
   plan: planCluster,
   apply: applyCluster,
   destroy: destroyCluster,
+  // Palette deletes the cluster through the gateway: before the gateway's host cluster goes.
+  destroyBeforeVms: () => true,
 };
