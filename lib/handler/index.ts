@@ -87,6 +87,8 @@ export interface HandlerOptions extends TargetOptions, RunLockOptions {
    * outputDir no bundle is written or removed
    */
   outputDir?: string;
+  /** Pause between polls of Palette in ms. @default 10000 (terraform-provider-spectrocloud's MinTimeout) */
+  palettePollMs?: number;
 }
 
 /** Options of apply. */
@@ -119,8 +121,6 @@ export interface ApplyOptions extends HandlerOptions {
   kubePollMs?: number;
   /** `--gateway-timeout` in ms: how long a PCG may take to turn Running and Healthy in Palette. @default 1800000 (30 min) */
   gatewayTimeoutMs?: number;
-  /** Pause between polls of Palette in ms. @default 10000 (terraform-provider-spectrocloud's MinTimeout) */
-  palettePollMs?: number;
   /** `--approve-repave`: approve the repave a machine change of a cluster through Palette starts. @default false */
   approveRepave?: boolean;
 }
