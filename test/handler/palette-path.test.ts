@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import * as path from "node:path";
 import { App } from "cdktf";
 import { Credentials, NutanixCluster, NutanixStack, PaletteAccount, PrismCentralAccount, PrivateCloudGateway, Secret } from "../../lib";
-import { applyPlan, destroyPlan } from "../../lib/handler";
+import { applyPlan, destroyPlan, planDiff } from "../../lib/handler";
 import { kubeconfigCommand } from "../../lib/handler/palette/kubeconfig";
 import { collectPlan } from "../../lib/stack/collect";
 import type { Plan } from "../../lib/schema/plan";
@@ -61,6 +61,14 @@ test("PCG on a directly built host + a cluster through Palette: apply, re-apply,
       const env = { ...base.env, NUTANIX_USERNAME: SENTINELS.user, NUTANIX_PASSWORD: SENTINELS.password, PALETTE_API_KEY: API_KEY };
       const run = { ...base, env, paletteEndpoint: h.emu.url, kubePollMs: 20, palettePollMs: 30, gatewayTimeoutMs: 20_000 };
       const spec = new PaletteSpec();
+      // plan: what would change in Palette (reads only).
+      const p = await planDiff({ ...run, plan: program(), resource: "t-pal/gw" });
+      const gwDiff = p.diffs.find((x) => x.id === "t-pal/gw")!;
+      assert.deepEqual(gwDiff.errors, []);
+      assert.deepEqual(gwDiff.changes.filter((c) => c.field.startsWith("palette.")).map((c) => c.field), ["palette.gateway", "palette.gateway.manifests", "palette.cloudAccount"]);
+      assert.deepEqual(writes(await h.requests()), [], "plan writes nothing to Palette");
+      await h.clearRequests();
+
       const lines: string[] = [];
       const r = await applyPlan({ ...run, plan: program(), log: (l) => lines.push(l) });
       assert.equal(r.exitCode, 0, JSON.stringify(r.resources.filter((x) => x.result !== "ok"), null, 2));
