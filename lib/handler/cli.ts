@@ -73,6 +73,11 @@ Options:
   --node-ready-timeout <d>   apply: how long a new node may take to turn Ready, e.g. 20m (default 20m);
                              on timeout the pool fails and nothing old is deleted
   --drain-timeout <d>        apply: how long draining a node may take before its removal fails (default 10m)
+  --gateway-timeout <d>      apply: how long a PrivateCloudGateway with a PaletteAccount may take to turn
+                             Running and Healthy in Palette after its manifests are applied (default 30m)
+  --approve-repave           apply: approve the repave Palette holds after a machine change of a cluster
+                             through Palette (without it, apply reports that the repave awaits approval
+                             and exits non-zero)
   --cluster <id>             kubeconfig: the NutanixCluster (or PaletteCluster) resource id
   --json                     print the result as JSON on stdout (progress stays on stderr)
   --quiet                    no progress lines (the summary and errors still print)
@@ -116,6 +121,8 @@ const CLI_OPTIONS = {
   "detailed-exitcode": { type: "boolean" },
   "node-ready-timeout": { type: "string" },
   "drain-timeout": { type: "string" },
+  "gateway-timeout": { type: "string" },
+  "approve-repave": { type: "boolean" },
   cluster: { type: "string" },
   help: { type: "boolean", short: "h" },
   version: { type: "boolean" },
@@ -218,7 +225,7 @@ function checkFlagCombinations(cmd: Command, v: Values): void {
   if (v.generation !== undefined && cmd !== "destroy") throw new HandlerInputError("--generation is for destroy only");
   if (v.yes && cmd !== "destroy") throw new HandlerInputError("--yes is for destroy only");
   if (v["detailed-exitcode"] && cmd !== "plan") throw new HandlerInputError("--detailed-exitcode is for plan only");
-  for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes"] as const) {
+  for (const flag of ["wait-endpoints", "endpoint-timeout", "endpoint-readiness", "check-reachability", "allow-external-probes", "gateway-timeout", "approve-repave"] as const) {
     if (v[flag] !== undefined && cmd !== "apply") throw new HandlerInputError(`--${flag} is for apply only`);
   }
   if ((v["endpoint-timeout"] !== undefined || v["endpoint-readiness"] !== undefined) && !v["wait-endpoints"]) {
@@ -250,7 +257,10 @@ export function parseCli(argv: readonly string[]): ParsedCli {
   const seconds = numberFlag("endpoint-timeout", v["endpoint-timeout"], /^\d+(\.\d+)?$/, "a positive number of seconds");
   const nodeReady = durationFlag("node-ready-timeout", v["node-ready-timeout"]);
   const drain = durationFlag("drain-timeout", v["drain-timeout"]);
+  const gateway = durationFlag("gateway-timeout", v["gateway-timeout"]);
   const options: CliOptions = {
+    ...(gateway !== undefined ? { gatewayTimeoutMs: gateway } : {}),
+    ...(v["approve-repave"] ? { approveRepave: true } : {}),
     ...(nodeReady !== undefined ? { nodeReadyTimeoutMs: nodeReady } : {}),
     ...(drain !== undefined ? { drainTimeoutMs: drain } : {}),
     ...(v.cluster !== undefined ? { cluster: v.cluster } : {}),

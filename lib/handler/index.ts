@@ -34,7 +34,7 @@ import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-c
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
-import { applyResource, destroyLocally, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
+import { applyResource, destroyLocally, destroysBeforeVms, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
 import { nameOf, type PollOptions } from "./services";
 import { finishSession, openSession, prismClientOf, type Session } from "./session";
@@ -87,6 +87,8 @@ export interface HandlerOptions extends TargetOptions, RunLockOptions {
    * outputDir no bundle is written or removed
    */
   outputDir?: string;
+  /** Pause between polls of Palette in ms. @default 10000 (terraform-provider-spectrocloud's MinTimeout) */
+  palettePollMs?: number;
 }
 
 /** Options of apply. */
@@ -117,6 +119,10 @@ export interface ApplyOptions extends HandlerOptions {
   drainTimeoutMs?: number;
   /** Pause between polls of a cluster's API in ms. @default 500 */
   kubePollMs?: number;
+  /** `--gateway-timeout` in ms: how long a PCG may take to turn Running and Healthy in Palette. @default 1800000 (30 min) */
+  gatewayTimeoutMs?: number;
+  /** `--approve-repave`: approve the repave a machine change of a cluster through Palette starts. @default false */
+  approveRepave?: boolean;
 }
 
 /** Options of destroy. */
@@ -554,6 +560,17 @@ async function destroyLocked(s: Session, opts: DestroyOptions, forget: boolean):
   const one = opts.resource === undefined ? undefined : s.services.plan.get(opts.resource);
   await adopt(s, opts.resource === undefined ? plan.resources : one ? [one] : []);
   const rows: ResourceResult[] = [];
+  const scope = opts.resource === undefined ? plan.resources : one ? [one] : [];
+  // What Palette deletes through a gateway goes first, clusters before their gateway (reverse plan order),
+  // while the gateway's host cluster still runs; when one fails, no VM is deleted (never blind).
+  const early = opts.resource === undefined ? scope.filter((r) => destroysBeforeVms(r)).reverse() : [];
+  await destroyLocalSteps(s, early, rows);
+  if (rows.some((r) => r.result !== "ok")) {
+    rows.push({ id: "(destroy)", kind: "destroy", action: "destroy", result: "failed", ms: 0, error: "no VM deleted: the Palette steps above failed (the gateway's host cluster keeps running so that Palette can finish); fix them and destroy again" });
+    const result = finishSession(s, "destroy", rows);
+    if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy FAILED in ${(result.ms / 1000).toFixed(2)}s`);
+    return result;
+  }
   const groups = await ownedGroups(s.services, true);
   const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
   if (opts.resource !== undefined) {
@@ -566,7 +583,7 @@ async function destroyLocked(s: Session, opts: DestroyOptions, forget: boolean):
     s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
     rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
   }
-  await destroyLocalSteps(s, opts.resource === undefined ? plan.resources : one ? [one] : [], rows);
+  await destroyLocalSteps(s, scope.filter((r) => !early.includes(r)), rows);
   if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
   if (one && s.settings.prune) await destroyOrphans(s, one, groups, rows);
   if (forget) await forgetDestroyed(s, rows, opts.resource === undefined);

@@ -77,6 +77,15 @@ export const RunSettingsSchema = z.strictObject({
     .number({ error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)}` })
     .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--drain-timeout: expected a positive duration such as 10m, got ${shown(i.input)} ms` })
     .default(10 * 60_000),
+  /** `--gateway-timeout`, in milliseconds here: how long a PCG may take to turn Running and Healthy in Palette. */
+  gatewayTimeoutMs: z
+    .number({ error: (i) => `--gateway-timeout: expected a positive duration such as 30m, got ${shown(i.input)}` })
+    .refine((n) => Number.isFinite(n) && n > 0, { error: (i) => `--gateway-timeout: expected a positive duration such as 30m, got ${shown(i.input)} ms` })
+    .default(30 * 60_000),
+  /** Pause between polls of Palette in milliseconds (10000: terraform-provider-spectrocloud's `MinTimeout: 10 * time.Second`). */
+  palettePollMs: z.number({ error: "palettePollMs: expected a positive number of milliseconds" }).positive({ error: "palettePollMs: expected a positive number of milliseconds" }).default(10_000),
+  /** `--approve-repave`: approve the repave a machine change of a cluster through Palette starts. */
+  approveRepave: flagBoolean("--approve-repave").default(false),
   /** Pause between polls of a cluster's API (node Ready, drain) in milliseconds (500). */
   kubePollMs: z.number({ error: "kubePollMs: expected a positive number of milliseconds" }).positive({ error: "kubePollMs: expected a positive number of milliseconds" }).default(500),
   /** `--yes` (destroy): confirm deleting everything of the stack. */

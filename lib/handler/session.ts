@@ -68,6 +68,9 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
     nodeReadyTimeoutMs: settings.nodeReadyTimeoutMs,
     drainTimeoutMs: settings.drainTimeoutMs,
     kubePollMs: settings.kubePollMs,
+    gatewayTimeoutMs: settings.gatewayTimeoutMs,
+    palettePollMs: settings.palettePollMs,
+    approveRepave: settings.approveRepave,
     ...(outputDir !== undefined ? { outputDir } : {}),
   };
 }

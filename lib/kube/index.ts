@@ -14,3 +14,4 @@ export * from "./wait";
 export * from "./etcd";
 export * from "./version";
 export * from "./decide";
+export * from "./apply";

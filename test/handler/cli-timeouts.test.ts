@@ -52,3 +52,11 @@ test("learned task durations persist beside the plan file and load in the next p
     }
   });
 });
+
+test("parseCli: --gateway-timeout and --approve-repave become gatewayTimeoutMs and approveRepave, for apply only", () => {
+  const p = parseCli(["apply", "--gateway-timeout", "45m", "--approve-repave"]);
+  assert.ok(!p.help);
+  assert.deepEqual(p.options, { gatewayTimeoutMs: 2_700_000, approveRepave: true, prune: true });
+  assert.throws(() => parseCli(["plan", "--approve-repave"]), (e: unknown) => e instanceof HandlerInputError && /--approve-repave is for apply only/.test(e.message));
+  assert.throws(() => parseCli(["apply", "--gateway-timeout", "soon"]), (e: unknown) => e instanceof HandlerInputError && /--gateway-timeout: expected a duration/.test(e.message));
+});

@@ -25,6 +25,9 @@ test("run settings: defaults fill every field", () => {
     nodeReadyTimeoutMs: 1_200_000,
     drainTimeoutMs: 600_000,
     kubePollMs: 500,
+    gatewayTimeoutMs: 1_800_000,
+    palettePollMs: 10_000,
+    approveRepave: false,
     yes: false,
   });
   assert.deepEqual(parseRunSettings({ endpointPoll: { initialDelayMs: 10 } }).endpointPoll, { ...DEFAULT_ENDPOINT_POLL, initialDelayMs: 10 });
@@ -34,6 +37,8 @@ test("run settings: defaults fill every field", () => {
 test("run settings: each bad value is a HandlerInputError naming the flag, the expectation and the value", () => {
   const rows: Array<[Record<string, unknown>, RegExp]> = [
     [{ parallelism: 0 }, /^--parallelism: expected a whole number from 1 to 1000, got 0$/],
+    [{ gatewayTimeoutMs: 0 }, /^--gateway-timeout: expected a positive duration such as 30m, got 0 ms$/],
+    [{ approveRepave: "yes" }, /^--approve-repave: expected true or false, got "yes"$/],
     [{ parallelism: 1.5 }, /^--parallelism: expected a whole number from 1 to 1000, got 1\.5$/],
     [{ parallelism: 1001 }, /^--parallelism: expected a whole number from 1 to 1000, got 1001$/],
     [{ parallelism: "10" }, /^--parallelism: expected a whole number from 1 to 1000, got "10"$/],

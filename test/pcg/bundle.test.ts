@@ -9,6 +9,7 @@ import { pcgInstallBundle, requiredNoProxy, type PcgInstallBundle } from "../../
 import { ValidationError } from "../../lib/schema/validation";
 import { ENDPOINT_ID, HOST_ID, PCG_ID, PROXY, TRUST_BUNDLE, pcgPlan, type Variant } from "./fixtures";
 import { assertGolden } from "./golden";
+import { paletteStack } from "../helpers/palette-fixtures";
 
 /** A self-hosted Palette, file-based secrets, an insecure PC and a proxy with a CA and an incomplete noProxy. */
 const PROXIED: Variant = {
@@ -271,4 +272,17 @@ esac
     const r = spawnSync("bash", ["-c", `sed -n '/^if \\[ -z "\${KUBECONFIG:-}" \\]/,/^fi$/p' install.sh > k.sh; unset KUBECONFIG; . ./k.sh; echo "$KUBECONFIG"`], { cwd: dir, encoding: "utf8" });
     assert.equal(r.stdout.trim(), `${fs.realpathSync(dir)}/../../kubeconfig/pcg-host.yaml`);
   });
+});
+
+it("README of a gateway with a PaletteAccount: says what apply does in Palette and what destroy deletes; no manual kubectl steps", () => {
+  const st = paletteStack();
+  const plan = st.stack.toPlan();
+  const gw = plan.resources.find((r) => r.kind === "PrivateCloudGateway")!;
+  const readme = pcgInstallBundle(plan, gw.id).files.find((f) => f.path === "README.md")!.content;
+  assert.match(readme, /## 3\. What `nutanix-handler apply` does in Palette/);
+  assert.match(readme, /PaletteAccount `dc1\/palette`/);
+  assert.match(readme, /bound to the gateway/);
+  assert.match(readme, /deletes the cloud account `pcg`, then the gateway, in Palette/);
+  assert.doesNotMatch(readme, /Run Palette's kubectl commands/);
+  assert.doesNotMatch(readme, /left to Palette|are Palette's/);
 });

@@ -8,6 +8,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import { caCertHash } from "../../kube/pki";
 import { parseKubeVersion } from "../../kube/version";
 import type { ConfigMap, Node, Pod, Secret } from "../../kube/types";
+import { AppliedObjects } from "./objects";
 import { readNodeUserData, type FoundCa, type NodeUserData } from "./user-data";
 
 /** Options of {@link KubeClusterModel}. */
@@ -84,12 +85,15 @@ export class KubeClusterModel {
   etcdCa: FoundCa | undefined;
   /** Every power-on and its outcome, in order (for tests and the emulator's log). */
   readonly joins: Array<{ vmName: string; result: PowerOnResult }> = [];
+  /** Objects applied through the API (manifests: `kubectl apply --server-side`), with their discovery (objects.ts). */
+  readonly objects: AppliedObjects;
 
   constructor(opts: KubeClusterModelOptions = {}) {
     this.nodeReadyMs = opts.nodeReadyMs ?? 0;
     this.nodesNeverReady = opts.nodesNeverReady ?? false;
     this.now = opts.now ?? Date.now;
     this.defaultVersion = opts.defaultKubernetesVersion ?? "v1.30.2";
+    this.objects = new AppliedObjects(() => this.nextResourceVersion(), this.now);
   }
 
   /** A fresh resourceVersion (one counter for all objects, as etcd's revision). */

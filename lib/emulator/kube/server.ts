@@ -173,7 +173,9 @@ async function kube(model: KubeClusterModel, method: string, p: string, url: URL
     }
     if (m[2] && method === "GET") {
       const name = decodeURIComponent(m[2]);
-      const s = model.getSecret(ns, name);
+      // A Secret from the model (bootstrap tokens) or one applied with a manifest (objects.ts).
+      const secrets = model.objects.served("", "v1", "secrets");
+      const s = model.getSecret(ns, name) ?? (secrets ? model.objects.get(secrets, ns, name) : undefined);
       return s ? send(res, 200, s) : send(res, 404, notFound("secrets", name));
     }
   }
@@ -193,7 +195,51 @@ async function kube(model: KubeClusterModel, method: string, p: string, url: URL
       return send(res, 200, r.configMap);
     }
   }
-  return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
+  return objects(model, method, p, url, req, res);
+}
+
+/**
+ * Discovery and the generic objects of objects.ts: `GET /api`, `/api/v1`, `/apis`, `/apis/{g}/{v}`; `PATCH` with
+ * `application/apply-patch+yaml` (server-side apply; `fieldManager` required) and `GET`/`DELETE` of one object.
+ */
+async function objects(model: KubeClusterModel, method: string, p: string, url: URL, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  const store = model.objects;
+  if (method === "GET" && p === "/api") return send(res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [] });
+  if (method === "GET" && p === "/apis") return send(res, 200, store.groups());
+  let m = /^\/api\/(v1)$|^\/apis\/([^/]+)\/([^/]+)$/.exec(p);
+  if (m && method === "GET") {
+    const d = m[1] ? store.discovery("", m[1]) : store.discovery(decodeURIComponent(m[2]!), decodeURIComponent(m[3]!));
+    return d ? send(res, 200, d) : send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
+  }
+  m = /^(?:\/api\/(v1)|\/apis\/([^/]+)\/([^/]+))(?:\/namespaces\/([^/]+))?\/([^/]+)\/([^/]+)$/.exec(p);
+  const served = m ? (m[1] ? store.served("", m[1], decodeURIComponent(m[5]!)) : store.served(decodeURIComponent(m[2]!), decodeURIComponent(m[3]!), decodeURIComponent(m[5]!))) : undefined;
+  if (!m || !served || served.namespaced !== (m[4] !== undefined)) return send(res, 404, status(404, "NotFound", "the server could not find the requested resource"));
+  const ns = m[4] === undefined ? undefined : decodeURIComponent(m[4]);
+  const name = decodeURIComponent(m[6]!);
+  if (method === "GET") {
+    const o = store.get(served, ns, name);
+    return o ? send(res, 200, o) : send(res, 404, notFound(served.name, name, served.group));
+  }
+  if (method === "DELETE") {
+    return store.delete(served, ns, name) ? send(res, 200, status(200, "", "")) : send(res, 404, notFound(served.name, name, served.group));
+  }
+  if (method === "PATCH") {
+    const ct = req.headers["content-type"] ?? "";
+    if (!/^application\/apply-patch\+yaml/.test(ct)) return send(res, 415, status(415, "UnsupportedMediaType", `the emulator takes server-side apply (application/apply-patch+yaml) for ${served.name}, got ${ct || "no content type"}`));
+    const manager = url.searchParams.get("fieldManager");
+    if (!manager) return send(res, 400, status(400, "BadRequest", "PATCH, with an apply patch, requires a fieldManager: fieldManager is required for apply requests"));
+    let body: unknown;
+    try {
+      body = await readBody(req);
+    } catch {
+      return send(res, 400, status(400, "BadRequest", "the body of an apply patch is not valid JSON (the emulator reads YAML's JSON subset)"));
+    }
+    const r = store.apply(served, ns, name, body);
+    if (r.result === "bad-request") return send(res, 400, status(400, "BadRequest", r.message));
+    if (r.result === "namespace-not-found") return send(res, 404, notFound("namespaces", r.namespace));
+    return send(res, r.result === "created" ? 201 : 200, r.object);
+  }
+  return send(res, 405, status(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`));
 }
 
 /** Starts the API server of one emulated cluster on its own loopback port. */

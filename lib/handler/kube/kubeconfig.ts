@@ -44,9 +44,12 @@ export async function clusterKubeconfig(opts: KubeconfigOptions): Promise<string
   }
 }
 
-/** The summary lines naming the kubeconfig command for each cluster an apply made ready. */
-export function kubeconfigHints(result: RunResult, planFile: string): string[] {
+/**
+ * The summary lines naming the kubeconfig command for each cluster an apply made ready: a directly built
+ * NutanixCluster (the handler's own admin kubeconfig) and a PaletteCluster (the kubeconfig Palette serves).
+ */
+export function kubeconfigHints(result: Pick<RunResult, "resources">, planFile: string): string[] {
   return result.resources
-    .filter((r) => r.kind === "NutanixCluster" && r.result === "ok")
-    .map((r) => `kubeconfig of ${r.id}: nutanix-handler kubeconfig --plan ${planFile} --cluster ${r.id}`);
+    .filter((r) => (r.kind === "NutanixCluster" || r.kind === "PaletteCluster") && r.result === "ok")
+    .map((r) => `kubeconfig of ${r.id}${r.kind === "PaletteCluster" ? " (from Palette)" : ""}: nutanix-handler kubeconfig --plan ${planFile} --cluster ${r.id}`);
 }

@@ -10,6 +10,7 @@ import type { PaletteClusterDescription, PalettePool, PalettePoolTemplate, Palet
 import type { PrismCentralAccountSpec } from "../../schema/account";
 import type { PaletteClusterSpec, PalettePoolSpec } from "../../schema/palette-cluster";
 import type { FieldChange } from "../types";
+import { machineTemplateOf } from "./repave";
 
 function pool(p: PalettePoolSpec): PalettePool {
   const m = p.machine;
@@ -62,8 +63,11 @@ export function poolInput(t: PalettePoolTemplate, spec: PaletteClusterSpec): Pal
 
 /** What day 2 does to the pools of a live cluster. */
 export interface PoolDiff {
-  /** Pools whose size differs: PUT with the full entity. */
-  readonly scale: readonly { readonly template: PalettePoolTemplate; readonly from: number }[];
+  /**
+   * Pools to PUT with the full entity: the size differs, or the NutanixMachineTemplate was renamed (a machine
+   * change: Palette repaves the pool; `machineTemplate` names the old and new template).
+   */
+  readonly scale: readonly { readonly template: PalettePoolTemplate; readonly from: number; readonly machineTemplate?: { readonly from: string; readonly to: string } }[];
   /** Pools the plan has and Palette does not. */
   readonly added: readonly PalettePoolTemplate[];
   /** Pools Palette has and the plan does not (by Palette's name). */
@@ -76,11 +80,19 @@ export interface PoolDiff {
   readonly problems: readonly string[];
 }
 
-/** Compares the rendered pools with the cloud config's (`machinePoolConfig[].name`, `.size`). */
+/** Whether a diff renames a NutanixMachineTemplate (Palette then holds a repave for approval). */
+export function hasRepave(d: PoolDiff): boolean {
+  return d.scale.some((x) => x.machineTemplate !== undefined);
+}
+
+/**
+ * Compares the rendered pools with the cloud config's (`machinePoolConfig[].name`, `.size`, and the name of the
+ * NutanixMachineTemplate in `.values`: render `t` with the suffixes of repave.ts `templateSuffixes`).
+ */
 export function diffPools(t: PaletteTemplates, live: readonly V1CustomMachinePoolConfig[]): PoolDiff {
   const want = [t.controlPlane, ...t.workers];
   const byName = new Map(live.filter((p) => p.name).map((p) => [p.name!, p]));
-  const scale: { template: PalettePoolTemplate; from: number }[] = [];
+  const scale: { template: PalettePoolTemplate; from: number; machineTemplate?: { from: string; to: string } }[] = [];
   const added: PalettePoolTemplate[] = [];
   const changes: FieldChange[] = [];
   for (const w of want) {
@@ -88,9 +100,13 @@ export function diffPools(t: PaletteTemplates, live: readonly V1CustomMachinePoo
     if (!l) {
       added.push(w);
       changes.push({ field: `machinePools.${w.name}`, to: `${w.replicas} node(s)` });
-    } else if (l.size !== w.replicas) {
-      scale.push({ template: w, from: l.size ?? 0 });
-      changes.push({ field: `machinePools.${w.name}.size`, from: l.size ?? 0, to: w.replicas });
+    } else {
+      const from = machineTemplateOf(l.values)?.name;
+      const to = machineTemplateOf(w.values)?.name;
+      const renamed = from !== undefined && to !== undefined && from !== to;
+      if (l.size !== w.replicas) changes.push({ field: `machinePools.${w.name}.size`, from: l.size ?? 0, to: w.replicas });
+      if (renamed) changes.push({ field: `machinePools.${w.name}.machineTemplate`, from, to: `${to} (a machine change: Palette repaves the pool)` });
+      if (l.size !== w.replicas || renamed) scale.push({ template: w, from: l.size ?? 0, ...(renamed ? { machineTemplate: { from, to } } : {}) });
     }
   }
   const removed = [...byName.keys()].filter((n) => !want.some((w) => w.name === n)).sort();

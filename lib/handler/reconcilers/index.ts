@@ -9,7 +9,7 @@ import { nodePoolReconciler, type PoolPlanned } from "./node-pool";
 import { clusterReconciler } from "./nutanix-cluster";
 import { paletteAccountReconciler } from "./palette-account";
 import { paletteClusterReconciler, type PaletteClusterPlanned } from "./palette-cluster";
-import { pcgReconciler } from "./private-cloud-gateway";
+import { pcgReconciler, type PcgPlanned } from "./private-cloud-gateway";
 import { accountReconciler } from "./prism-central-account";
 import type { Applied, DestroyedLocally, Planned, Reconciler } from "./types";
 
@@ -21,7 +21,7 @@ interface PlannedByKind {
   KubeVipEndpoint: EndpointPlanned;
   NodePool: PoolPlanned;
   NutanixCluster: Planned;
-  PrivateCloudGateway: Planned;
+  PrivateCloudGateway: PcgPlanned;
   PaletteAccount: Planned;
   PaletteCluster: PaletteClusterPlanned;
 }
@@ -60,6 +60,11 @@ export function applyResource(s: Services, res: PlanResource, planned: Planned):
 /** A resource's local destroy step, when its kind has one. */
 export function destroyLocally(s: Services, res: PlanResource): DestroyedLocally | Promise<DestroyedLocally> | undefined {
   return reconcilerOf(res).destroy?.(s, res);
+}
+
+/** Whether a resource's local destroy step runs before the stack's VMs are deleted. */
+export function destroysBeforeVms(res: PlanResource): boolean {
+  return reconcilerOf(res).destroyBeforeVms?.(res) === true;
 }
 
 /** Why a resource was skipped, in its kind's words when it has them. */

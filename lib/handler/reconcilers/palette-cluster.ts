@@ -8,12 +8,13 @@
  * (`DELETE …/machinePools/{name}`). A converged cluster gets no write.
  * Destroy: `DELETE /v1/spectroclusters/{uid}` and wait until Palette reports it gone (palette-sdk-go `GetCluster`).
  */
-import { clusterCreateBody, isClusterReady, machinePoolBody, PaletteError, validationErrors, type PaletteClient } from "../../palette";
+import { clusterCreateBody, isClusterReady, machinePoolBody, PaletteError, repaveDecision, validationErrors, type PaletteClient, type V1ClusterRepaveState } from "../../palette";
 import { paletteTemplates, type PaletteTemplates } from "../../render/palette";
 import type { ResourceOfKind } from "../../schema/plan";
 import { HandlerInputError, ResourceApplyError } from "../errors";
 import { checkCloudType } from "../palette/cloud-type";
-import { describePaletteCluster, diffPools, poolInput, type PoolDiff } from "../palette/describe";
+import { describePaletteCluster, diffPools, hasRepave, poolInput, type PoolDiff } from "../palette/describe";
+import { templateSuffixes, withSuffixes } from "../palette/repave";
 import { paletteConnectionOf } from "../palette/session";
 import type { Services } from "../services";
 import type { DestroyedLocally, Planned, Reconciler } from "./types";
@@ -38,10 +39,15 @@ export function setPalettePolling(s: Services, p: Partial<PalettePolling>): void
   pollingOf.set(s, { ...DEFAULT_PALETTE_POLLING, ...p });
 }
 
+/** The polling of a run: what {@link setPalettePolling} set, else the run's `palettePollMs` and the default timeout. */
+export function palettePolling(s: Services): PalettePolling {
+  return pollingOf.get(s) ?? { intervalMs: s.features.palettePollMs, timeoutMs: DEFAULT_PALETTE_POLLING.timeoutMs };
+}
+
 /** What plan found and apply needs. */
 export interface PaletteClusterPlanned extends Planned {
   readonly templates?: PaletteTemplates;
-  readonly found?: { readonly uid: string; readonly configUid?: string; readonly pools?: PoolDiff };
+  readonly found?: { readonly uid: string; readonly configUid?: string; readonly pools?: PoolDiff; readonly repave?: V1ClusterRepaveState };
   readonly inputs?: { readonly cloudAccountUid: string; readonly profileUid: string };
 }
 
@@ -59,7 +65,8 @@ async function planCluster(s: Services, res: ClusterResource): Promise<PaletteCl
     const c = client(s, res);
     const pc = s.plan.require(res.spec.account, "PrismCentralAccount", res.id);
     const gateway = s.plan.require(res.spec.gateway, "PrivateCloudGateway", res.id);
-    const templates = paletteTemplates(describePaletteCluster(res.spec, pc.spec));
+    const description = describePaletteCluster(res.spec, pc.spec);
+    let templates = paletteTemplates(description);
     const ct = checkCloudType(await c.cloudTypes.list());
     if (!ct.ok) errors.push(`${res.id}: ${ct.message}`);
     let profileUid = "";
@@ -83,12 +90,19 @@ async function planCluster(s: Services, res: ClusterResource): Promise<PaletteCl
     const cluster = await c.clusters.getWithoutStatus(uid);
     const configUid = cluster?.spec?.cloudConfigRef?.uid;
     const cfg = configUid ? await c.cloudConfigs.get(configUid) : undefined;
-    const pools = diffPools(templates, cfg?.spec?.machinePoolConfig ?? []);
+    const livePools = cfg?.spec?.machinePoolConfig ?? [];
+    // Keep the template names Palette has while a pool's machine is unchanged; the next name when it changed.
+    templates = paletteTemplates(withSuffixes(description, templateSuffixes(templates, livePools)));
+    const pools = diffPools(templates, livePools);
+    const repave = cluster?.status?.repave?.state;
+    if (repave === "Pending") notes.push(`a repave of cluster "${res.spec.name}" awaits approval in Palette${s.features.approveRepave ? " (--approve-repave: apply approves it)" : " (apply --approve-repave approves it)"}`);
+    if (hasRepave(pools)) notes.push(`a machine change renames NutanixMachineTemplate(s): Palette holds a repave${s.features.approveRepave ? " that apply approves (--approve-repave)" : " until approved (apply --approve-repave)"}`);
     for (const m of pools.problems) errors.push(`${res.id}: ${m}`);
     for (const a of pools.added) notes.push(`Palette will add machine pool ${a.name} (${a.replicas} node(s))`);
     for (const r of pools.removed) notes.push(`Palette will remove machine pool ${r} and its nodes`);
     notes.push(`Palette cluster "${res.spec.name}" is ${uid} (${cluster?.status?.state ?? "no status yet"})`);
-    return { diff: { ...base, action: pools.changes.length > 0 ? "update" : "no-change", changes: pools.changes, notes, errors }, templates, found: { uid, ...(configUid ? { configUid } : {}), pools }, inputs: { cloudAccountUid, profileUid } };
+    const changes = repave === "Pending" && s.features.approveRepave ? [...pools.changes, { field: "palette.repave", from: "Pending", to: "Approved" }] : pools.changes;
+    return { diff: { ...base, action: changes.length > 0 ? "update" : "no-change", changes, notes, errors }, templates, found: { uid, ...(configUid ? { configUid } : {}), pools, ...(repave ? { repave } : {}) }, inputs: { cloudAccountUid, profileUid } };
   } catch (e) {
     if (!(e instanceof HandlerInputError || e instanceof PaletteError)) throw e;
     errors.push(`${res.id}: ${e.message}`);
@@ -97,7 +111,7 @@ async function planCluster(s: Services, res: ClusterResource): Promise<PaletteCl
 }
 
 async function waitReady(s: Services, c: PaletteClient, res: ClusterResource, uid: string): Promise<void> {
-  const p = pollingOf.get(s) ?? DEFAULT_PALETTE_POLLING;
+  const p = palettePolling(s);
   const deadline = Date.now() + p.timeoutMs;
   for (;;) {
     const cl = await c.clusters.get(uid);
@@ -127,9 +141,24 @@ async function applyCluster(s: Services, res: ClusterResource, planned: PaletteC
     return { detail: `created Palette cluster ${uid}; Running and Healthy` };
   }
   const pools = found.pools;
-  if (!pools || pools.changes.length === 0) return { detail: `Palette cluster ${found.uid}: no change` };
-  if (!found.configUid) throw new ResourceApplyError([`${res.id}: Palette cluster ${found.uid} has no cloud config reference`]);
-  const done = await applyPoolDiff(c, res, found.configUid, pools);
+  const done: string[] = [];
+  if (pools && pools.changes.length > 0) {
+    if (!found.configUid) throw new ResourceApplyError([`${res.id}: Palette cluster ${found.uid} has no cloud config reference`]);
+    done.push(...(await applyPoolDiff(c, res, found.configUid, pools)));
+  }
+  const repave = pools && hasRepave(pools) ? (await c.clusters.getWithoutStatus(found.uid))?.status?.repave?.state : found.repave;
+  const decision = repaveDecision(repave, s.features.approveRepave);
+  if (decision === "wait-for-approval") {
+    throw new ResourceApplyError([
+      `${res.id}: ${done.length > 0 ? `${done.join(", ")}; ` : ""}the repave of Palette cluster ${found.uid} awaits approval: run apply again with --approve-repave, or approve it in Palette (the nodes are replaced one by one)`,
+    ]);
+  }
+  if (decision === "approve") {
+    await c.clusters.approveRepave(found.uid);
+    s.progress.action(res.id, `approved the repave of Palette cluster ${found.uid} (--approve-repave)`);
+    done.push("repave approved");
+  }
+  if (done.length === 0) return { detail: `Palette cluster ${found.uid}: no change` };
   await waitReady(s, c, res, found.uid);
   return { detail: `${done.join(", ")}; Running and Healthy` };
 }
@@ -147,9 +176,10 @@ async function applyPoolDiff(c: PaletteClient, res: ClusterResource, configUid: 
     await c.cloudConfigs.createPool(configUid, t.name, machinePoolBody(poolInput(t, res.spec), `${res.id} machine pool ${t.name}`));
     done.push(`added ${t.name} (${t.replicas})`);
   }
-  for (const { template, from } of pools.scale) {
+  for (const { template, from, machineTemplate } of pools.scale) {
     await c.cloudConfigs.updatePool(configUid, template.name, machinePoolBody(poolInput(template, res.spec), `${res.id} machine pool ${template.name}`));
-    done.push(`resized ${template.name} ${from}→${template.replicas}`);
+    if (from !== template.replicas) done.push(`resized ${template.name} ${from}→${template.replicas}`);
+    if (machineTemplate) done.push(`${template.name}: machine template ${machineTemplate.from}→${machineTemplate.to}`);
   }
   for (const name of pools.removed) {
     await c.cloudConfigs.deletePool(configUid, name);
@@ -164,7 +194,7 @@ async function destroyCluster(s: Services, res: ClusterResource): Promise<Destro
     const uid = (await c.clusters.findByName(res.spec.name))?.metadata?.uid;
     if (!uid) return { ok: true, text: `Palette has no cluster "${res.spec.name}"` };
     await c.clusters.delete(uid);
-    const p = pollingOf.get(s) ?? DEFAULT_PALETTE_POLLING;
+    const p = palettePolling(s);
     const deadline = Date.now() + p.timeoutMs;
     while (await c.clusters.get(uid)) {
       if (Date.now() + p.intervalMs > deadline) return { ok: false, text: `Palette cluster ${uid} still deleting after ${p.timeoutMs} ms` };
@@ -181,4 +211,6 @@ export const paletteClusterReconciler: Reconciler<ClusterResource, PaletteCluste
   plan: planCluster,
   apply: applyCluster,
   destroy: destroyCluster,
+  // Palette deletes the cluster through the gateway: before the gateway's host cluster goes.
+  destroyBeforeVms: () => true,
 };

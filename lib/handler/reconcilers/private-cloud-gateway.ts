@@ -6,8 +6,13 @@
  *
  * A host cluster that is not ready fails the resource with "waiting for host cluster <id>: <reason>"
  * before anything is written (no category, no bundle). The bundle is local: same plan, same bytes, and an
- * identical bundle is not rewritten. Palette's own records (the gateway, its cloud account) are Palette's:
- * this handler never calls Palette.
+ * identical bundle is not rewritten.
+ *
+ * With a PaletteAccount (`palette` prop) the gateway is also registered with Palette after the bundle
+ * (lib/handler/palette/gateway.ts): the self-hosted PCG, its Jet and Ally manifests applied to the host
+ * cluster through its API, the wait for Running and Healthy (`--gateway-timeout`), and the Nutanix cloud
+ * account bound to it; destroy deletes the account, then the gateway. Without one, Palette's records are
+ * left to a person (the bundle's README says how) and this reconciler never calls Palette.
  */
 import { hostPortUrl } from "../../net/host-port";
 import { pcgInstallBundle } from "../../pcg/bundle";
@@ -16,10 +21,14 @@ import { isLoopbackHost, parseProbeUrl, probeReachability, type ProbeProxy, type
 import { pcgRules } from "../../pcg/rules";
 import type { ResourceOfKind } from "../../schema/plan";
 import { bundleDiffers, bundleDirOf, removeBundle, writeBundle } from "../bundle-files";
-import { errorMessage, PlanReferenceError, ResourceApplyError } from "../errors";
+import { errorMessage, HandlerInputError, PlanReferenceError, ResourceApplyError } from "../errors";
 import { categoryValue } from "../ownership";
 import type { Services } from "../services";
 import type { FieldChange, ResourceAction, ResourceDiff } from "../types";
+import { PaletteError } from "../../palette";
+import { actGateway, decideGateway, destroyGateway, observeGateway, wantOf, type GatewayDecision } from "../palette/gateway";
+import { paletteConnectionOf } from "../palette/session";
+import { palettePolling } from "./palette-cluster";
 import type { DestroyedLocally, Planned, Reconciler } from "./types";
 
 type PcgResource = ResourceOfKind<"PrivateCloudGateway">;
@@ -47,7 +56,27 @@ function hostOf(s: Services, res: PcgResource): ResourceOfKind<"NutanixCluster">
   return host;
 }
 
-async function planPcg(s: Services, res: PcgResource): Promise<Planned> {
+/** What plan found: with a PaletteAccount, the steps in Palette. */
+export interface PcgPlanned extends Planned {
+  readonly palette?: GatewayDecision;
+}
+
+/** Plans the Palette side (GETs only); problems go to `errors`. */
+async function planPalette(s: Services, res: PcgResource, notes: string[], errors: string[]): Promise<GatewayDecision | undefined> {
+  if (res.spec.paletteAccount === undefined) return undefined;
+  try {
+    const c = paletteConnectionOf(s, res.spec.paletteAccount, res.id).client;
+    const d = decideGateway(await observeGateway(c, res.spec.name), wantOf(s, res));
+    notes.push(...d.notes);
+    return d;
+  } catch (e) {
+    if (!(e instanceof HandlerInputError || e instanceof PaletteError)) throw e;
+    errors.push(`${res.id}: Palette: ${e.message}`);
+    return undefined;
+  }
+}
+
+async function planPcg(s: Services, res: PcgResource): Promise<PcgPlanned> {
   const value = categoryValue(res.spec.name);
   const changes: FieldChange[] = [];
   if (!(await s.categories.has(PCG_CATEGORY_KEY, value))) changes.push({ field: `category ${PCG_CATEGORY_KEY}`, to: value });
@@ -66,9 +95,12 @@ async function planPcg(s: Services, res: PcgResource): Promise<Planned> {
     else notes.push(`install bundle up to date at ${dir}`);
   }
   if (s.features.checkReachability) notes.push("apply will check that Palette and Prism Central are reachable (--check-reachability)");
-  const action: ResourceAction = changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) ? "create" : "update";
-  const diff: ResourceDiff = { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors: [] };
-  return { diff };
+  const errors: string[] = [];
+  const palette = await planPalette(s, res, notes, errors);
+  if (palette) changes.push(...palette.changes);
+  const action: ResourceAction = changes.length === 0 ? "no-change" : changes.some((c) => c.field.startsWith("category")) || palette?.register ? "create" : "update";
+  const diff: ResourceDiff = { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors };
+  return { diff, ...(palette ? { palette } : {}) };
 }
 
 /**
@@ -132,7 +164,8 @@ async function checkReachability(s: Services, res: PcgResource, pc: PcgContext):
   return { ok: results.every((r) => r.ok), lines };
 }
 
-async function applyPcg(s: Services, res: PcgResource, { diff }: Planned): Promise<string> {
+async function applyPcg(s: Services, res: PcgResource, { diff, palette }: PcgPlanned): Promise<string> {
+  if (diff.errors.length > 0) throw new ResourceApplyError(diff.errors);
   const host = hostOf(s, res);
   const readiness = await s.readiness.cluster(host);
   if (!readiness.ready) {
@@ -166,13 +199,35 @@ async function applyPcg(s: Services, res: PcgResource, { diff }: Planned): Promi
     if (!r.ok) throw new ResourceApplyError([`reachability check failed:\n${r.lines.map((l) => `  - ${l}`).join("\n")}${dir ? `\n(the install bundle is at ${dir})` : ""}`]);
     parts.push("Palette and Prism Central reachable");
   }
+  if (palette && res.spec.paletteAccount !== undefined) {
+    const c = paletteConnectionOf(s, res.spec.paletteAccount, res.id).client;
+    const done = await actGateway(s, c, res, palette, palettePolling(s).intervalMs);
+    parts.push(done.length > 0 ? `Palette: ${done.join(", ")}` : "Palette: gateway Running and Healthy, cloud account bound (no change)");
+  }
   return parts.join("; ");
 }
 
-/** Removes the install bundle of a PCG being destroyed (its host cluster's VMs are the pools' own). */
-function destroyPcgBundle(s: Services, res: PcgResource): DestroyedLocally {
+/**
+ * Destroy: with a PaletteAccount, the cloud account and then the gateway in Palette (a failure there fails the
+ * resource and leaves the bundle); then the install bundle (the host cluster's VMs are the pools' own).
+ */
+async function destroyPcg(s: Services, res: PcgResource): Promise<DestroyedLocally> {
+  if (res.spec.paletteAccount === undefined) return destroyPcgBundle(s, res, paletteLeftovers(res.spec.name));
+  let palette: string;
+  try {
+    const done = await destroyGateway(paletteConnectionOf(s, res.spec.paletteAccount, res.id).client, res.spec.name);
+    for (const d of done) s.progress.action(res.id, `Palette: ${d}`);
+    palette = `Palette: ${done.join(", ")}`;
+  } catch (e) {
+    if (!(e instanceof HandlerInputError || e instanceof PaletteError)) throw e;
+    return { ok: false, text: `${res.id}: Palette: ${e.message}; the install bundle is kept` };
+  }
+  return destroyPcgBundle(s, res, palette);
+}
+
+/** Removes the install bundle of a PCG being destroyed; `leftovers` says what happened (or is left) in Palette. */
+function destroyPcgBundle(s: Services, res: PcgResource, leftovers: string): DestroyedLocally {
   const dir = pcgBundleDir(s, res);
-  const leftovers = paletteLeftovers(res.spec.name);
   s.progress.action(res.id, leftovers);
   if (dir === undefined) return { ok: true, text: `no install bundle to remove (no plan file and no outputDir). ${leftovers}` };
   try {
@@ -189,10 +244,11 @@ function destroyPcgBundle(s: Services, res: PcgResource): DestroyedLocally {
   }
 }
 
-export const pcgReconciler: Reconciler<PcgResource> = {
+export const pcgReconciler: Reconciler<PcgResource, PcgPlanned> = {
   plan: planPcg,
   apply: async (s, res, planned) => ({ detail: await applyPcg(s, res, planned) }),
-  destroy: destroyPcgBundle,
+  destroy: destroyPcg,
+  destroyBeforeVms: (res) => res.spec.paletteAccount !== undefined,
   // A host cluster that failed in this run skips the PCG: say what it waits for, and that nothing was written.
   skipReason: (res, cause) => `waiting for host cluster ${res.spec.hostCluster}: ${cause}; nothing written (no install bundle) until it is ready`,
 };

@@ -38,6 +38,11 @@ export interface Reconciler<R extends PlanResource, P extends Planned = Planned>
    */
   destroy?(s: Services, res: R): DestroyedLocally | Promise<DestroyedLocally>;
   /**
+   * True when `destroy` must run before any VM of the stack is deleted in a whole-stack destroy (what Palette
+   * deletes through a PCG needs the PCG's host cluster). @default false
+   */
+  destroyBeforeVms?(res: R): boolean;
+  /**
    * The reason shown when the resource is skipped because a dependency failed; `cause` is the first
    * failure behind it. @default the scheduler's reason
    */

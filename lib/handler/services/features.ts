@@ -25,6 +25,12 @@ export interface RunFeatures {
   drainTimeoutMs: number;
   /** Pause between polls of a cluster's API (ms). */
   kubePollMs: number;
+  /** `--gateway-timeout` (ms): how long a PCG may take to turn Running and Healthy in Palette. */
+  gatewayTimeoutMs: number;
+  /** Pause between polls of Palette (ms); no faster than terraform-provider-spectrocloud's 10 s by default. */
+  palettePollMs: number;
+  /** `--approve-repave`: approve the repave a machine change of a cluster through Palette starts. */
+  approveRepave: boolean;
   /** The target, for the emulator's admin paths. */
   target: AdminTarget;
 }
@@ -42,6 +48,9 @@ export function defaultFeatures(target: AdminTarget): RunFeatures {
     nodeReadyTimeoutMs: 20 * 60_000,
     drainTimeoutMs: 10 * 60_000,
     kubePollMs: 500,
+    gatewayTimeoutMs: 30 * 60_000,
+    palettePollMs: 10_000,
+    approveRepave: false,
     target,
   };
 }

@@ -86,6 +86,8 @@ export function readme(f: Facts, files: readonly string[]): string {
   L.push("`NUTANIX_PASSWORD`, `NUTANIX_ENDPOINT`, `NUTANIX_PORT`, `NUTANIX_INSECURE`. See Palette's \"Register and Manage");
   L.push("Nutanix Cloud\" page.");
 
+  if (p.paletteAccount !== undefined) return `${[...L, ...registeredByHandler(f.pcg.id, p.name, p.palette.project, p.paletteAccount)].join("\n")}\n`;
+
   L.push("", "## 3. Create the self-hosted PCG in Palette", "");
   L.push("The Palette CLI's `pcg install` does not support Nutanix, so the gateway is created in Palette:", "");
   L.push("1. Tenant Settings → Private Cloud Gateways → Add → **Self Hosted**.");
@@ -117,4 +119,34 @@ export function readme(f: Facts, files: readonly string[]): string {
   L.push("its cloud account and the Palette pods on the host cluster are Palette's: delete the cloud account and");
   L.push("then the gateway in Palette before you destroy the host cluster. Destroying the host cluster removes its VMs.");
   return `${L.join("\n")}\n`;
+}
+
+/**
+ * Steps 3–6 when the gateway's `palette` is a PaletteAccount: `nutanix-handler apply` does them (lib/handler/palette/
+ * gateway.ts), so the README says what it does and what is left to a person.
+ */
+function registeredByHandler(id: string, name: string, project: string, account: string): string[] {
+  return [
+    "",
+    "## 3. What `nutanix-handler apply` does in Palette",
+    "",
+    `The gateway's \`palette\` is the PaletteAccount \`${account}\`, so once the host cluster is ready the apply of \`${id}\`:`,
+    "",
+    `1. creates the self-hosted gateway \`${name}\` (cloud type \`${NUTANIX_CLOUD_TYPE}\`) unless Palette lists one of that name;`,
+    "2. downloads its Jet and Ally manifests with the API key and applies them to the host cluster through its",
+    "   Kubernetes API (server-side apply, with the handler's own admin certificate), Jet first;",
+    "3. waits until Palette reports the gateway `Running` and `Healthy` (`--gateway-timeout`, default 30m);",
+    `4. creates (or updates) the \`${NUTANIX_CLOUD_TYPE}\` cloud account \`${name}\` in project \`${project}\`, bound to the gateway,`,
+    "   with the five keys of `cloud-account.yaml` filled from the Prism Central account's references.",
+    "",
+    "A re-apply of a converged gateway writes nothing to Palette. `./install.sh check` and `./install.sh status`",
+    "still help when the gateway does not turn Running: they check the host cluster and list the pods not running.",
+    "What is left to a person: registering the cloud type (step 2, or `nutanix-handler palette register-cloud`),",
+    "and Palette's own settings of the gateway (IP pools, DNS maps) if you need them.",
+    "",
+    "## What `destroy` does",
+    "",
+    `\`nutanix-handler destroy\` of \`${id}\` deletes the cloud account \`${name}\`, then the gateway, in Palette (the clusters`,
+    "through Palette go first), then removes this bundle directory. Destroying the host cluster removes its VMs.",
+  ];
 }

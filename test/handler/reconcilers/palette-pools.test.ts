@@ -102,3 +102,49 @@ test("PaletteCluster day 2: a new pool is POSTed, a dropped pool DELETEd, create
     closePaletteConnections(s2);
   });
 });
+
+test("PaletteCluster machine change: the NutanixMachineTemplate is renamed (-0 → -1) and PUT; without --approve-repave apply fails saying it awaits approval; with it, approved", async () => {
+  await withPalette(async (h) => {
+    const spec = new PaletteSpec();
+    await createCluster(h);
+    const bigger = planWith((x) => ({ ...x, workers: x.workers.map((w) => (w.name === "general" ? { ...w, machine: { ...w.machine, memoryMiB: w.machine.memoryMiB * 2 } } : w)) }));
+    const s = services(bigger, h.emu.url);
+    const p = await planResource(s, cluster(bigger));
+    assert.deepEqual(p.diff.errors, []);
+    assert.deepEqual(p.diff.changes.map((c) => [c.field, c.from]), [["machinePools.web-general.machineTemplate", "web-general-mt-0"]]);
+    assert.match(String(p.diff.changes[0]!.to), /^web-general-mt-1 \(a machine change/);
+    assert.match(p.diff.notes.join("\n"), /Palette holds a repave until approved \(apply --approve-repave\)/);
+    await assert.rejects(applyResource(s, cluster(bigger), p), /web-general: machine template web-general-mt-0→web-general-mt-1; the repave of Palette cluster \w+ awaits approval: run apply again with --approve-repave/);
+    const puts = (await h.requests()).filter((r) => r.method === "PUT");
+    assert.equal(puts.length, 1);
+    assert.match(puts[0]!.path, /\/machinePools\/web-general$/);
+    assert.match(JSON.stringify(puts[0]!.body), /name: web-general-mt-1/);
+    assert.deepEqual(spec.validateRequest({ ...puts[0]! }), []);
+    closePaletteConnections(s);
+
+    // Again without the flag: no pool change (the renamed template is kept), still awaiting approval, non-zero.
+    await h.clearRequests();
+    const s2 = services(bigger, h.emu.url);
+    const p2 = await planResource(s2, cluster(bigger));
+    assert.deepEqual(p2.diff.changes, []);
+    assert.match(p2.diff.notes.join("\n"), /a repave of cluster "web" awaits approval in Palette/);
+    await assert.rejects(applyResource(s2, cluster(bigger), p2), /awaits approval/);
+    assert.deepEqual((await h.requests()).filter((r) => r.method !== "GET" && !r.path.endsWith("/search")), []);
+    closePaletteConnections(s2);
+
+    // With --approve-repave: PATCH …/repave/approve, then Running and Healthy; then nothing to do.
+    await h.clearRequests();
+    const s3 = services(bigger, h.emu.url);
+    s3.features.approveRepave = true;
+    const p3 = await planResource(s3, cluster(bigger));
+    assert.deepEqual(p3.diff.changes.map((c) => c.field), ["palette.repave"]);
+    assert.match((await applyResource(s3, cluster(bigger), p3)).detail, /repave approved; Running and Healthy/);
+    const approve = (await h.requests()).filter((r) => r.method === "PATCH");
+    assert.equal(approve.length, 1);
+    assert.match(approve[0]!.path, /^\/v1\/spectroclusters\/\w+\/repave\/approve$/);
+    assert.deepEqual(spec.validateRequest({ ...approve[0]! }), []);
+    const p4 = await planResource(s3, cluster(bigger));
+    assert.equal(p4.diff.action, "no-change");
+    closePaletteConnections(s3);
+  });
+});
