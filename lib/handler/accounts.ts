@@ -49,9 +49,9 @@ export interface PerAccount {
  * Pure: reads the values of a repeatable per-account flag. `<account id>=<value>` names one account when
  * the text before the first `=` is one of `ids`; an `--endpoint` value with `=` before any `://` must be
  * that form (an unknown id is refused, naming the known ones). Anything else is the plain form, given at
- * most once. Errors name the flag.
+ * most once. Errors name the flag (`label`: "--endpoint", "NUTANIX_ENDPOINT", …).
  */
-export function parsePerAccount(flag: string, values: string | readonly string[] | undefined, ids: readonly string[], url = false): PerAccount {
+export function parsePerAccount(label: string, values: string | readonly string[] | undefined, ids: readonly string[], url = false): PerAccount {
   const list = values === undefined ? [] : typeof values === "string" ? [values] : values;
   const byAccount = new Map<string, string>();
   let plain: string | undefined;
@@ -62,13 +62,13 @@ export function parsePerAccount(flag: string, values: string | readonly string[]
     const perAccount = prefix !== undefined && (ids.includes(prefix) || (url && (scheme < 0 || eq < scheme)));
     if (perAccount) {
       if (!ids.includes(prefix)) {
-        throw new HandlerInputError(`--${flag} ${prefix}=…: ${prefix} is no PrismCentralAccount of the plan; known: ${ids.join(", ") || "none"}`);
+        throw new HandlerInputError(`${label} ${prefix}=…: ${prefix} is no PrismCentralAccount of the plan; known: ${ids.join(", ") || "none"}`);
       }
-      if (byAccount.has(prefix)) throw new HandlerInputError(`--${flag} ${prefix}=… is given twice`);
+      if (byAccount.has(prefix)) throw new HandlerInputError(`${label} ${prefix}=… is given twice`);
       byAccount.set(prefix, v.slice(eq + 1));
       continue;
     }
-    if (plain !== undefined) throw new HandlerInputError(`--${flag} is given twice without an account id; use --${flag} <account id>=<value> per account`);
+    if (plain !== undefined) throw new HandlerInputError(`${label} is given twice without an account id; use ${label} <account id>=<value> per account`);
     plain = v;
   }
   return { ...(plain !== undefined ? { plain } : {}), byAccount };

@@ -84,7 +84,8 @@ Options:
   --version                  print the package version
 
 Environment:
-  NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
+  NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above);
+                             NUTANIX_ENDPOINT may also hold "<account>=<url> <account>=<url>" (several accounts)
   PALETTE_ENDPOINT, PALETTE_API_KEY   Palette target and key (the key variable is the PaletteAccount's apiKey)
   NPC_APPLY_FLAGS            extra flags for every apply, e.g. "--wait-endpoints --endpoint-timeout 900";
                              cdktf deploy passes its environment to the local-exec provisioners, so this is how

@@ -112,8 +112,8 @@ interface Overrides {
   readonly endpoint: PerAccount;
   readonly credentialsFile: PerAccount;
   readonly caBundleFile: PerAccount;
-  /** NUTANIX_ENDPOINT when it applies: a plan of at most one account. */
-  readonly envEndpoint?: string;
+  /** NUTANIX_ENDPOINT: whitespace-separated `<account id>=<url>` entries, or (one account only) one `<url>`. */
+  readonly envEndpoint: PerAccount;
 }
 
 function overridesOf(plan: Plan, options: TargetOptions): Overrides {
@@ -121,13 +121,13 @@ function overridesOf(plan: Plan, options: TargetOptions): Overrides {
   const env = options.env ?? process.env;
   const o: Overrides = {
     ids,
-    endpoint: parsePerAccount("endpoint", options.endpoint, ids, true),
-    credentialsFile: parsePerAccount("credentials-file", options.credentialsFile, ids),
-    caBundleFile: parsePerAccount("ca-bundle", options.caBundleFile, ids),
-    ...(ids.length <= 1 && env.NUTANIX_ENDPOINT ? { envEndpoint: env.NUTANIX_ENDPOINT } : {}),
+    endpoint: parsePerAccount("--endpoint", options.endpoint, ids, true),
+    credentialsFile: parsePerAccount("--credentials-file", options.credentialsFile, ids),
+    caBundleFile: parsePerAccount("--ca-bundle", options.caBundleFile, ids),
+    envEndpoint: parsePerAccount("NUTANIX_ENDPOINT", env.NUTANIX_ENDPOINT?.trim() ? env.NUTANIX_ENDPOINT.trim().split(/\s+/) : undefined, ids, true),
   };
-  // With several accounts NUTANIX_ENDPOINT is refused unless every account has its own --endpoint (then it is unused).
-  const envUsed = env.NUTANIX_ENDPOINT && o.endpoint.plain === undefined && ids.some((id) => !o.endpoint.byAccount.has(id));
+  // With several accounts a plain NUTANIX_ENDPOINT is refused unless every account has its own --endpoint (then it is unused).
+  const envUsed = o.envEndpoint.plain !== undefined && o.endpoint.plain === undefined && ids.some((id) => !o.endpoint.byAccount.has(id));
   const refusals = [
     o.endpoint.plain !== undefined ? ambiguousOverride(`--endpoint ${o.endpoint.plain}`, "endpoint", ids) : undefined,
     envUsed ? ambiguousOverride("NUTANIX_ENDPOINT", "endpoint", ids) : undefined,
@@ -140,7 +140,7 @@ function overridesOf(plan: Plan, options: TargetOptions): Overrides {
 
 /**
  * One account's target: endpoint `--endpoint <id>=<url>` > (one account only) `--endpoint <url>` >
- * NUTANIX_ENDPOINT > the account's; credentials `--credentials-file <id>=<file>` > (one account only) given
+ * NUTANIX_ENDPOINT's `<id>=<url>` > (one account only) NUTANIX_ENDPOINT's `<url>` > the account's; credentials `--credentials-file <id>=<file>` > (one account only) given
  * > `--credentials-file <file>` > the account's CredentialsRef (default NUTANIX_USERNAME/NUTANIX_PASSWORD);
  * CA bundle `--ca-bundle <id>=<file>` > `--ca-bundle <file>` / given PEM > NUTANIX_CA_BUNDLE > the
  * account's trustBundle (when its endpoint is the plan's); insecure only when asked (`--insecure`, or
@@ -154,11 +154,12 @@ function resolveOne(plan: Plan, options: TargetOptions, o: Overrides, id: string
   let endpoint: string;
   let endpointSource: Target["endpointSource"];
   const flag = own(o.endpoint) ?? o.endpoint.plain;
+  const fromEnv = own(o.envEndpoint) ?? (o.ids.length <= 1 ? o.envEndpoint.plain : undefined);
   if (flag) {
     endpoint = flag;
     endpointSource = "flag";
-  } else if (o.envEndpoint) {
-    endpoint = o.envEndpoint;
+  } else if (fromEnv) {
+    endpoint = fromEnv;
     endpointSource = "env";
   } else if (account) {
     endpoint = hostPortUrl("https", account.spec.endpoint.host, account.spec.endpoint.port);

@@ -47,13 +47,13 @@ test("parsePerAccount: <account id>=<value> per account, a plain value once, unk
     ["./x=y.json", false, { plain: "./x=y.json", by: [] }],
   ];
   for (const [values, url, want] of ok) {
-    const r = parsePerAccount("endpoint", values, ids, url);
+    const r = parsePerAccount("--endpoint", values, ids, url);
     assert.equal(r.plain, want.plain, JSON.stringify(values));
     assert.deepEqual([...r.byAccount], want.by, JSON.stringify(values));
   }
-  assert.throws(() => parsePerAccount("endpoint", "t2/pcc=https://c", ids, true), /--endpoint t2\/pcc=…: t2\/pcc is no PrismCentralAccount of the plan; known: t2\/pca, t2\/pcb/);
-  assert.throws(() => parsePerAccount("endpoint", [`${A}=https://a`, `${A}=https://b`], ids, true), /given twice/);
-  assert.throws(() => parsePerAccount("credentials-file", ["a.json", "b.json"], ids), /--credentials-file is given twice without an account id/);
+  assert.throws(() => parsePerAccount("--endpoint", "t2/pcc=https://c", ids, true), /--endpoint t2\/pcc=…: t2\/pcc is no PrismCentralAccount of the plan; known: t2\/pca, t2\/pcb/);
+  assert.throws(() => parsePerAccount("--endpoint", [`${A}=https://a`, `${A}=https://b`], ids, true), /given twice/);
+  assert.throws(() => parsePerAccount("--credentials-file", ["a.json", "b.json"], ids), /--credentials-file is given twice without an account id/);
 });
 
 test("ambiguousOverride and lockOrder", () => {
@@ -92,6 +92,13 @@ test("resolveTargets: each account its own endpoint, credentials and CA; plain o
   refused({ env, credentialsFile: credsB }, /--credentials-file .* names one Prism Central/);
   // NUTANIX_ENDPOINT is unused (so accepted) when every account has its own --endpoint.
   assert.equal(resolveTargets(plan, { env: { ...env, NUTANIX_ENDPOINT: "https://x" }, endpoint: [`${A}=https://a`, `${B}=https://b`] }).length, 2);
+
+  // NUTANIX_ENDPOINT also takes <account id>=<url> entries (whitespace-separated): one variable for a whole `cdktf deploy`.
+  const fromEnv = resolveTargets(plan, { env: { ...env, NUTANIX_ENDPOINT: ` ${B}=https://127.0.0.1:4  ` } });
+  assert.deepEqual(fromEnv.map((t) => [t.endpoint, t.endpointSource]), [["https://pc-a.example.com:9440", "plan"], ["https://127.0.0.1:4", "env"]]);
+  const both = resolveTargets(plan, { env: { ...env, NUTANIX_ENDPOINT: `${A}=https://127.0.0.1:5 ${B}=https://127.0.0.1:6` }, endpoint: [`${B}=https://127.0.0.1:7`] });
+  assert.deepEqual(both.map((t) => t.endpoint), ["https://127.0.0.1:5", "https://127.0.0.1:7"], "a flag wins over the variable");
+  refused({ env: { ...env, NUTANIX_ENDPOINT: "t2/nope=https://x" } }, /NUTANIX_ENDPOINT t2\/nope=…: t2\/nope is no PrismCentralAccount/);
 
   refused({ env: { A_USER: "ua", A_PASS: "pa" } }, /^missing credentials for t2\/pcb: set B_USER and B_PASS in the environment/);
   refused({ env: { A_USER: "ua", B_PASS: "pb" } }, /missing credentials for t2\/pca: set A_PASS[^\n]*\nmissing credentials for t2\/pcb: set B_USER/);
