@@ -173,6 +173,9 @@ test("a two-account run takes a lock on each Prism Central; a lock held on B ref
     assert.equal(r.exitCode, 0, JSON.stringify(r.resources, null, 2));
     const records = lines.filter((l) => /Prism Central record .* taken before the first write/.test(l));
     assert.equal(records.length, 2, lines.join("\n"));
+    // Taken in endpoint order (accounts.ts lockOrder), whichever account comes first in the plan.
+    const byEndpoint = [[A, a.emu.url], [B, b.emu.url]].sort((x, y) => (x[1]! < y[1]! ? -1 : 1)).map((x) => x[0]!);
+    assert.deepEqual(records.map((l) => /\((t2\/pc[ab])\)$/.exec(l)?.[1]), byEndpoint, records.join("\n"));
     for (const h of [a, b]) assert.equal(await inspectRemoteLock(h.client(), identity), undefined, "both records released at the end");
   });
 });
@@ -195,7 +198,12 @@ test("the CLI takes --endpoint <account>=<url> per account (repeatable) and refu
     const plain = await run(["plan", "--plan", planFile, "--endpoint", a.emu.url]);
     assert.equal(plain.code, 2, plain.stderr);
     assert.match(plain.stderr, /names one Prism Central, but the plan has 2 PrismCentralAccounts/);
-    const ok = await run(["apply", "--plan", planFile, "--endpoint", `${A}=${a.emu.url}`, "--endpoint", `${B}=${b.emu.url}`, "--json"]);
+    // B's login from its own --credentials-file (its variables are not set for this run).
+    const credsB = path.join(dir, "b.json");
+    await fsp.writeFile(credsB, JSON.stringify({ username: b.emu.username, password: b.emu.password }), { mode: 0o600 });
+    delete env.B_USER;
+    delete env.B_PASS;
+    const ok = await run(["apply", "--plan", planFile, "--endpoint", `${A}=${a.emu.url}`, "--endpoint", `${B}=${b.emu.url}`, "--credentials-file", `${B}=${credsB}`, "--json"]);
     assert.equal(ok.code, 0, ok.stderr);
     assert.deepEqual((JSON.parse(ok.stdout) as { endpoints: unknown }).endpoints, { [A]: a.emu.url, [B]: b.emu.url });
     assert.deepEqual(stackVmNames(await listVms(a), "t2"), ["web-cp-1", "web-md-1"]);
