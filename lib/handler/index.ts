@@ -21,6 +21,7 @@ import { ValidationError, type ValidationIssue } from "../schema/validation";
 import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
+import { accountOf } from "./accounts";
 import { PlanIndex } from "./plan-index";
 import { orderRows, summaryActions } from "./results";
 import { formatStatus, statusView, type StatusView } from "./status-view";
@@ -207,6 +208,7 @@ export function validatePlan(plan: Plan | string, env?: NodeJS.ProcessEnv): RunR
 async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResult[]): Promise<void> {
   for (const site of s.sites) {
     try {
+      await noteStrays(s, site);
       for (const g of await orphanGroups(site.services)) {
         const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, await pruneReason(site.services, g.vms)), notes: [], errors: [] };
         diffs.push(d);
@@ -215,6 +217,29 @@ async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResul
     } catch (e) {
       rows.push({ id: pruneRowId(s, site), kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
+  }
+}
+
+/**
+ * VMs of resources that are in the plan but sit on another account's Prism Central (a cluster moved to
+ * another account, or applied before each account had its own target): never pruned — two account
+ * endpoints may name one Prism Central — only reported, once per run and Prism Central.
+ */
+async function noteStrays(s: Session, site: AccountSession): Promise<void> {
+  if (s.sites.length < 2) return;
+  const home = (r: PlanResource): string | undefined => {
+    try {
+      const sv = s.servicesOf(r);
+      return s.accounts.find((a) => a.services === sv)?.target.endpoint;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const g of await ownedGroups(site.services, false)) {
+    const r = s.plan.resources.find((x) => resourceHash(x.id) === g.hash);
+    const at = r ? home(r) : undefined;
+    if (!r || at === undefined || at === site.target.endpoint) continue;
+    s.progress.note(`warning: ${g.vms.length} VM(s) of ${r.id} are on ${site.target.endpoint} (account ${site.target.account ?? "?"}), but ${r.id} is applied through account ${accountOf(r) ?? "?"} (${at}): left alone; destroy them with the plan that made them`);
   }
 }
 
@@ -482,6 +507,7 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
     for (const site of s.sites) {
       const services = site.services;
       try {
+        await noteStrays(s, site);
         for (const g of await orphanGroups(services)) {
           progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
           rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));

@@ -136,6 +136,27 @@ test("destroy --resource of B's pool deletes on B only; apply --resource of A's 
   });
 });
 
+test("two accounts naming one Prism Central share one lock and one walk; VMs of A's cluster left on B are reported, never pruned", { timeout: 120_000 }, async () => {
+  await withTwo(async ({ a, b, base }) => {
+    const plan = twoAccountPlan();
+    const dir = await tempDir();
+    const bob = path.join(dir, "bob.json");
+    await fsp.writeFile(bob, JSON.stringify({ username: b.emu.username, password: b.emu.password }), { mode: 0o600 });
+    // Both accounts sent to B (as every resource went to the first account before accounts had their own targets).
+    const first = await applyPlan({ ...base, endpoint: [`${A}=${b.emu.url}`, `${B}=${b.emu.url}`], credentialsFile: [`${A}=${bob}`], plan });
+    assert.equal(first.exitCode, 0, JSON.stringify(first.resources, null, 2));
+    assert.deepEqual(stackVmNames(await listVms(b), "t2"), ["api-cp-1", "api-md-1", "web-cp-1", "web-md-1"]);
+    assert.deepEqual(stackVmNames(await listVms(a), "t2"), []);
+
+    const lines: string[] = [];
+    const moved = await applyPlan({ ...base, plan, log: (l) => lines.push(l) });
+    assert.equal(moved.exitCode, 0, JSON.stringify(moved.resources, null, 2));
+    assert.deepEqual(stackVmNames(await listVms(a), "t2"), ["web-cp-1", "web-md-1"], "A's cluster is created on A");
+    assert.deepEqual(stackVmNames(await listVms(b), "t2"), ["api-cp-1", "api-md-1", "web-cp-1", "web-md-1"], "its VMs on B are not pruned");
+    assert.ok(lines.some((l) => /warning: 1 VM\(s\) of t2\/web\/cp are on http:\/\/127\.0\.0\.1:\d+ \(account t2\/pcb\), but t2\/web\/cp is applied through account t2\/pca/.test(l)), lines.join("\n"));
+  });
+});
+
 test("ambiguous overrides and a missing variable of the second account are refused before any request to either Prism Central", { timeout: 60_000 }, async () => {
   await withTwo(async ({ a, b, base, env }) => {
     const plan = twoAccountPlan();
