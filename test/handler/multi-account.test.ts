@@ -11,6 +11,7 @@ import { spawn } from "node:child_process";
 import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import { applyPlan, destroyPlan, HandlerInputError, LockHeldError, planDiff, statusPlan } from "../../lib/handler";
+import { forceUnlockMain } from "../../lib/handler/force-unlock";
 import { clusterKubeconfig } from "../../lib/handler/kube/kubeconfig";
 import { acquireRemoteLock, inspectRemoteLock } from "../../lib/handler/lock/remote";
 import { stackIdentity } from "../../lib/handler/ownership";
@@ -198,6 +199,23 @@ test("a two-account run takes a lock on each Prism Central; a lock held on B ref
     const byEndpoint = [[A, a.emu.url], [B, b.emu.url]].sort((x, y) => (x[1]! < y[1]! ? -1 : 1)).map((x) => x[0]!);
     assert.deepEqual(records.map((l) => /\((t2\/pc[ab])\)$/.exec(l)?.[1]), byEndpoint, records.join("\n"));
     for (const h of [a, b]) assert.equal(await inspectRemoteLock(h.client(), identity), undefined, "both records released at the end");
+  });
+});
+
+test("force-unlock with a two-account plan frees a record held on the second account's Prism Central", { timeout: 60_000 }, async () => {
+  await withTwo(async ({ b, base, env }) => {
+    const plan = twoAccountPlan();
+    const dir = await tempDir();
+    const planFile = path.join(dir, "nutanix-plan.json");
+    await fsp.writeFile(planFile, JSON.stringify(plan));
+    const identity = stackIdentity(plan);
+    const held = await acquireRemoteLock(b.client(), { identity, plan: "e".repeat(64), holder: "dave@gone pid 9", settleMs: 10 });
+    const out: string[] = [];
+    const io = { stdout: (t: string) => out.push(t), stderr: (t: string) => out.push(t) };
+    const code = await forceUnlockMain(["--plan", planFile, ...base.endpoint.flatMap((e) => ["--endpoint", e]), held.id], io, () => planFile, { ...env, NPC_LOCK_DIR: base.lockDir });
+    assert.equal(code, 0, out.join(""));
+    assert.match(out.join(""), /freed the Prism Central record/);
+    assert.equal(await inspectRemoteLock(b.client(), identity), undefined);
   });
 });
 
