@@ -223,7 +223,7 @@ async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResul
 /**
  * VMs of resources that are in the plan but sit on another account's Prism Central (a cluster moved to
  * another account, or applied before each account had its own target): never pruned — two account
- * endpoints may name one Prism Central — only reported, once per run and Prism Central.
+ * endpoints may name one Prism Central — only reported, by `plan` and apply's prune, per Prism Central.
  */
 async function noteStrays(s: Session, site: AccountSession): Promise<void> {
   if (s.sites.length < 2) return;
@@ -645,7 +645,7 @@ async function destroySite(s: Session, site: AccountSession, resource: string | 
   return Promise.all(groups.map((g) => deleteGroup(site.services, g, "destroy", kindOf(g.hash))));
 }
 
-/** Pure: the rows of `id` (one per Prism Central) merged into one (deleted VMs joined, the first failure kept). */
+/** Merges, in place, the rows of `id` (one per Prism Central) into one: deleted VMs joined, failures kept. */
 function mergeRows(rows: ResourceResult[], id: string): void {
   const mine = rows.filter((r) => r.id === id);
   if (mine.length <= 1) return;

@@ -140,8 +140,9 @@ function overridesOf(plan: Plan, options: TargetOptions): Overrides {
 
 /**
  * One account's target: endpoint `--endpoint <id>=<url>` > (one account only) `--endpoint <url>` >
- * NUTANIX_ENDPOINT's `<id>=<url>` > (one account only) NUTANIX_ENDPOINT's `<url>` > the account's; credentials `--credentials-file <id>=<file>` > (one account only) given
- * > `--credentials-file <file>` > the account's CredentialsRef (default NUTANIX_USERNAME/NUTANIX_PASSWORD);
+ * NUTANIX_ENDPOINT's `<id>=<url>` > (one account only) NUTANIX_ENDPOINT's `<url>` > the account's;
+ * credentials `--credentials-file <id>=<file>` > (one account only) given > `--credentials-file <file>` >
+ * the account's CredentialsRef (default NUTANIX_USERNAME/NUTANIX_PASSWORD);
  * CA bundle `--ca-bundle <id>=<file>` > `--ca-bundle <file>` / given PEM > NUTANIX_CA_BUNDLE > the
  * account's trustBundle (when its endpoint is the plan's); insecure only when asked (`--insecure`, or
  * the account's `insecure: true`, which warns).
