@@ -34,10 +34,10 @@ interface Two {
 }
 
 /** Two emulators with different users and passwords, and the env/options of a two-account run. */
-async function withTwo<T>(fn: (t: Two) => Promise<T>): Promise<T> {
+async function withTwo<T>(fn: (t: Two) => Promise<T>, https = false): Promise<T> {
   const lockDir = await tempDir("npc-locks-");
-  return withEmulator({ taskMs: 50, users: [{ username: "alice", password: "pw-of-a" }] }, (a) =>
-    withEmulator({ taskMs: 50, users: [{ username: "bob", password: "pw-of-b" }] }, (b) => {
+  return withEmulator({ taskMs: 50, https, users: [{ username: "alice", password: "pw-of-a" }] }, (a) =>
+    withEmulator({ taskMs: 50, https, users: [{ username: "bob", password: "pw-of-b" }] }, (b) => {
       const env: NodeJS.ProcessEnv = { A_USER: a.emu.username, A_PASS: a.emu.password, B_USER: b.emu.username, B_PASS: b.emu.password };
       return fn({
         a,
@@ -217,6 +217,25 @@ test("force-unlock with a two-account plan frees a record held on the second acc
     assert.match(out.join(""), /freed the Prism Central record/);
     assert.equal(await inspectRemoteLock(b.client(), identity), undefined);
   });
+});
+
+test("HTTPS: --ca-bundle <account>=<file> trusts each emulator's own CA for its own account only", { timeout: 60_000 }, async () => {
+  await withTwo(async ({ a, b, base }) => {
+    const dir = await tempDir("npc-tls-");
+    const caA = path.join(dir, "a.pem");
+    const caB = path.join(dir, "b.pem");
+    await fsp.writeFile(caA, a.emu.caPem!);
+    await fsp.writeFile(caB, b.emu.caPem!);
+    const plan = twoAccountPlan();
+    const ok = await planDiff({ ...base, plan, caBundleFile: [`${A}=${caA}`, `${B}=${caB}`] });
+    assert.equal(ok.exitCode, 0, JSON.stringify(ok.resources, null, 2));
+    assert.ok(ok.diffs.some((d) => d.id === "t2/api/md" && d.action === "create"), ok.text);
+    const swapped = await planDiff({ ...base, plan, caBundleFile: [`${A}=${caB}`, `${B}=${caA}`] });
+    assert.equal(swapped.exitCode, 1);
+    const failed = swapped.resources.filter((r) => r.result === "failed");
+    assert.ok(failed.some((r) => r.id === A) && failed.some((r) => r.id === B), JSON.stringify(swapped.resources.map((r) => [r.id, r.result])));
+    assert.match(failed.find((r) => r.id === B)!.error ?? "", /certificate|TLS/i);
+  }, true);
 });
 
 test("the CLI takes --endpoint <account>=<url> per account (repeatable) and refuses a plain --endpoint with several accounts (exit 2)", { timeout: 120_000 }, async () => {
