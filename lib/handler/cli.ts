@@ -41,12 +41,17 @@ Options:
   --plan <file>              plan file (default: ./${PLAN_FILE_NAME}, else the only cdktf.out/stacks/*/${PLAN_FILE_NAME})
   --resource <id>            one resource (a construct path such as dc1/pcg-host/cp); default all
   --generation <sha256>      destroy: the generation being destroyed (the bridge passes its own)
-  --endpoint <url>           Prism Central, https://host[:9440] (default: $NUTANIX_ENDPOINT, else the plan's account)
+  --endpoint <url>           Prism Central, https://host[:9440] (default: $NUTANIX_ENDPOINT, else the plan's account);
+  --endpoint <account>=<url> per PrismCentralAccount id, repeatable. A plan with several accounts takes only this
+                             form (a plain --endpoint or $NUTANIX_ENDPOINT is refused: exit 2); each resource goes
+                             to its own account's Prism Central
   --palette-endpoint <url>   Palette, https://host[:port], for every PaletteAccount (default: $PALETTE_ENDPOINT,
                              else the account's endpoint)
   --credentials-file <file>  JSON {"username": ..., "password": ...} (default: the account's variables,
-                             normally NUTANIX_USERNAME / NUTANIX_PASSWORD)
-  --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE)
+                             normally NUTANIX_USERNAME / NUTANIX_PASSWORD); <account>=<file> per account,
+                             repeatable (several accounts: only this form)
+  --ca-bundle <file>         PEM CA certificates to trust in addition to the system ones (also $NUTANIX_CA_BUNDLE),
+                             for every account; <account>=<file> for one account, repeatable
   --insecure                 do not verify the TLS certificate (explicit opt-in)
   --parallelism <n>          concurrent VM writes and task waits (default 10)
   --lock-timeout <duration>  apply/destroy: how long to wait for the stack lock held by another plan, e.g. 30s,
@@ -85,7 +90,8 @@ Options:
   --version                  print the package version
 
 Environment:
-  NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above)
+  NUTANIX_ENDPOINT, NUTANIX_USERNAME, NUTANIX_PASSWORD, NUTANIX_CA_BUNDLE   target and credentials (see above);
+                             NUTANIX_ENDPOINT may also hold "<account>=<url> <account>=<url>" (several accounts)
   PALETTE_ENDPOINT, PALETTE_API_KEY   Palette target and key (the key variable is the PaletteAccount's apiKey)
   NPC_APPLY_FLAGS            extra flags for every apply, e.g. "--wait-endpoints --endpoint-timeout 900";
                              cdktf deploy passes its environment to the local-exec provisioners, so this is how
@@ -99,10 +105,10 @@ const CLI_OPTIONS = {
   plan: { type: "string" },
   resource: { type: "string" },
   generation: { type: "string" },
-  endpoint: { type: "string" },
+  endpoint: { type: "string", multiple: true },
   "palette-endpoint": { type: "string" },
-  "credentials-file": { type: "string" },
-  "ca-bundle": { type: "string" },
+  "credentials-file": { type: "string", multiple: true },
+  "ca-bundle": { type: "string", multiple: true },
   insecure: { type: "boolean" },
   parallelism: { type: "string" },
   "task-timeout": { type: "string" },

@@ -3,7 +3,7 @@
  * "Command: force-unlock"): frees a stack lock whose run will not come back. The id is the one a refused
  * run prints (`locked by … lock id <id>`). It frees the local lock with that id (lock/local.ts, under
  * `$NPC_LOCK_DIR` or the per-user default) and, when a plan is at hand (`--plan`, else the nearest plan
- * file), deletes the Prism Central record with that id (lock/remote.ts) on the plan's Prism Central.
+ * file), deletes the Prism Central record with that id (lock/remote.ts) on each of the plan's Prism Centrals.
  * Exit 0 when a lock was freed, 1 when none has that id, 2 on bad input.
  */
 import { parseArgs } from "node:util";
@@ -11,13 +11,13 @@ import { PrismClient } from "../prism/client";
 import { errorMessage, HandlerInputError } from "./errors";
 import { loadPlan } from "./index";
 import { defaultLocalLockDir, forceUnlockLocal, forceUnlockRemote } from "./lock";
-import { resolveTarget } from "./target";
+import { resolveTargets } from "./target";
 
 const OPTIONS = {
   plan: { type: "string" },
-  endpoint: { type: "string" },
-  "credentials-file": { type: "string" },
-  "ca-bundle": { type: "string" },
+  endpoint: { type: "string", multiple: true },
+  "credentials-file": { type: "string", multiple: true },
+  "ca-bundle": { type: "string", multiple: true },
   insecure: { type: "boolean" },
   json: { type: "boolean" },
 } as const;
@@ -56,18 +56,22 @@ export async function forceUnlockMain(argv: readonly string[], io: Io, findPlan:
     }
     let remote: boolean | undefined;
     if (planFile !== undefined) {
-      const t = resolveTarget(loadPlan(planFile), {
+      // Every Prism Central of the plan is asked: a run of a plan with several accounts holds a record on each.
+      const targets = resolveTargets(loadPlan(planFile), {
         env,
         ...(v.endpoint !== undefined ? { endpoint: v.endpoint } : {}),
         ...(v["credentials-file"] !== undefined ? { credentialsFile: v["credentials-file"] } : {}),
         ...(v["ca-bundle"] !== undefined ? { caBundleFile: v["ca-bundle"] } : {}),
         ...(v.insecure ? { insecure: true } : {}),
       });
-      const client = new PrismClient({ endpoint: t.endpoint, username: t.credentials.username, password: t.credentials.password, insecure: t.insecure, ...(t.caBundle !== undefined ? { caBundle: t.caBundle } : {}) });
-      try {
-        remote = await forceUnlockRemote(client, id);
-      } finally {
-        client.close();
+      remote = false;
+      for (const t of targets) {
+        const client = new PrismClient({ endpoint: t.endpoint, username: t.credentials.username, password: t.credentials.password, insecure: t.insecure, ...(t.caBundle !== undefined ? { caBundle: t.caBundle } : {}) });
+        try {
+          if (await forceUnlockRemote(client, id)) remote = true;
+        } finally {
+          client.close();
+        }
       }
     }
     const r: ForceUnlockResult = { id, local, remote };

@@ -16,10 +16,12 @@ import type { RetryOptions } from "../prism/client";
 import { planReferences, resolveFilePaths, unresolvedReferences } from "../plan/references";
 import { loadPlanFile, parsePlan } from "../plan/load";
 import type { Plan, PlanResource } from "../schema/plan";
+import type { VmEntity } from "../prism/types";
 import { ValidationError, type ValidationIssue } from "../schema/validation";
 import type { EndpointPoll, EndpointReadinessMode } from "./endpoints";
 import { errorMessage, HandlerInputError, ResourceApplyError } from "./errors";
 import { parseRunSettings } from "./options";
+import { accountOf } from "./accounts";
 import { PlanIndex } from "./plan-index";
 import { orderRows, summaryActions } from "./results";
 import { formatStatus, statusView, type StatusView } from "./status-view";
@@ -36,13 +38,13 @@ import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
 import { applyResource, destroyLocally, destroysBeforeVms, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
-import { nameOf, type PollOptions } from "./services";
-import { finishSession, openSession, prismClientOf, type Session } from "./session";
+import { groupByServices, nameOf, servicesOfId, type PollOptions } from "./services";
+import { apiOf, closeSession, endpointsText, finishSession, openSession, prismClientOf, type AccountSession, type Session } from "./session";
 import type { TargetOptions } from "./target";
 import type { ResourceDiff, ResourceResult, RunResult } from "./types";
 
 export { HandlerInputError, OwnershipError, PlanReferenceError, ResourceApplyError, type VmOutcome } from "./errors";
-export { resolveTarget, type PrismLogin, type Target, type TargetOptions } from "./target";
+export { resolveTarget, resolveTargets, type PrismLogin, type Target, type TargetOptions } from "./target";
 export { RunSettingsSchema, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 export type { FieldChange, ResourceAction, ResourceDiff, ResourceResult, RunResult, VmChange } from "./types";
 export { formatPlan, formatResourceDiff } from "./diff/format";
@@ -217,15 +219,46 @@ export function validatePlan(plan: Plan | string, env?: NodeJS.ProcessEnv): RunR
 
 /** The rows (and diffs) of what prune would delete, for `plan`. */
 async function pruneDiffs(s: Session, diffs: ResourceDiff[], rows: ResourceResult[]): Promise<void> {
-  try {
-    for (const g of await orphanGroups(s.services)) {
-      const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, await pruneReason(s.services, g.vms)), notes: [], errors: [] };
-      diffs.push(d);
-      rows.push({ id: g.id, kind: d.kind, action: "prune", result: "ok", ms: 0, diff: d });
+  for (const site of s.sites) {
+    try {
+      await noteStrays(s, site);
+      for (const g of await orphanGroups(site.services)) {
+        const d: ResourceDiff = { id: g.id, kind: "(removed from the plan)", action: "delete", changes: [], vms: deleteSteps(g, await pruneReason(site.services, g.vms)), notes: [], errors: [] };
+        diffs.push(d);
+        rows.push({ id: g.id, kind: d.kind, action: "prune", result: "ok", ms: 0, diff: d });
+      }
+    } catch (e) {
+      rows.push({ id: pruneRowId(s, site), kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
-  } catch (e) {
-    rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
   }
+}
+
+/**
+ * VMs of resources that are in the plan but sit on another account's Prism Central (a cluster moved to
+ * another account, or applied before each account had its own target): never pruned — two account
+ * endpoints may name one Prism Central — only reported, by `plan` and apply's prune, per Prism Central.
+ */
+async function noteStrays(s: Session, site: AccountSession): Promise<void> {
+  if (s.sites.length < 2) return;
+  const home = (r: PlanResource): string | undefined => {
+    try {
+      const sv = s.servicesOf(r);
+      return s.accounts.find((a) => a.services === sv)?.target.endpoint;
+    } catch {
+      return undefined;
+    }
+  };
+  for (const g of await ownedGroups(site.services, false)) {
+    const r = s.plan.resources.find((x) => resourceHash(x.id) === g.hash);
+    const at = r ? home(r) : undefined;
+    if (!r || at === undefined || at === site.target.endpoint) continue;
+    s.progress.note(`warning: ${g.vms.length} VM(s) of ${r.id} are on ${site.target.endpoint} (account ${site.target.account ?? "?"}), but ${r.id} is applied through account ${accountOf(r) ?? "?"} (${at}): left alone; destroy them with the plan that made them`);
+  }
+}
+
+/** The row id of a failed prune: `(prune)`, with the Prism Central's account when the run has several. */
+function pruneRowId(s: Session, site: AccountSession): string {
+  return s.sites.length > 1 ? `(prune ${site.target.account ?? site.target.endpoint})` : "(prune)";
 }
 
 /** Compares the plan (or one resource) with Prism Central. Reads only: zero writes. */
@@ -240,7 +273,7 @@ export async function planDiff(opts: ApplyOptions): Promise<PlanResult> {
   const rows: ResourceResult[] = [];
   const outcomes = await runGraph(
     scope.map((r) => ({ id: r.id, dependsOn: [] as string[], r })),
-    async (n) => (await planResource(s.services, n.r)).diff,
+    async (n) => (await planResource(s.servicesOf(n.r), n.r)).diff,
   );
   for (const r of scope) {
     const o = outcomes.get(r.id)!;
@@ -295,10 +328,23 @@ function applyRow(s: Session, r: PlanResource, o: NodeOutcome<Applied>, p: Plann
  * is closed and the LockHeldError (`locked by …`) propagates: nothing was changed.
  */
 async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
-  const t = s.target;
+  const held: RunLock[] = [];
+  try {
+    for (const site of s.sites) held.push(await lockSite(s, site, opts));
+  } catch (e) {
+    for (const l of held.reverse()) await l.release().catch(() => undefined);
+    closeSession(s);
+    throw e;
+  }
+  return combinedLock(held);
+}
+
+/** The lock of one Prism Central of the run (its own client for the record). */
+async function lockSite(s: Session, site: AccountSession, opts: HandlerOptions): Promise<RunLock> {
+  const t = site.target;
   const client = prismClientOf(t, opts, s.settings);
   try {
-    const lock = await lockRun({ identity: s.services.identity, endpoint: t.endpoint, plan: s.plan, client, note: (l) => s.progress.note(l),
+    const lock = await lockRun({ identity: site.services.identity, endpoint: t.endpoint, plan: s.plan, client, note: (l) => s.progress.note(s.sites.length > 1 ? `${l} (${t.account ?? t.endpoint})` : l),
       ...(opts.lockTimeoutMs !== undefined ? { lockTimeoutMs: opts.lockTimeoutMs } : {}),
       ...(opts.lockDir !== undefined ? { lockDir: opts.lockDir } : {}),
       ...(opts.lockSettleMs !== undefined ? { lockSettleMs: opts.lockSettleMs } : {}),
@@ -306,17 +352,44 @@ async function lockSession(s: Session, opts: HandlerOptions): Promise<RunLock> {
     return { ...lock, release: () => lock.release().finally(() => client.close()) };
   } catch (e) {
     client.close();
-    s.progress.close();
-    s.client.close();
     throw e;
   }
 }
 
+/**
+ * The locks of a run's Prism Centrals as one: taken (local locks, then the records) in lock order
+ * (accounts.ts lockOrder), released in reverse. A record refused on one Prism Central (`locked by …`)
+ * propagates before any write; the records already taken are deleted on release.
+ */
+function combinedLock(locks: readonly RunLock[]): RunLock {
+  if (locks.length === 1) return locks[0]!;
+  return {
+    localId: locks.map((l) => l.localId).join(","),
+    remoteId: () => {
+      const ids = locks.map((l) => l.remoteId());
+      return ids.every((x) => x === undefined) ? undefined : ids.map((x) => x ?? "-").join(",");
+    },
+    async takeRecord(): Promise<void> {
+      for (const l of locks) await l.takeRecord();
+    },
+    async release(): Promise<void> {
+      let first: unknown;
+      for (const l of [...locks].reverse()) {
+        try {
+          await l.release();
+        } catch (e) {
+          first ??= e;
+        }
+      }
+      if (first !== undefined) throw first;
+    },
+  };
+}
+
 /** Closes a session that only checked, keeping its API figures to add to the run's result. */
 function closeCheck(s: Session): RunResult["api"] {
-  s.progress.close();
-  s.client.close();
-  return { requests: s.client.stats.requests, writes: s.client.stats.writes, retries: s.client.stats.retries };
+  closeSession(s);
+  return apiOf(s);
 }
 
 /** `result` with the API figures of the read-only check added. */
@@ -338,11 +411,20 @@ async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, 
 
 /** Adopts the pre-identity VMs of `scope` (adopt.ts); a failure to list is noted, not fatal (the reconcilers report it). */
 async function adopt(s: Session, scope: readonly PlanResource[]): Promise<void> {
-  try {
-    for (const line of await adoptLegacy(s.services, scope)) s.progress.note(line);
-  } catch (e) {
-    s.progress.note(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+  for (const g of groupByServices(s.run, scope)) {
+    try {
+      for (const line of await adoptLegacy(g.services, g.resources)) s.progress.note(line);
+    } catch (e) {
+      s.progress.note(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+    }
   }
+}
+
+/** Starts the one VM list of each account that prune or a pool of `scope` needs, with the first lookups. */
+function prefetchInventories(s: Session, scope: readonly PlanResource[]): void {
+  const need = new Set(s.settings.prune ? s.accounts.map((a) => a.services) : []);
+  for (const p of s.plan.resources) if (p.kind === "NodePool" && scope.includes(p)) need.add(s.servicesOf(p));
+  for (const sv of need) sv.inventory().catch(() => undefined);
 }
 
 /** Makes Prism Central match the plan (or one resource), then prunes removed resources. */
@@ -356,8 +438,8 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const first = openSession(opts, plan, true);
   const lock = await lockSession(first, opts);
   try {
-    if (first.settings.prune || first.services.plan.ofKind("NodePool").some((p) => scope.includes(p))) first.services.inventory().catch(() => undefined);
-    const check = await checkApply(first.services, scope, first.settings.prune);
+    prefetchInventories(first, scope);
+    const check = await checkApply(first.run, scope, first.settings.prune);
     if (check.reasons.length === 0) return applyConverged(first, opts, scope, check);
     const { s, check: api } = await underRecord(first, lock, opts, check.reasons);
     return withCheck(await applyLocked(s, opts, scope), api);
@@ -372,8 +454,8 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
  * failed fails its resource and skips what depends on it, as in a normal apply. Nothing to prune.
  */
 async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResource[], check: ApplyCheck): Promise<RunResult> {
-  const { services, progress } = s;
-  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${s.plan.metadata.stack} on ${s.target.endpoint}: converged, nothing to write`);
+  const { progress } = s;
+  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${s.plan.metadata.stack} on ${endpointsText(s)}: converged, nothing to write`);
   progress.setTotal(scope.length);
   const planned = new Map<string, Planned>();
   const outcomes = await runGraph(scope, async (r) => {
@@ -385,6 +467,7 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
       if (o.status === "failed" && !(o.error instanceof FailedPlan)) throw o.error;
       const p = o.status === "ok" ? o.value : (o.error as FailedPlan).planned;
       planned.set(r.id, p);
+      const services = s.servicesOf(r);
       const applied = await applyResource(services, r, p); // a FailedPlan's apply rejects it, as in a normal apply
       services.readiness.markApplied(r.id);
       progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
@@ -404,10 +487,10 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
 
 async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]): Promise<RunResult> {
   const plan = s.plan;
-  const { services, progress } = s;
-  // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
-  if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
-  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
+  const { progress } = s;
+  // Each account's one VM list is needed by every pool and by prune: start it with the first lookups.
+  prefetchInventories(s, scope);
+  progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${endpointsText(s)} (parallelism ${s.services.writes.size}${s.accounts.length > 1 ? " per Prism Central" : ""})`);
   await adopt(s, scope);
   const planned = new Map<string, Planned>();
   progress.setTotal(scope.length);
@@ -415,6 +498,7 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
     progress.start(r.id);
     const t0 = Date.now();
     try {
+      const services = s.servicesOf(r);
       const p = await planResource(services, r);
       planned.set(r.id, p);
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
@@ -432,17 +516,22 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
   });
   const rows = summaryActions(orderRows(scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes)), plan.resources), plan.resources);
   if (s.settings.prune) {
-    try {
-      for (const g of await orphanGroups(services)) {
-        progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
-        rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));
+    // Each Prism Central prunes what the stack owns there under resource ids the plan no longer holds.
+    for (const site of s.sites) {
+      const services = site.services;
+      try {
+        await noteStrays(s, site);
+        for (const g of await orphanGroups(services)) {
+          progress.action(g.id, `prune: ${g.vms.length} VM(s) of a resource no longer in the plan`);
+          rows.push(await deleteGroup(services, g, "prune", "(removed from the plan)"));
+        }
+        for (const c of await pruneClaims(services, stackIdentity(services), new Set(plan.resources.map((r) => r.id)))) {
+          progress.action(c.resource, `prune: released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}`);
+          rows.push({ id: c.resource, kind: "(removed from the plan)", action: "prune", result: "ok", ms: 0, detail: `released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}` });
+        }
+      } catch (e) {
+        rows.push({ id: pruneRowId(s, site), kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
       }
-      for (const c of await pruneClaims(services, stackIdentity(services), new Set(plan.resources.map((r) => r.id)))) {
-        progress.action(c.resource, `prune: released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}`);
-        rows.push({ id: c.resource, kind: "(removed from the plan)", action: "prune", result: "ok", ms: 0, detail: `released kube-vip claim ${VIP_CLAIM_KEY}:${c.value}` });
-      }
-    } catch (e) {
-      rows.push({ id: "(prune)", kind: "prune", action: "prune", result: "failed", ms: 0, error: errorMessage(e) });
     }
   }
   const result = finishSession(s, "apply", rows);
@@ -459,7 +548,8 @@ async function supersededNoop(s: Session, opts: DestroyOptions): Promise<RunResu
   if (opts.resource === undefined || opts.generation === undefined) return undefined;
   const current = s.services.plan.get(opts.resource);
   if (!current || opts.generation === current.generation) return undefined;
-  const d = destroyDecision(opts.generation, current.generation, await readApplied(s.services.client, s.services.identity, opts.resource));
+  const sv = s.servicesOf(current);
+  const d = destroyDecision(opts.generation, current.generation, await readApplied(sv.client, sv.identity, opts.resource));
   s.progress.note(`${opts.resource}: ${d.why}`);
   if (d.action === "destroy") return undefined;
   const noop = `${opts.resource}: ${d.why}`;
@@ -471,13 +561,17 @@ async function supersededNoop(s: Session, opts: DestroyOptions): Promise<RunResu
 async function forgetDestroyed(s: Session, rows: readonly ResourceResult[], all: boolean): Promise<void> {
   const failed = new Set(rows.filter((r) => r.result !== "ok").map((r) => r.id));
   const ids = new Set([...rows.map((r) => r.id), ...(all ? s.plan.resources.map((r) => r.id) : [])].filter((id) => !failed.has(id)));
-  for (const id of ids) await forgetApplied(s.services.client, s.services.identity, id).catch((e: unknown) => s.progress.note(`${id}: removing its applied-generation record: ${errorMessage(e)}`));
+  for (const id of ids) {
+    for (const sv of servicesOfId(s.run, s.services.plan, id)) {
+      await forgetApplied(sv.client, sv.identity, id).catch((e: unknown) => s.progress.note(`${id}: removing its applied-generation record: ${errorMessage(e)}`));
+    }
+  }
 }
 
 /** Each destroyed resource's local step (its reconciler's `destroy`), merged into its row. */
 async function destroyLocalSteps(s: Session, scope: readonly PlanResource[], rows: ResourceResult[]): Promise<void> {
   for (const p of scope) {
-    const b = await destroyLocally(s.services, p);
+    const b = await destroyLocally(s.servicesOf(p), p);
     if (!b) continue;
     const i = rows.findIndex((x) => x.id === p.id);
     const base: ResourceResult = i >= 0 ? rows[i]! : { id: p.id, kind: p.kind, action: "destroy", result: "ok", ms: 0, detail: "nothing to delete" };
@@ -490,7 +584,8 @@ async function destroyLocalSteps(s: Session, scope: readonly PlanResource[], row
 /** destroy --resource R where R is no longer in the plan (destroy after an edit): releases R's kube-vip claims. */
 async function releaseRemovedClaims(s: Session, resource: string, rows: ResourceResult[]): Promise<void> {
   try {
-    const released = await releaseClaims(s.services, { stack: stackIdentity(s.services), resource });
+    const released: string[] = [];
+    for (const site of s.sites) released.push(...(await releaseClaims(site.services, { stack: stackIdentity(site.services), resource })));
     if (released.length === 0) return;
     const i = rows.findIndex((x) => x.id === resource);
     const text = `released kube-vip claim ${released.map((v) => `${VIP_CLAIM_KEY}:${v}`).join(", ")}`;
@@ -508,8 +603,9 @@ async function releaseRemovedClaims(s: Session, resource: string, rows: Resource
  * as apply's prune does. The parallel destroys of one `cdktf destroy` may meet at the same orphan: deleteGroup
  * re-reads each VM and takes one already gone or being deleted as done, a claim is re-read before its DELETE.
  */
-async function destroyOrphans(s: Session, one: PlanResource, groups: readonly OwnedGroup[], rows: ResourceResult[]): Promise<void> {
-  const { services, progress } = s;
+async function destroyOrphans(s: Session, site: AccountSession, one: PlanResource, groups: readonly OwnedGroup[], rows: ResourceResult[]): Promise<void> {
+  const { services } = site;
+  const { progress } = s;
   try {
     for (const g of orphansDestroyedWith(services, one, groups)) {
       progress.note(`destroy ${one.id}: also deleting ${g.vms.length} VM(s) of ${g.id}, no longer in the plan (${g.vms.map(nameOf).sort().join(", ")})`);
@@ -545,7 +641,7 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     const noop = await supersededNoop(first, opts);
     if (noop) return noop;
     const one = opts.resource === undefined ? undefined : first.services.plan.get(opts.resource);
-    const reasons = await checkDestroy(first.services, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource, first.settings.prune);
+    const reasons = await checkDestroy(first.run, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource, first.settings.prune);
     if (reasons.length === 0) return await destroyLocked(first, opts, false);
     const { s, check } = await underRecord(first, lock, opts, reasons);
     return withCheck(await destroyLocked(s, opts, true), check);
@@ -571,25 +667,50 @@ async function destroyLocked(s: Session, opts: DestroyOptions, forget: boolean):
     if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy FAILED in ${(result.ms / 1000).toFixed(2)}s`);
     return result;
   }
-  const groups = await ownedGroups(s.services, true);
   const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
-  if (opts.resource !== undefined) {
-    const hash = resourceHash(opts.resource);
-    const g = groups.find((x) => x.hash === hash) ?? { hash, id: opts.resource, vms: [] };
-    g.id = opts.resource;
-    s.progress.note(`destroy ${opts.resource}: ${g.vms.length} VM(s)`);
-    rows.push(await deleteGroup(s.services, g, "destroy", kindOf(hash)));
-  } else {
-    s.progress.note(`destroy stack ${plan.metadata.stack}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
-    rows.push(...(await Promise.all(groups.map((g) => deleteGroup(s.services, g, "destroy", kindOf(g.hash))))));
+  // Each Prism Central of the run deletes what the stack owns there (one after the other), and with R in the
+  // plan and prune on, the orphans there that R's destroy is in charge of.
+  for (const site of s.sites) {
+    const { rows: siteRows, groups } = await destroySite(s, site, opts.resource, kindOf);
+    rows.push(...siteRows);
+    if (one && s.settings.prune) await destroyOrphans(s, site, one, groups, rows);
   }
+  if (opts.resource !== undefined) mergeRows(rows, opts.resource);
   await destroyLocalSteps(s, scope.filter((r) => !early.includes(r)), rows);
   if (opts.resource !== undefined && !one) await releaseRemovedClaims(s, opts.resource, rows);
-  if (one && s.settings.prune) await destroyOrphans(s, one, groups, rows);
   if (forget) await forgetDestroyed(s, rows, opts.resource === undefined);
   const result = finishSession(s, "destroy", rows);
   if (opts.log) opts.log(`\n${summaryTable(rows)}\ndestroy ${result.ok ? "complete" : "FAILED"} in ${(result.ms / 1000).toFixed(2)}s: ${result.api.requests} API requests, ${result.api.writes} writes`);
   return result;
+}
+
+/** The deletes of one Prism Central of a destroy (`resource`: the one resource destroyed; else everything). */
+async function destroySite(s: Session, site: AccountSession, resource: string | undefined, kindOf: (hash: string) => string): Promise<{ rows: ResourceResult[]; groups: OwnedGroup[] }> {
+  const groups = await ownedGroups(site.services, true);
+  const where = s.sites.length > 1 ? ` on ${site.target.account ?? site.target.endpoint}` : "";
+  if (resource !== undefined) {
+    const hash = resourceHash(resource);
+    const g = groups.find((x) => x.hash === hash) ?? { hash, id: resource, vms: [] };
+    g.id = resource;
+    s.progress.note(`destroy ${resource}${where}: ${g.vms.length} VM(s)`);
+    return { rows: [await deleteGroup(site.services, g, "destroy", kindOf(hash))], groups };
+  }
+  s.progress.note(`destroy stack ${s.plan.metadata.stack}${where}: ${groups.reduce((n, g) => n + g.vms.length, 0)} VM(s) of ${groups.length} resource(s)`);
+  return { rows: await Promise.all(groups.map((g) => deleteGroup(site.services, g, "destroy", kindOf(g.hash)))), groups };
+}
+
+/** Merges, in place, the rows of `id` (one per Prism Central) into one: deleted VMs joined, failures kept. */
+function mergeRows(rows: ResourceResult[], id: string): void {
+  const mine = rows.filter((r) => r.id === id);
+  if (mine.length <= 1) return;
+  const deleted = mine.flatMap((r) => r.deleted ?? []);
+  const failed = mine.filter((r) => r.result !== "ok");
+  const merged: ResourceResult = failed.length > 0
+    ? { ...failed[0]!, deleted, error: failed.map((r) => r.error).filter(Boolean).join("\n") }
+    : { ...mine[0]!, deleted, ms: Math.max(...mine.map((r) => r.ms)), detail: deleted.length === 0 ? "nothing to delete" : `deleted ${deleted.length} VM(s)` };
+  const i = rows.indexOf(mine[0]!);
+  rows.splice(0, rows.length, ...rows.filter((r) => r.id !== id));
+  rows.splice(Math.min(i, rows.length), 0, merged);
 }
 
 /** The result of `status`: the run result (reads only) plus the view. */
@@ -604,8 +725,7 @@ export async function statusPlan(opts: HandlerOptions): Promise<StatusResult> {
   const plan = loadPlan(opts.plan);
   const s = openSession(opts, plan, false);
   try {
-    const inv = await s.services.inventory();
-    const view = statusView(plan, inv.ownedByStack(s.services.identity));
+    const view = statusView(plan, await stackVms(s));
     const result = finishSession(s, "status", []);
     return { ...result, status: view, text: formatStatus(view) };
   } catch (e) {
@@ -613,6 +733,22 @@ export async function statusPlan(opts: HandlerOptions): Promise<StatusResult> {
     const view: StatusView = { stack: plan.metadata.stack, clusters: [], vmCount: 0 };
     return { ...result, status: view, text: `status FAILED: ${errorMessage(e)}` };
   }
+}
+
+/** The stack's VMs on every Prism Central of the run (one VM once, should two accounts name the same one). */
+async function stackVms(s: Session): Promise<VmEntity[]> {
+  const seen = new Set<string>();
+  const out: VmEntity[] = [];
+  for (const site of s.sites) {
+    const inv = await site.services.inventory();
+    for (const vm of inv.ownedByStack(site.services.identity)) {
+      const key = `${site.target.endpoint} ${vm.metadata.uuid ?? ""}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(vm);
+    }
+  }
+  return out;
 }
 
 /** What `destroy` of the whole stack would delete: per resource, the names of its VMs. */
@@ -629,7 +765,7 @@ export async function destroyPreview(opts: HandlerOptions): Promise<DestroyPrevi
   const plan = loadPlan(opts.plan);
   const s = openSession(opts, plan, false);
   try {
-    const groups = await ownedGroups(s.services, true);
+    const groups = (await Promise.all(s.sites.map((site) => ownedGroups(site.services, true)))).flat();
     const kindOf = (hash: string): string => plan.resources.find((r) => resourceHash(r.id) === hash)?.kind ?? "(not in the plan)";
     const resources = orderRows(groups.map((g) => ({ id: g.id, kind: kindOf(g.hash), vms: g.vms.map((v) => v.spec?.name ?? v.status?.name ?? v.metadata.uuid ?? "?").sort() })), plan.resources);
     const vmCount = resources.reduce((n, r) => n + r.vms.length, 0);

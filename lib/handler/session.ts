@@ -4,13 +4,14 @@
  */
 import * as path from "node:path";
 import { PrismClient, type RetryOptions } from "../prism/client";
-import type { Plan } from "../schema/plan";
+import type { Plan, PlanResource } from "../schema/plan";
 import { errorMessage, HandlerInputError } from "./errors";
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TASK_TIMEOUT_MS, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 import { Progress } from "./progress";
 import { closePaletteConnections, setPaletteEndpoint } from "./palette/session";
-import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type Services } from "./services";
-import { resolveTarget, type Target, type TargetOptions } from "./target";
+import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type RunServices, type Services } from "./services";
+import { accountOf, lockOrder, runAccounts } from "./accounts";
+import { resolveTargets, type Target, type TargetOptions } from "./target";
 import type { ResourceResult, RunResult } from "./types";
 
 /** What a session needs from the caller's options. */
@@ -43,14 +44,30 @@ export function taskDurationsFileOf(opts: Pick<SessionOptions, "outputDir" | "pl
   return dir === undefined ? undefined : path.join(dir, TASK_DURATIONS_FILE_NAME);
 }
 
+/** One account of a run: its target, its own Prism Central client and its own services. */
+export interface AccountSession {
+  readonly target: Target;
+  readonly client: PrismClient;
+  readonly services: Services;
+}
+
 export interface Session {
   readonly plan: Plan;
   readonly settings: RunSettings;
+  /** The accounts of the run (accounts.ts runAccounts), in plan order; at least one. */
+  readonly accounts: readonly AccountSession[];
+  /** One account per distinct Prism Central endpoint, in lock order (accounts.ts lockOrder): prune, destroy, status. */
+  readonly sites: readonly AccountSession[];
+  /** The first account's target, client and services (what a PaletteAccount resource runs with). */
   readonly target: Target;
   readonly client: PrismClient;
   readonly services: Services;
   readonly progress: Progress;
   readonly t0: number;
+  /** The services of the account `r` is applied through (accounts.ts accountOf). */
+  servicesOf(r: PlanResource): Services;
+  /** servicesOf and the sites' services, for write-check.ts and destroy.ts. */
+  readonly run: RunServices;
 }
 
 function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target): RunFeatures {
@@ -75,13 +92,8 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
   };
 }
 
-/** Opens a run: settings through the schema, the target, the client, the services. */
-export function openSession(opts: SessionOptions, plan: Plan, writable: boolean): Session {
-  const t0 = Date.now();
-  const settings = parseRunSettings(opts);
-  const target = resolveTarget(plan, opts);
-  const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
-  for (const w of target.warnings) progress.note(`warning: ${w}`);
+/** One account's client and services. */
+function openAccount(opts: SessionOptions, plan: Plan, writable: boolean, settings: RunSettings, target: Target, progress: Progress): AccountSession {
   const durationsFile = taskDurationsFileOf(opts);
   let client: PrismClient;
   try {
@@ -90,7 +102,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
       logger: (line) => progress.note(`  ${line}`),
     });
   } catch (e) {
-    throw new HandlerInputError(errorMessage(e));
+    throw new HandlerInputError(`${target.account ?? "the target"}: ${errorMessage(e)}`);
   }
   const services = createServices({
     plan,
@@ -105,7 +117,61 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
     ...(opts.resource !== undefined ? { resource: opts.resource } : {}),
   });
   if (opts.paletteEndpoint !== undefined) setPaletteEndpoint(services, opts.paletteEndpoint);
-  return { plan, settings, target, client, services, progress, t0 };
+  return { target, client, services };
+}
+
+/**
+ * Opens a run: settings through the schema, then for each account of the run (accounts.ts runAccounts)
+ * its target, its own client and its own services (session and login, inventory, running tasks, task
+ * durations per Prism Central). Every account's target is resolved before any client is made.
+ */
+export function openSession(opts: SessionOptions, plan: Plan, writable: boolean): Session {
+  const t0 = Date.now();
+  const settings = parseRunSettings(opts);
+  const targets = resolveTargets(plan, opts, runAccounts(plan, opts.resource));
+  const progress = new Progress({ line: opts.log ?? (() => undefined) }, opts.log ? opts.tty : undefined);
+  for (const w of targets.flatMap((t) => t.warnings)) progress.note(`warning: ${w}`);
+  const accounts: AccountSession[] = [];
+  try {
+    for (const t of targets) accounts.push(openAccount(opts, plan, writable, settings, t, progress));
+  } catch (e) {
+    for (const a of accounts) a.client.close();
+    progress.close();
+    throw e;
+  }
+  const first = accounts[0]!;
+  const byAccount = new Map(accounts.map((a) => [a.target.account, a.services]));
+  const servicesOf = (r: PlanResource): Services => {
+    const id = accountOf(r);
+    if (id === undefined) return first.services;
+    const found = byAccount.get(id);
+    if (!found) throw new Error(`${r.id}: its account ${id} is not part of this run`);
+    return found;
+  };
+  const sites = lockOrder(accounts.map((a) => a.target.endpoint)).map((i) => accounts[i]!);
+  const run: RunServices = { servicesOf, sites: sites.map((a) => a.services) };
+  return { plan, settings, accounts, sites, target: first.target, client: first.client, services: first.services, progress, t0, servicesOf, run };
+}
+
+/** The endpoints of a run, for progress lines: `<url>`, or `<account>=<url>, …` with several accounts. */
+export function endpointsText(s: Pick<Session, "accounts">): string {
+  if (s.accounts.length === 1) return s.accounts[0]!.target.endpoint;
+  return s.accounts.map((a) => `${a.target.account ?? "?"}=${a.target.endpoint}`).join(", ");
+}
+
+/** The API figures of a run's clients, summed. */
+export function apiOf(s: Pick<Session, "accounts">): RunResult["api"] {
+  const sum = (k: "requests" | "writes" | "retries"): number => s.accounts.reduce((n, a) => n + a.client.stats[k], 0);
+  return { requests: sum("requests"), writes: sum("writes"), retries: sum("retries") };
+}
+
+/** Closes every client of a run (and its Palette connections). */
+export function closeSession(s: Pick<Session, "accounts" | "progress">): void {
+  s.progress.close();
+  for (const a of s.accounts) {
+    a.client.close();
+    closePaletteConnections(a.services);
+  }
 }
 
 /**
@@ -130,11 +196,9 @@ export function prismClientOf(
   });
 }
 
-/** Closes a run and builds its result. */
+/** Closes a run and builds its result (`endpoints` per account when the run has several). */
 export function finishSession(s: Session, command: RunResult["command"], resources: ResourceResult[], extra: { noop?: string } = {}): RunResult {
-  s.progress.close();
-  s.client.close();
-  closePaletteConnections(s.services);
+  closeSession(s);
   const ok = resources.every((r) => r.result === "ok");
   return {
     command,
@@ -143,9 +207,10 @@ export function finishSession(s: Session, command: RunResult["command"], resourc
     exitCode: ok ? 0 : 1,
     resources,
     ms: Date.now() - s.t0,
-    api: { requests: s.client.stats.requests, writes: s.client.stats.writes, retries: s.client.stats.retries },
+    api: apiOf(s),
     endpoint: s.target.endpoint,
-    warnings: s.target.warnings,
+    ...(s.accounts.length > 1 ? { endpoints: Object.fromEntries(s.accounts.map((a) => [a.target.account ?? "", a.target.endpoint])) } : {}),
+    warnings: s.accounts.flatMap((a) => a.target.warnings),
     ...(extra.noop ? { noop: extra.noop } : {}),
   };
 }

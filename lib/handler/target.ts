@@ -8,6 +8,7 @@ import type { Plan } from "../schema/plan";
 import type { PrismCentralAccountSpec } from "../schema/account";
 import type { CredentialsRef, SecretRef } from "../schema/refs";
 import { HandlerInputError } from "./errors";
+import { accountIds, ambiguousOverride, parsePerAccount, runAccounts, type PerAccount } from "./accounts";
 import { PlanIndex } from "./plan-index";
 
 /**
@@ -21,26 +22,38 @@ export interface PrismLogin {
 
 /** What the caller says about the target (flags, or the programmatic API). */
 export interface TargetOptions {
-  /** `--endpoint`: wins over NUTANIX_ENDPOINT and the plan account's endpoint. */
-  endpoint?: string;
+  /**
+   * `--endpoint`: `<url>` (one-account plans: wins over NUTANIX_ENDPOINT and the account's endpoint), or
+   * `<account id>=<url>` per account (repeatable; required for overrides when the plan has several
+   * accounts). @default the account's endpoint
+   */
+  endpoint?: string | readonly string[];
   /** `--palette-endpoint`: wins over PALETTE_ENDPOINT and every PaletteAccount's endpoint (lib/handler/palette/target.ts). @default none */
   paletteEndpoint?: string;
-  /** Credentials given directly (programmatic use). */
+  /** Credentials given directly (programmatic use; one-account plans only). @default the account's CredentialsRef */
   credentials?: PrismLogin;
-  /** `--credentials-file`: JSON `{ "username": …, "password": … }`. */
-  credentialsFile?: string;
-  /** `--ca-bundle`: a PEM file (also NUTANIX_CA_BUNDLE). */
-  caBundleFile?: string;
-  /** PEM text of a CA bundle (programmatic use). */
+  /**
+   * `--credentials-file`: JSON `{ "username": …, "password": … }`; `<file>` for a one-account plan, or
+   * `<account id>=<file>` per account (repeatable). @default the account's CredentialsRef
+   */
+  credentialsFile?: string | readonly string[];
+  /**
+   * `--ca-bundle`: a PEM file (also NUTANIX_CA_BUNDLE); `<file>` trusts it for every account,
+   * `<account id>=<file>` for one (repeatable). @default the account's trustBundle
+   */
+  caBundleFile?: string | readonly string[];
+  /** PEM text of a CA bundle, trusted for every account (programmatic use). @default none */
   caBundle?: string;
-  /** `--insecure`: skip TLS verification (explicit opt-in only). */
+  /** `--insecure`: skip TLS verification for every account (explicit opt-in only). @default false */
   insecure?: boolean;
   /** The environment to read variables from. @default process.env */
   env?: NodeJS.ProcessEnv;
 }
 
-/** The resolved target. */
+/** The resolved target of one Prism Central account. */
 export interface Target {
+  /** The PrismCentralAccount resource id; undefined for a plan without accounts. */
+  readonly account?: string;
   readonly endpoint: string;
   readonly endpointSource: "flag" | "env" | "plan";
   readonly credentials: PrismLogin;
@@ -85,52 +98,88 @@ function credentialsFromRef(ref: CredentialsRef, env: NodeJS.ProcessEnv, account
   return { username: env[ref.usernameEnv]!, password: env[ref.passwordEnv]! };
 }
 
-/**
- * Resolves the target: endpoint `--endpoint` > NUTANIX_ENDPOINT > the plan account's; credentials
- * given > `--credentials-file` > the account's CredentialsRef (default NUTANIX_USERNAME/NUTANIX_PASSWORD);
- * CA bundle `--ca-bundle` > NUTANIX_CA_BUNDLE > the account's trustBundle; insecure only when asked
- * (`--insecure`, or the account's `insecure: true`, which warns).
- */
-export function resolveTarget(plan: Plan, options: TargetOptions): Target {
-  const env = options.env ?? process.env;
-  const accounts = planAccounts(plan);
-  const warnings: string[] = [];
-  const account = accounts[0];
-  if (accounts.length > 1) {
-    const hosts = new Set(accounts.map((a) => `${a.spec.endpoint.host}:${a.spec.endpoint.port}`));
-    if (hosts.size > 1) warnings.push(`the plan names ${accounts.length} Prism Central accounts; using ${accounts[0]!.id} for every resource`);
+function readCaBundle(file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new HandlerInputError(`cannot read the CA bundle ${file}: ${(e as NodeJS.ErrnoException).code ?? "unreadable"}`);
   }
+}
+
+/** The overrides of a run, read once against the plan's account ids. */
+interface Overrides {
+  readonly ids: readonly string[];
+  readonly endpoint: PerAccount;
+  readonly credentialsFile: PerAccount;
+  readonly caBundleFile: PerAccount;
+  /** NUTANIX_ENDPOINT: whitespace-separated `<account id>=<url>` entries, or (one account only) one `<url>`. */
+  readonly envEndpoint: PerAccount;
+}
+
+function overridesOf(plan: Plan, options: TargetOptions): Overrides {
+  const ids = accountIds(plan);
+  const env = options.env ?? process.env;
+  const o: Overrides = {
+    ids,
+    endpoint: parsePerAccount("--endpoint", options.endpoint, ids, true),
+    credentialsFile: parsePerAccount("--credentials-file", options.credentialsFile, ids),
+    caBundleFile: parsePerAccount("--ca-bundle", options.caBundleFile, ids),
+    envEndpoint: parsePerAccount("NUTANIX_ENDPOINT", env.NUTANIX_ENDPOINT?.trim() ? env.NUTANIX_ENDPOINT.trim().split(/\s+/) : undefined, ids, true),
+  };
+  // With several accounts a plain NUTANIX_ENDPOINT is refused unless every account has its own --endpoint (then it is unused).
+  const envUsed = o.envEndpoint.plain !== undefined && o.endpoint.plain === undefined && ids.some((id) => !o.endpoint.byAccount.has(id));
+  const refusals = [
+    o.endpoint.plain !== undefined ? ambiguousOverride(`--endpoint ${o.endpoint.plain}`, "endpoint", ids) : undefined,
+    envUsed ? ambiguousOverride("NUTANIX_ENDPOINT", "endpoint", ids) : undefined,
+    o.credentialsFile.plain !== undefined ? ambiguousOverride(`--credentials-file ${o.credentialsFile.plain}`, "credentials-file", ids) : undefined,
+    options.credentials !== undefined ? ambiguousOverride("the credentials option", "credentials-file", ids) : undefined,
+  ].filter((x): x is string => x !== undefined);
+  if (refusals.length > 0) throw new HandlerInputError(refusals.join("\n"));
+  return o;
+}
+
+/**
+ * One account's target: endpoint `--endpoint <id>=<url>` > (one account only) `--endpoint <url>` >
+ * NUTANIX_ENDPOINT's `<id>=<url>` > (one account only) NUTANIX_ENDPOINT's `<url>` > the account's;
+ * credentials `--credentials-file <id>=<file>` > (one account only) given > `--credentials-file <file>` >
+ * the account's CredentialsRef (default NUTANIX_USERNAME/NUTANIX_PASSWORD);
+ * CA bundle `--ca-bundle <id>=<file>` > `--ca-bundle <file>` / given PEM > NUTANIX_CA_BUNDLE > the
+ * account's trustBundle (when its endpoint is the plan's); insecure only when asked (`--insecure`, or
+ * the account's `insecure: true`, which warns).
+ */
+function resolveOne(plan: Plan, options: TargetOptions, o: Overrides, id: string | undefined): Target {
+  const env = options.env ?? process.env;
+  const account = id === undefined ? undefined : planAccounts(plan).find((a) => a.id === id);
+  const warnings: string[] = [];
+  const own = (p: PerAccount): string | undefined => (id === undefined ? undefined : p.byAccount.get(id));
   let endpoint: string;
   let endpointSource: Target["endpointSource"];
-  if (options.endpoint) {
-    endpoint = options.endpoint;
+  const flag = own(o.endpoint) ?? o.endpoint.plain;
+  const fromEnv = own(o.envEndpoint) ?? (o.ids.length <= 1 ? o.envEndpoint.plain : undefined);
+  if (flag) {
+    endpoint = flag;
     endpointSource = "flag";
-  } else if (env.NUTANIX_ENDPOINT) {
-    endpoint = env.NUTANIX_ENDPOINT;
+  } else if (fromEnv) {
+    endpoint = fromEnv;
     endpointSource = "env";
   } else if (account) {
-    const h = account.spec.endpoint.host;
-    endpoint = hostPortUrl("https", h, account.spec.endpoint.port);
+    endpoint = hostPortUrl("https", account.spec.endpoint.host, account.spec.endpoint.port);
     endpointSource = "plan";
   } else {
     throw new HandlerInputError("no Prism Central endpoint: the plan has no PrismCentralAccount; pass --endpoint or set NUTANIX_ENDPOINT");
   }
 
   let credentials: PrismLogin;
-  if (options.credentials) credentials = options.credentials;
-  else if (options.credentialsFile) credentials = readCredentialsFile(options.credentialsFile);
+  const file = own(o.credentialsFile);
+  if (file !== undefined) credentials = readCredentialsFile(file);
+  else if (options.credentials) credentials = options.credentials;
+  else if (o.credentialsFile.plain !== undefined) credentials = readCredentialsFile(o.credentialsFile.plain);
   else if (account) credentials = credentialsFromRef(account.spec.credentials, env, account.id);
   else credentials = credentialsFromRef({ source: "env", usernameEnv: "NUTANIX_USERNAME", passwordEnv: "NUTANIX_PASSWORD" }, env, "the target");
 
-  let caBundle: string | undefined = options.caBundle;
-  const caFile = options.caBundleFile ?? (caBundle === undefined ? env.NUTANIX_CA_BUNDLE : undefined);
-  if (caBundle === undefined && caFile) {
-    try {
-      caBundle = readFileSync(caFile, "utf8");
-    } catch (e) {
-      throw new HandlerInputError(`cannot read the CA bundle ${caFile}: ${(e as NodeJS.ErrnoException).code ?? "unreadable"}`);
-    }
-  }
+  const caFile = own(o.caBundleFile) ?? o.caBundleFile.plain;
+  let caBundle: string | undefined = caFile !== undefined ? readCaBundle(caFile) : options.caBundle;
+  if (caBundle === undefined && env.NUTANIX_CA_BUNDLE) caBundle = readCaBundle(env.NUTANIX_CA_BUNDLE);
   if (caBundle === undefined && account?.spec.trustBundle && endpointSource === "plan") caBundle = account.spec.trustBundle;
 
   let insecure = options.insecure === true;
@@ -138,7 +187,33 @@ export function resolveTarget(plan: Plan, options: TargetOptions): Target {
     insecure = true;
     warnings.push(`${account.id} sets insecure: true; TLS certificates of ${endpoint} are not verified`);
   }
-  return { endpoint, endpointSource, credentials, ...(caBundle !== undefined ? { caBundle } : {}), insecure, warnings };
+  return { ...(id !== undefined ? { account: id } : {}), endpoint, endpointSource, credentials, ...(caBundle !== undefined ? { caBundle } : {}), insecure, warnings };
+}
+
+/**
+ * Resolves the targets of `ids` (default: every account of the plan, accounts.ts runAccounts), each
+ * from its own account and overrides (see resolveOne). Every problem of every account is reported in
+ * one HandlerInputError (a missing variable names the account and the variable), before any API call.
+ */
+export function resolveTargets(plan: Plan, options: TargetOptions, ids: ReadonlyArray<string | undefined> = runAccounts(plan, undefined)): Target[] {
+  const o = overridesOf(plan, options);
+  const targets: Target[] = [];
+  const problems: string[] = [];
+  for (const id of ids) {
+    try {
+      targets.push(resolveOne(plan, options, o, id));
+    } catch (e) {
+      if (!(e instanceof HandlerInputError)) throw e;
+      problems.push(e.message);
+    }
+  }
+  if (problems.length > 0) throw new HandlerInputError(problems.join("\n"));
+  return targets;
+}
+
+/** The target of the plan's first account (every account's target is resolved and checked). */
+export function resolveTarget(plan: Plan, options: TargetOptions): Target {
+  return resolveTargets(plan, options)[0]!;
 }
 
 /** Reads a secret reference (environment variable or file, trailing newline trimmed). */

@@ -77,7 +77,10 @@ export interface RunResult {
   readonly ms: number;
   /** Client counters: requests sent (retries included), writes, retries. */
   readonly api: { readonly requests: number; readonly writes: number; readonly retries: number };
+  /** The Prism Central endpoint (the first account's when the run has several). */
   readonly endpoint?: string;
+  /** With several accounts: each account's endpoint, by account id. */
+  readonly endpoints?: Readonly<Record<string, string>>;
   readonly warnings: readonly string[];
   /** Set when nothing was done on purpose (e.g. destroy of a superseded generation). */
   readonly noop?: string;

@@ -21,7 +21,7 @@ import { errorMessage } from "./errors";
 import { resourceHash } from "./ownership";
 import { planResource, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
-import type { Services } from "./services";
+import { groupByServices, servicesOfId, type RunServices } from "./services";
 import { stackIdentity } from "./vip-claims";
 import { listClaims } from "./vip-claims-store";
 
@@ -54,15 +54,18 @@ export function plannedWrite(res: PlanResource, p: Planned, applied: string | un
   return undefined;
 }
 
-/** The read-only check of an apply of `scope` (prune: whether the run prunes). */
-export async function checkApply(s: Services, scope: readonly PlanResource[], prune: boolean): Promise<ApplyCheck> {
+/** The read-only check of an apply of `scope` (prune: whether the run prunes), each resource on its own account. */
+export async function checkApply(run: RunServices, scope: readonly PlanResource[], prune: boolean): Promise<ApplyCheck> {
   const reasons: string[] = [];
-  try {
-    for (const line of await adoptLegacy(s, scope, false)) if (line.includes(ADOPTED)) reasons.push(line);
-  } catch (e) {
-    reasons.push(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+  for (const g of groupByServices(run, scope)) {
+    try {
+      for (const line of await adoptLegacy(g.services, g.resources, false)) if (line.includes(ADOPTED)) reasons.push(line);
+    } catch (e) {
+      reasons.push(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+    }
   }
   const outcomes = await runGraph(scope, async (r) => {
+    const s = run.servicesOf(r);
     const p = await planResource(s, r);
     const applied = p.diff.errors.length === 0 && p.diff.action === "no-change" ? await readApplied(s.client, s.identity, r.id) : undefined;
     const why = plannedWrite(r, p, applied);
@@ -71,15 +74,17 @@ export async function checkApply(s: Services, scope: readonly PlanResource[], pr
     return p;
   });
   if (prune) {
-    try {
-      const orphans = await orphanGroups(s);
-      if (orphans.length > 0) reasons.push(`prune: ${orphans.map((g) => g.id).join(", ")}`);
-      const stack = stackIdentity(s);
-      const ids = new Set(s.plan.resources.map((r) => r.id));
-      const claims = (await listClaims(s)).claims.filter((l) => l.claim?.stack === stack && !ids.has(l.claim.resource));
-      if (claims.length > 0) reasons.push(`prune: kube-vip claims of ${[...new Set(claims.map((l) => l.claim!.resource))].join(", ")}`);
-    } catch (e) {
-      reasons.push(`prune: ${errorMessage(e)}`);
+    for (const s of run.sites) {
+      try {
+        const orphans = await orphanGroups(s);
+        if (orphans.length > 0) reasons.push(`prune: ${orphans.map((g) => g.id).join(", ")}`);
+        const stack = stackIdentity(s);
+        const ids = new Set(s.plan.resources.map((r) => r.id));
+        const claims = (await listClaims(s)).claims.filter((l) => l.claim?.stack === stack && !ids.has(l.claim.resource));
+        if (claims.length > 0) reasons.push(`prune: kube-vip claims of ${[...new Set(claims.map((l) => l.claim!.resource))].join(", ")}`);
+      } catch (e) {
+        reasons.push(`prune: ${errorMessage(e)}`);
+      }
     }
   }
   return { reasons, outcomes };
@@ -87,31 +92,41 @@ export async function checkApply(s: Services, scope: readonly PlanResource[], pr
 
 /**
  * The read-only check of a destroy of `scope` (`resource`: the one resource id destroyed, possibly no
- * longer in the plan; undefined: the whole stack). It writes when a VM is to be adopted or deleted, an
- * applied-generation record or a kube-vip claim of the scope exists, or a PaletteCluster is in scope
- * (its destroy talks to Palette); with `prune` and a resource of the plan, also when an orphan that
- * destroy deletes (destroy.ts `orphanDeletedBy`) or a kube-vip claim of a resource no longer in the plan
- * exists. Returns why; empty when nothing is to be done.
+ * longer in the plan; undefined: the whole stack), on every Prism Central of the run. It writes when a VM
+ * is to be adopted or deleted, an applied-generation record or a kube-vip claim of the scope exists, or a
+ * PaletteCluster is in scope (its destroy talks to Palette); with `prune` and a resource of the plan, also
+ * when an orphan that destroy deletes (destroy.ts `orphanDeletedBy`) or a kube-vip claim of a resource no
+ * longer in the plan exists. Returns why; empty when nothing is to be done.
  */
-export async function checkDestroy(s: Services, scope: readonly PlanResource[], resource: string | undefined, prune = true): Promise<string[]> {
+export async function checkDestroy(run: RunServices, scope: readonly PlanResource[], resource: string | undefined, prune = true): Promise<string[]> {
   const reasons: string[] = [];
   try {
-    for (const line of await adoptLegacy(s, scope, false)) if (line.includes(ADOPTED)) reasons.push(line);
-    const groups = await ownedGroups(s, true);
+    for (const g of groupByServices(run, scope)) for (const line of await adoptLegacy(g.services, g.resources, false)) if (line.includes(ADOPTED)) reasons.push(line);
     const hashes = resource === undefined ? undefined : new Set([resourceHash(resource)]);
-    for (const g of groups) if (g.vms.length > 0 && (!hashes || hashes.has(g.hash))) reasons.push(`${g.id}: ${g.vms.length} VM(s) to delete`);
-    const one = resource === undefined ? undefined : s.plan.get(resource);
-    const orphans = prune && one ? orphansDestroyedWith(s, one, groups) : [];
-    for (const g of orphans) if (g.vms.length > 0) reasons.push(`prune: ${g.id}: ${g.vms.length} VM(s) to delete`);
-    const ids = resource === undefined ? s.plan.resources.map((r) => r.id) : [resource, ...orphans.map((g) => g.id)];
-    for (const id of ids) if ((await readApplied(s.client, s.identity, id)) !== undefined) reasons.push(`${id}: its applied-generation record`);
-    const stack = stackIdentity(s);
+    const first = run.sites[0]!;
+    const one = resource === undefined ? undefined : first.plan.get(resource);
+    const orphanIds: string[] = [];
+    for (const s of run.sites) {
+      const groups = await ownedGroups(s, true);
+      for (const g of groups) if (g.vms.length > 0 && (!hashes || hashes.has(g.hash))) reasons.push(`${g.id}: ${g.vms.length} VM(s) to delete`);
+      for (const g of prune && one ? orphansDestroyedWith(s, one, groups) : []) {
+        if (g.vms.length > 0) reasons.push(`prune: ${g.id}: ${g.vms.length} VM(s) to delete`);
+        orphanIds.push(g.id);
+      }
+    }
+    const ids = resource === undefined ? first.plan.resources.map((r) => r.id) : [resource, ...new Set(orphanIds)];
+    for (const id of ids) {
+      for (const s of servicesOfId(run, first.plan, id)) if ((await readApplied(s.client, s.identity, id)) !== undefined) reasons.push(`${id}: its applied-generation record`);
+    }
     const owned = new Set(ids);
-    const inPlan = new Set(s.plan.resources.map((r) => r.id));
-    for (const l of (await listClaims(s)).claims) {
-      if (l.claim?.stack !== stack) continue;
-      if (owned.has(l.claim.resource)) reasons.push(`${l.claim.resource}: its kube-vip claim`);
-      else if (prune && one && !inPlan.has(l.claim.resource)) reasons.push(`prune: ${l.claim.resource}: its kube-vip claim`);
+    const inPlan = new Set(first.plan.resources.map((r) => r.id));
+    for (const s of run.sites) {
+      const stack = stackIdentity(s);
+      for (const l of (await listClaims(s)).claims) {
+        if (l.claim?.stack !== stack) continue;
+        if (owned.has(l.claim.resource)) reasons.push(`${l.claim.resource}: its kube-vip claim`);
+        else if (prune && one && !inPlan.has(l.claim.resource)) reasons.push(`prune: ${l.claim.resource}: its kube-vip claim`);
+      }
     }
     for (const r of scope) if (r.kind === "PaletteCluster") reasons.push(`${r.id}: its cluster in Palette`);
   } catch (e) {

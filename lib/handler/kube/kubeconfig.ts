@@ -8,7 +8,7 @@ import { issueAdminCertificate } from "../../kube/pki";
 import { renderKubeconfig } from "../../kube/kubeconfig";
 import { loadPlan } from "../index";
 import { HandlerInputError } from "../errors";
-import { openSession, type SessionOptions } from "../session";
+import { closeSession, openSession, type SessionOptions } from "../session";
 import { HANDLER_CERT_VALIDITY_MS } from "./access";
 import { clusterPki } from "./cluster-pki";
 import type { RunResult } from "../types";
@@ -40,7 +40,7 @@ export async function clusterKubeconfig(opts: KubeconfigOptions): Promise<string
     const cert = await issueAdminCertificate(owned.pki.ca, { kubernetesVersion: cluster.spec.kubernetesVersion, validityMs: opts.validityMs ?? HANDLER_CERT_VALIDITY_MS });
     return renderKubeconfig({ clusterName: cluster.spec.name, host: ep.address, port: ep.port, caPem: owned.pki.ca.certPem, certPem: cert.certPem, keyPem: cert.keyPem });
   } finally {
-    s.client.close();
+    closeSession(s);
   }
 }
 

@@ -5,7 +5,7 @@
  * the run's one cache.
  */
 import type { PrismClient } from "../../prism/client";
-import type { Plan } from "../../schema/plan";
+import type { Plan, PlanResource } from "../../schema/plan";
 import { PlanIndex } from "../plan-index";
 import type { Progress } from "../progress";
 import type { PrismLogin } from "../target";
@@ -52,6 +52,38 @@ export interface Services {
   readonly writable: boolean;
   /** True when resource `id` is applied (or planned) by this run (`--resource` narrows the run to one). */
   inScope(id: string): boolean;
+}
+
+/**
+ * The services of a run that may span several Prism Central accounts (issue 12, item 6): each resource's
+ * account's services, and one per distinct Prism Central endpoint (what prune, destroy and status walk).
+ */
+export interface RunServices {
+  /** The services of the account `r` is applied through. */
+  servicesOf(r: PlanResource): Services;
+  /** One per distinct Prism Central endpoint, in lock order. */
+  readonly sites: readonly Services[];
+}
+
+/** Pure: `scope` grouped by the services its resources run with, in first-seen order. */
+export function groupByServices(run: RunServices, scope: readonly PlanResource[]): Array<{ services: Services; resources: PlanResource[] }> {
+  const groups: Array<{ services: Services; resources: PlanResource[] }> = [];
+  for (const r of scope) {
+    const services = run.servicesOf(r);
+    const g = groups.find((x) => x.services === services);
+    if (g) g.resources.push(r);
+    else groups.push({ services, resources: [r] });
+  }
+  return groups;
+}
+
+/**
+ * The services that may hold what resource id `id` owns: its account's when it is in the plan, else every
+ * Prism Central of the run (a resource removed from the plan may have been on any of them).
+ */
+export function servicesOfId(run: RunServices, plan: PlanIndex, id: string): readonly Services[] {
+  const r = plan.get(id);
+  return r ? [run.servicesOf(r)] : run.sites;
 }
 
 export interface ServicesInit {
