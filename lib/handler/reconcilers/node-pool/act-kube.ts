@@ -59,6 +59,28 @@ export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Pro
       });
       s.progress.action(a.res.id, `node ${name} is Ready`, Date.now() - t0);
       return;
+    case "clear-stale":
+      await withAccess(s, a, `clear what an earlier ${name} left in the cluster`, async (access) => {
+        const node = await access.client.getNode(name);
+        if (node && isNodeReady(node)) {
+          throw new Error(`a Ready Node ${name} exists while no VM of that name does; refusing to create another ${name} or to remove its etcd member (is another machine using the name?)`);
+        }
+        if (node) {
+          await access.client.deleteNode(name);
+          s.progress.action(a.res.id, `deleted the NotReady Node ${name} left by a VM that is gone`);
+        }
+        const etcd = await etcdFor(access, name);
+        try {
+          const member = (await etcd.memberList()).find((m) => m.name === name);
+          if (member) {
+            await etcd.memberRemove(member.ID);
+            s.progress.action(a.res.id, `removed the etcd member ${name} (${member.ID}) left by a VM that is gone`, Date.now() - t0);
+          }
+        } finally {
+          etcd.close();
+        }
+      });
+      return;
     case "remove-etcd-member":
       await withAccess(s, a, `remove the etcd member of ${name}`, async (access) => {
         const etcd = await etcdFor(access, name);

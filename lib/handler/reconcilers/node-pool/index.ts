@@ -13,7 +13,8 @@ import { secretsFor } from "./body";
 import { withKubeSteps } from "./kube-steps";
 import { versionGuard } from "../../kube/version-guard";
 import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
-import { decide, hasWork, type PoolDecision } from "./decide";
+import { observeInitialised } from "../../kube/initialised";
+import { decide, hasWork, needsInitialised, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
 
@@ -48,12 +49,14 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     if (!o.target) return { diff: empty, observation: o };
     const t = o.target;
     const taken = new Set(o.foreign.keys());
-    const decision = decide(t.desired, o.machines, { parallelism: s.writes.size }, taken);
+    const initialised = needsInitialised(t.desired, o.machines) ? await observeInitialised(s, t.parents.cluster) : undefined;
+    const decision = decide(t.desired, o.machines, { parallelism: s.writes.size }, taken, initialised);
     const spec = res.spec;
     const m = spec.machine;
     const notes = [
       `${spec.replicas} × ${m.vcpuSockets}×${m.vcpusPerSocket} vCPU, ${m.memoryMiB} MiB, ${m.systemDiskMiB} MiB disk from ${t.resolved.imageName} on ${t.resolved.clusterName}/${t.resolved.subnets.map((x) => x.name).join(",")}; spec ${t.specHash.slice(0, 12)}`,
     ];
+    if (initialised) notes.push(initialised.known ? `ordinal 1's role: ${initialised.evidence}` : `ordinal 1's role cannot be decided: ${initialised.reason}`);
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked, await s.inventory())];
     for (const c of (await s.inventory()).clonesOf(s.identity, res.id)) {
