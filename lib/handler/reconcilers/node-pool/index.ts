@@ -10,7 +10,7 @@ import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
 import { act } from "./act";
 import { secretsFor } from "./body";
-import { withKubeSteps } from "./kube-steps";
+import { heldForControlPlaneUpgrade, withKubeSteps } from "./kube-steps";
 import { versionGuard } from "../../kube/version-guard";
 import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
 import { observeInitialised } from "../../kube/initialised";
@@ -80,16 +80,17 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
     const t = o.target;
-    const creates = steps.some((x) => x.op === "create");
+    // A refused create (decide.ts: the init ordinal's role unknown) counts: the upgrade step before it refuses too.
+    const creates = steps.some((x) => x.op === "create" || x.op === "refuse");
     const cluster = t.parents.cluster;
     const failedControlPlane = (e: unknown): never => {
       // Pools of the same cluster waiting for its API in this run stop waiting.
       if (res.spec.role === "control-plane") s.cache.set(`control-plane-failed:${res.spec.cluster}`, Promise.resolve(`its control-plane pool ${res.id} failed in this run`));
       throw e;
     };
-    // Upgrades (kube/upgrade.ts): the control plane's kubeadm-config first, workers only after every control-plane node.
+    // Upgrades (kube/upgrade.ts): the control plane's kubeadm-config first; worker creates and in-place updates only after every control-plane node.
     if (creates && o.machines.length > 0 && res.spec.role === "control-plane") await upgradeKubeadmConfig(s, cluster, res.id).catch(failedControlPlane);
-    if (creates && res.spec.role === "worker") await awaitControlPlaneVersion(s, cluster, res.id, o.machines.length > 0);
+    if (heldForControlPlaneUpgrade(decision, res.spec.role)) await awaitControlPlaneVersion(s, cluster, res.id, o.machines.length > 0);
     const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch(failedControlPlane);
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",

@@ -56,3 +56,17 @@ export function withKubeSteps(decision: PoolDecision, role: "control-plane" | "w
 export function needsApi(step: PoolStep): boolean {
   return step.op === "wait-ready" || step.op === "clear-stale" || step.op === "remove-etcd-member" || step.op === "drain" || step.op === "delete-node";
 }
+
+/**
+ * True when a worker pool's decision must wait for its cluster's control plane to run the plan's Kubernetes
+ * version first (kube/upgrade.ts awaitControlPlaneVersion): it creates nodes (scale-up, a roll's surge) or
+ * changes nodes in place (a CPU/memory resize, possibly with an ACPI power cycle). Cluster API holds every
+ * MachineDeployment change while the control plane is not stable (`computeMachineDeploymentVersion`,
+ * `isControlPlaneStable`: lib/kube/decide/upgrade-order.ts); a worker taken down for a resize while control-plane
+ * machines are replaced one by one costs capacity just when evicted pods need it. Deletions are not held:
+ * they only remove workers the plan no longer wants, drained first. Control-plane pools are never held here.
+ */
+export function heldForControlPlaneUpgrade(decision: PoolDecision, role: "control-plane" | "worker"): boolean {
+  if (role !== "worker") return false;
+  return decision.stages.some((st) => st.sequences.some((q) => q.steps.some((x) => x.op === "create" || x.op === "update")));
+}
