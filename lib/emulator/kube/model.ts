@@ -227,6 +227,17 @@ export class KubeClusterModel {
     return r ? this.render(r) : undefined;
   }
 
+  /**
+   * The node's kubelet now reports `version` (`status.nodeInfo.kubeletVersion`), as after an operator's
+   * in-place `kubeadm upgrade node` and kubelet package change, or midway through one; false when no such Node.
+   */
+  setKubeletVersion(name: string, version: string): boolean {
+    const r = this.nodeRecords.get(name);
+    if (!r) return false;
+    r.node = { ...r.node, status: { ...r.node.status, nodeInfo: { ...r.node.status?.nodeInfo, kubeletVersion: version, kubeProxyVersion: version } } };
+    return true;
+  }
+
   setUnschedulable(name: string, unschedulable: boolean): Node | undefined {
     const r = this.nodeRecords.get(name);
     if (!r) return undefined;
