@@ -14,6 +14,7 @@ import { heldForControlPlaneUpgrade, withKubeSteps } from "./kube-steps";
 import { versionGuard } from "../../kube/version-guard";
 import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
 import { observeInitialised } from "../../kube/initialised";
+import { endpointGuard } from "../../kube/endpoint-guard";
 import { decide, hasWork, needsInitialised, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -59,6 +60,8 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     if (initialised) notes.push(initialised.known ? `ordinal 1's role: ${initialised.evidence}` : `ordinal 1's role cannot be decided: ${initialised.reason}`);
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked, await s.inventory())];
+    const moved = await endpointGuard(s, t.parents.cluster);
+    if (moved) errors.push(moved);
     for (const c of (await s.inventory()).clonesOf(s.identity, res.id)) {
       const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
       notes.push(line);
