@@ -15,6 +15,7 @@ import { versionGuard } from "../../kube/version-guard";
 import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
 import { observeInitialised } from "../../kube/initialised";
 import { endpointGuard } from "../../kube/endpoint-guard";
+import { cniNote } from "../../kube/cni-note";
 import { decide, hasWork, needsInitialised, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
@@ -62,6 +63,11 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked, await s.inventory())];
     const moved = await endpointGuard(s, t.parents.cluster);
     if (moved) errors.push(moved);
+    const cni = res.spec.role === "control-plane" && o.machines.length > 0 ? await cniNote(s, t.parents.cluster) : undefined;
+    if (cni) {
+      notes.push(cni);
+      s.progress.note(`warning: ${cni}`);
+    }
     for (const c of (await s.inventory()).clonesOf(s.identity, res.id)) {
       const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
       notes.push(line);
