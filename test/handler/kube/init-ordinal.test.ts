@@ -68,7 +68,8 @@ test("web-cp-1 missing and the cluster's API down: the create is refused, no VM 
 
     const r2 = await applyPlan({ ...base, plan, kubePollMs: 20, nodeReadyTimeoutMs: 300 });
     assert.equal(r2.exitCode, 1);
-    assert.match(JSON.stringify(r2.resources), /create web-cp-1: cannot create web-cp-1: cluster web has control-plane VMs \(web-cp-2, web-cp-3\) and whether it was ever initialised is unknown \(the cluster's API did not answer/);
+    // Refused before any write: by the create itself, or first by the upgrade check that runs before any create (both need the API).
+    assert.match(JSON.stringify(r2.resources), /create web-cp-1: cannot create web-cp-1: cluster web has control-plane VMs \(web-cp-2, web-cp-3\) and whether it was ever initialised is unknown|upgrade step refused: .*refusing to roll the control plane without checking kubeadm-config's Kubernetes version blindly/);
     assert.deepEqual((await listVms(h)).map((v) => `${v.spec.name}@${v.metadata.spec_version}`).sort(), before, "no VM created or changed");
   });
 });
