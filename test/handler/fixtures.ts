@@ -33,6 +33,10 @@ export interface PlanParams {
   kubernetesVersion?: string;
   /** Leave out nodeNetwork (so only the handler, against Prism Central, checks the VIP). */
   noNodeNetwork?: boolean;
+  /** The cluster's proxy. @default none */
+  proxy?: { httpProxy?: string; httpsProxy?: string; noProxy?: string[] };
+  /** The cluster's SSH keys. @default none */
+  sshAuthorizedKeys?: string[];
 }
 
 export const IMAGE_A = "ubuntu-2204-kube-v1.30.5";
@@ -63,6 +67,8 @@ export function makePlan(p: PlanParams = {}): Plan {
     endpoint: { address: p.vip ?? "10.20.0.10" },
     controlPlane: { replicas: p.cpReplicas ?? 3, machine: machine({ memoryGiB: p.cpMemoryGiB ?? 4, image: p.cpImage ?? IMAGE_A }) },
     workers: (p.workers ?? [{ name: "md", replicas: 2 }]).map((w) => ({ name: w.name, replicas: w.replicas, machine: machine(w) })),
+    ...(p.proxy ? { proxy: p.proxy } : {}),
+    ...(p.sshAuthorizedKeys ? { sshAuthorizedKeys: p.sshAuthorizedKeys } : {}),
     ...(p.noNodeNetwork ? {} : { nodeNetwork: { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] } }),
   });
   const { plan, issues } = collectPlan(stack);

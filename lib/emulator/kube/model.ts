@@ -70,6 +70,16 @@ export class KubeClusterModel {
   readonly nodeReadyMs: number;
   /** Holds nodes that power on from now on NotReady (a restarted emulator with `--nodes-never-ready`). */
   nodesNeverReady: boolean;
+  /**
+   * etcd's health interval (`HealthInterval`, 5 s in etcd): a member added less than this long ago does not count
+   * as connected when a member remove is checked for quorum (mayRemoveMember). 0 (the default) turns the check
+   * off, so fast tests need not wait; set it to model real etcd right after a membership change.
+   */
+  etcdHealthIntervalMs = 0;
+  /** When each member joined (epoch ms), by ID. */
+  private readonly memberAddedAt = new Map<string, number>();
+  /** Nodes whose VM is gone (deleted or powered off): their etcd member is down. */
+  private readonly vmGone = new Set<string>();
   private readonly now: () => number;
   private readonly defaultVersion: string;
   private readonly nodeRecords = new Map<string, NodeRecord>();
@@ -175,18 +185,25 @@ export class KubeClusterModel {
       status: { nodeInfo: { kubeletVersion: version, kubeProxyVersion: version } },
     };
     this.nodeRecords.set(nodeName, { node, vmName, poweredOnAt: at, neverReady: this.nodesNeverReady, controlPlane });
+    this.vmGone.delete(nodeName);
     this.addPod({ namespace: "kube-system", name: `kube-proxy-${nodeName}`, nodeName, owner: { kind: "DaemonSet", name: "kube-proxy" } });
     if (controlPlane) {
       for (const c of ["etcd", "kube-apiserver", "kube-controller-manager", "kube-scheduler"]) {
         this.addPod({ namespace: "kube-system", name: `${c}-${nodeName}`, nodeName, mirror: true });
       }
-      this.members.push({ ID: uint64(), name: nodeName, peerURLs: [`https://${nodeName}:2380`], clientURLs: [`https://${nodeName}:2379`] });
+      const id = uint64();
+      this.members.push({ ID: id, name: nodeName, peerURLs: [`https://${nodeName}:2380`], clientURLs: [`https://${nodeName}:2379`] });
+      this.memberAddedAt.set(id, this.now());
     }
   }
 
   /** The VM is gone (deleted or powered off): its kubelet stops; the Node stays until deleted, NotReady. */
   vmRemoved(vmName: string): void {
-    for (const r of this.nodeRecords.values()) if (r.vmName === vmName) r.neverReady = true;
+    for (const [name, r] of this.nodeRecords) {
+      if (r.vmName !== vmName) continue;
+      r.neverReady = true;
+      this.vmGone.add(name);
+    }
     for (const [k, p] of this.pods) {
       const r = this.nodeRecords.get(p.spec?.nodeName ?? "");
       if (r?.vmName === vmName && p.metadata.annotations?.["kubernetes.io/config.mirror"] !== undefined) this.pods.delete(k);
@@ -229,6 +246,17 @@ export class KubeClusterModel {
   getNode(name: string): Node | undefined {
     const r = this.nodeRecords.get(name);
     return r ? this.render(r) : undefined;
+  }
+
+  /**
+   * The node's kubelet now reports `version` (`status.nodeInfo.kubeletVersion`), as after an operator's
+   * in-place `kubeadm upgrade node` and kubelet package change, or midway through one; false when no such Node.
+   */
+  setKubeletVersion(name: string, version: string): boolean {
+    const r = this.nodeRecords.get(name);
+    if (!r) return false;
+    r.node = { ...r.node, status: { ...r.node.status, nodeInfo: { ...r.node.status?.nodeInfo, kubeletVersion: version, kubeProxyVersion: version } } };
+    return true;
   }
 
   setUnschedulable(name: string, unschedulable: boolean): Node | undefined {
@@ -354,12 +382,26 @@ export class KubeClusterModel {
     return this.members.map((m) => ({ ...m, peerURLs: [...m.peerURLs], clientURLs: [...m.clientURLs] }));
   }
 
-  /** Removes an etcd member; refused when it is the last one (etcd cannot remove its only member). */
-  removeEtcdMember(id: string): "removed" | "not-found" | "last-member" {
+  /**
+   * Removes an etcd member as etcd's `mayRemoveMember` (`server/etcdserver/server.go`, `--strict-reconfig-check`
+   * on by default) allows it: never the last one ("not enough started members"); a member whose machine is down
+   * at once ("downed member is safe to remove"); otherwise only when the members connected for at least the
+   * health interval, less the one leaving, still make a quorum of the current membership — right after a member
+   * joined it does not count yet, so removing the old member of a 1-node control plane is refused as
+   * "unhealthy cluster" for that interval ("reconfigure breaks active quorum").
+   */
+  removeEtcdMember(id: string): "removed" | "not-found" | "last-member" | "unhealthy" {
     const i = this.members.findIndex((m) => m.ID === id);
     if (i < 0) return "not-found";
     if (this.members.length === 1) return "last-member";
+    const down = (m: EmulatedEtcdMember): boolean => this.vmGone.has(m.name);
+    if (!down(this.members[i]!) && this.etcdHealthIntervalMs > 0) {
+      const since = this.now() - this.etcdHealthIntervalMs;
+      const active = this.members.filter((m) => !down(m) && (this.memberAddedAt.get(m.ID) ?? 0) <= since).length;
+      if (active - 1 < 1 + Math.floor((this.members.length - 1) / 2)) return "unhealthy";
+    }
     this.members.splice(i, 1);
+    this.memberAddedAt.delete(id);
     return "removed";
   }
 }

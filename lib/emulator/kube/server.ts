@@ -95,6 +95,11 @@ async function etcd(model: KubeClusterModel, method: string, p: string, req: htt
       const m = "etcdserver: re-configuration failed due to not enough started members";
       return send(res, 412, { error: m, code: 9, message: m });
     }
+    if (r === "unhealthy") {
+      // etcd's ErrGRPCUnhealthy is codes.Unavailable (14), which grpc-gateway maps to 503.
+      const m = "etcdserver: unhealthy cluster";
+      return send(res, 503, { error: m, code: 14, message: m });
+    }
     return send(res, 200, { header, members: model.etcdMembers() });
   }
   return send(res, 404, { error: "Not Found", code: 5, message: "Not Found" });

@@ -36,7 +36,8 @@ export function controlPlanePoolOf(s: Services, clusterId: string): ResourceOfKi
   return s.plan.ofKind("NodePool").find((p) => p.spec.cluster === clusterId && p.spec.role === "control-plane");
 }
 
-async function withUserData(s: Services, vm: VmEntity): Promise<{ name: string; userData: string | undefined }> {
+/** A VM's decoded user data (GET when the list left it out). */
+export async function withUserData(s: Services, vm: VmEntity): Promise<{ name: string; userData: string | undefined }> {
   let text = userDataOf(vm);
   // A list may leave out guest_customization (guess: the v3 list and GET differ between PC versions); GET it.
   if (text === undefined && vm.metadata.uuid) {

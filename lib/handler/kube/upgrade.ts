@@ -6,7 +6,8 @@
  *   UpdateKubernetesVersionInKubeadmConfigMap). New control-plane nodes then pass `kubeadm join`'s preflight,
  *   which compares their kubelet with the version kubeadm-config names ("the kubelet version is higher than
  *   the control plane version"); the roll itself is the existing one-machine-at-a-time replacement.
- * - a worker pool creates nodes only once kubeadm-config and every control-plane Node are on the new version
+ * - a worker pool creates nodes, and resizes them in place, only once kubeadm-config and every control-plane
+ *   Node are on the new version
  *   (the pure gate: lib/kube/decide/upgrade-order.ts); until then it waits, and it gives up with a clear
  *   message when the control-plane pool failed in this run or the wait exceeds its bound.
  * Where the cluster's API cannot be reached these steps are refused, never done blindly.
@@ -91,7 +92,7 @@ function controlPlaneReplicas(s: Services, cluster: ClusterResource): number {
 }
 
 /**
- * Before a worker pool creates nodes: waits until the control plane runs the plan's version. A pool with no
+ * Before a worker pool creates or resizes nodes: waits until the control plane runs the plan's version. A pool with no
  * VM yet whose cluster's API does not answer goes ahead (a new cluster: its control plane is created at the
  * plan's version). The wait is bounded by --node-ready-timeout per control-plane machine plus one, and ends
  * early when the control-plane pool failed in this run; then it throws, and the pool creates nothing.
@@ -121,11 +122,11 @@ export async function awaitControlPlaneVersion(s: Services, cluster: ClusterReso
       said = why;
     }
     const failed = s.cache.peek<string>(`control-plane-failed:${cluster.id}`);
-    if (failed) throw new Error(`workers wait for the control plane (${why}), and ${await failed}; no worker is created or replaced`);
+    if (failed) throw new Error(`workers wait for the control plane (${why}), and ${await failed}; no worker is created or replaced (nor resized)`);
     const now = Date.now();
     if (now >= deadline || (unreachableSince !== undefined && now - unreachableSince >= s.features.nodeReadyTimeoutMs)) {
       const what = g.kind === "unreachable" ? "upgrade step refused: the workers' gate reads the control plane's version through the cluster's API" : "workers wait for the control plane";
-      throw new Error(`${what}: ${why}; gave up after ${Math.round((now - t0) / 1000)}s; no worker is created or replaced (apply the control-plane pool first)`);
+      throw new Error(`${what}: ${why}; gave up after ${Math.round((now - t0) / 1000)}s; no worker is created or replaced (nor resized) (apply the control-plane pool first)`);
     }
     await new Promise((r) => setTimeout(r, Math.min(s.features.kubePollMs, Math.max(1, deadline - now))));
   }

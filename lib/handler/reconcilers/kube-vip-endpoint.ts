@@ -1,7 +1,8 @@
 /**
  * KubeVipEndpoint: the VIP must be inside the control-plane subnet's CIDR, not its network or broadcast
  * address, outside its IPAM pool ranges, not the gateway, not held by a NIC of any VM this cluster
- * does not own, and not claimed in Prism Central by another stack (vip-claims.ts). Every violation is
+ * does not own, not claimed in Prism Central by another stack (vip-claims.ts), and not moved away from the
+ * endpoint a live cluster's VMs were built with (kube/endpoint-guard.ts). Every violation is
  * reported in one message, before any write. apply writes the claim (the endpoint's only write; the
  * pools, which depend on the endpoint, write VMs only after it), destroy releases it.
  */
@@ -15,6 +16,7 @@ import { CATEGORY_KEYS, categoriesOf, categoryValue, ownedByStack } from "../own
 import type { FieldChange } from "../types";
 import { ANY_SUBNET, claimValue, decideClaim, ownerText, stackIdentity, staleClaims, VIP_CLAIM_KEY, type ClaimDecision, type VipClaim } from "../vip-claims";
 import { listClaims, releaseClaims, writeClaim } from "../vip-claims-store";
+import { endpointGuard } from "../kube/endpoint-guard";
 import type { Planned, Reconciler } from "./types";
 
 type EndpointResource = ResourceOfKind<"KubeVipEndpoint">;
@@ -96,6 +98,9 @@ async function planEndpoint(s: Services, res: EndpointResource): Promise<Endpoin
     }
   }
   notes.push(`VIP ${spec.address}:${spec.port} (${spec.mode})`);
+  const cluster = s.plan.ofKind("NutanixCluster").find((c) => c.spec.endpoint === res.id);
+  const moved = cluster ? await endpointGuard(s, cluster) : undefined;
+  if (moved) errors.push(moved);
   const claim = subnetUuid ? await planClaim(s, res, subnetUuid, { errors, notes, changes }) : undefined;
   const action = changes.length === 0 ? "no-change" : claim?.decision.action === "claim" ? "create" : "update";
   return { diff: { id: res.id, kind: res.kind, action, changes, vms: [], notes, errors }, ...(claim ? { claim } : {}) };

@@ -3,9 +3,11 @@
  * KubeadmControlPlane updates `kubernetesVersion` in the kubeadm-config ConfigMap
  * (`controlplane/kubeadm/internal/workload_cluster.go` UpdateKubernetesVersionInKubeadmConfigMap), then
  * rolls its machines one at a time — and only then the workers (cluster-api book, "Upgrading workload clusters":
- * first upgrade the control plane, then the worker machines; with ClusterClass the topology controller holds
- * MachineDeployments at their version while the control plane upgrades, `internal/controllers/topology/cluster/
- * desired_state.go`).
+ * first upgrade the control plane, then the worker machines; with ClusterClass the topology controller keeps a
+ * MachineDeployment at its current version until the control plane is stable, i.e. neither upgrading, scaling nor
+ * about to upgrade: `computeMachineDeploymentVersion` and `isControlPlaneStable` in
+ * `internal/controllers/topology/cluster/desired_state.go` up to v1.6, moved to
+ * `exp/topology/desiredstate/desired_state.go` from v1.7).
  * The version skew policy (kubernetes.io "Version Skew Policy") is the reason: a kubelet must never be newer
  * than kube-apiserver. This module decides, from what the cluster's API shows, whether a worker pool may
  * create nodes at the desired version now. Pure: no I/O.

@@ -4,7 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { decide, expectedSlots, hasWork, type DesiredPool, type ObservedMachine, type PoolDecision } from "../../../lib/handler/reconcilers/node-pool/decide";
+import { decide, expectedSlots, hasWork, needsInitialised, type DesiredPool, type ObservedMachine, type PoolDecision } from "../../../lib/handler/reconcilers/node-pool/decide";
+import type { ClusterInitialised } from "../../../lib/kube/decide/init-role";
 import { vmUuid } from "../../../lib/handler/ownership";
 
 const SPEC = "abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789";
@@ -49,7 +50,7 @@ function lines(d: PoolDecision): string[] {
       `${s.name}/${s.mode}: ${s.sequences
         .map((q) =>
           q.steps
-            .map((st) => (st.op === "create" ? `create ${st.name} (${st.role})` : st.op === "delete" ? `delete ${st.vm.name} (${st.reason})` : `${st.op} ${st.vm.name}`))
+            .map((st) => (st.op === "create" ? `create ${st.name} (${st.role})` : st.op === "refuse" ? `refuse ${st.name}` : st.op === "delete" ? `delete ${st.vm.name} (${st.reason})` : `${st.op} ${st.vm.name}`))
             .join(" → "),
         )
         .join("; ")}`,
@@ -61,10 +62,15 @@ interface Row {
   desired: DesiredPool;
   observed: ObservedMachine[];
   taken?: string[];
+  /** What the caller observed of the cluster's initialisation. @default not observed */
+  initialised?: ClusterInitialised;
   action: PoolDecision["action"];
   expect: string[];
   blocked?: string[];
 }
+
+const INITIALISED: ClusterInitialised = { known: true, initialised: true, evidence: "kube-system/kubeadm-config exists" };
+const NEVER: ClusterInitialised = { known: true, initialised: false, evidence: "no kube-system/kubeadm-config" };
 
 const rows: Row[] = [
   { name: "nothing to do", desired: pool("worker", 2), observed: [vm(1), vm(2)], action: "no-change", expect: [] },
@@ -91,11 +97,42 @@ const rows: Row[] = [
     expect: ["converge/parallel: create web-md-2 (worker-join)"],
   },
   {
-    name: "a control plane that lost its first VM: the new ordinal 1 joins (the cluster has members)",
+    name: "a control plane that lost its first VM in an initialised cluster: the new ordinal 1 joins",
+    desired: pool("control-plane", 3),
+    observed: [cp(2), cp(3)],
+    initialised: INITIALISED,
+    action: "update",
+    expect: ["converge/parallel: create web-cp-1 (control-plane-join)"],
+  },
+  {
+    name: "ordinal 1 missing, another VM exists, the cluster was never initialised: ordinal 1 runs kubeadm init",
+    desired: pool("control-plane", 3),
+    observed: [cp(2)],
+    initialised: NEVER,
+    action: "update",
+    expect: ["converge/parallel: create web-cp-1 (init); create web-cp-3 (control-plane-join)"],
+  },
+  {
+    name: "ordinal 1 missing, another VM exists, initialisation unknown (API down): the create is refused",
     desired: pool("control-plane", 3),
     observed: [cp(2), cp(3)],
     action: "update",
-    expect: ["converge/parallel: create web-cp-1 (control-plane-join)"],
+    expect: ["converge/parallel: refuse web-cp-1"],
+  },
+  {
+    name: "the only control-plane VM of a never-initialised cluster is replaced by a new kubeadm init VM",
+    desired: pool("control-plane", 1),
+    observed: [cp(1, { stale: true })],
+    initialised: NEVER,
+    action: "replace",
+    expect: [`roll/serial: create web-cp-1-${HASH6} (init) → delete web-cp-1 (replaced by web-cp-1-${HASH6})`],
+  },
+  {
+    name: "a replacement of ordinal 1 with initialisation unknown: refused before the old VM is touched",
+    desired: pool("control-plane", 1),
+    observed: [cp(1, { stale: true })],
+    action: "replace",
+    expect: [`roll/serial: refuse web-cp-1-${HASH6} → delete web-cp-1 (replaced by web-cp-1-${HASH6})`],
   },
   {
     name: "worker scale down: highest ordinal first, all at once",
@@ -138,6 +175,7 @@ const rows: Row[] = [
     name: "control-plane roll: one machine at a time; replacements join, never init",
     desired: pool("control-plane", 3),
     observed: [cp(1, { stale: true }), cp(2, { stale: true }), cp(3, { stale: true })],
+    initialised: INITIALISED,
     action: "replace",
     expect: [
       `roll/serial: create web-cp-1-${HASH6} (control-plane-join) → delete web-cp-1 (replaced by web-cp-1-${HASH6}); create web-cp-2-${HASH6} (control-plane-join) → delete web-cp-2 (replaced by web-cp-2-${HASH6}); create web-cp-3-${HASH6} (control-plane-join) → delete web-cp-3 (replaced by web-cp-3-${HASH6})`,
@@ -147,6 +185,7 @@ const rows: Row[] = [
     name: "a single control-plane node is replaced by a second member first",
     desired: pool("control-plane", 1),
     observed: [cp(1, { stale: true })],
+    initialised: INITIALISED,
     action: "replace",
     expect: [`roll/serial: create web-cp-1-${HASH6} (control-plane-join) → delete web-cp-1 (replaced by web-cp-1-${HASH6})`],
   },
@@ -175,6 +214,7 @@ const rows: Row[] = [
     name: "a renamed control-plane pool: new members first (they join), then the old ones one at a time",
     desired: pool("control-plane", 3),
     observed: [vm("web-old-1", { pool: "old" }), vm("web-old-2", { pool: "old" }), vm("web-old-3", { pool: "old" })],
+    initialised: INITIALISED,
     action: "update",
     expect: [
       "converge/parallel: create web-cp-1 (control-plane-join); create web-cp-2 (control-plane-join); create web-cp-3 (control-plane-join)",
@@ -194,6 +234,7 @@ const rows: Row[] = [
     name: "roll and scale down together: the control plane stages run in order",
     desired: pool("control-plane", 1),
     observed: [cp(1, { stale: true }), cp(2), cp(3)],
+    initialised: INITIALISED,
     action: "replace",
     expect: [
       `roll/serial: create web-cp-1-${HASH6} (control-plane-join) → delete web-cp-1 (replaced by web-cp-1-${HASH6})`,
@@ -204,14 +245,17 @@ const rows: Row[] = [
 
 for (const row of rows) {
   test(`decide: ${row.name}`, () => {
-    const d = decide(row.desired, row.observed, { parallelism: 10 }, new Set(row.taken ?? []));
+    const d = decide(row.desired, row.observed, { parallelism: 10 }, new Set(row.taken ?? []), row.initialised);
     assert.deepEqual(lines(d), row.expect);
     assert.equal(d.action, row.action);
     assert.deepEqual(d.blocked, row.blocked ?? []);
     assert.equal(d.gated, row.desired.role === "control-plane", "control-plane stages run one after the other");
     assert.equal(hasWork(d), row.expect.length > 0);
     // Same inputs, same decision.
-    assert.deepEqual(decide(row.desired, row.observed, { parallelism: 10 }, new Set(row.taken ?? [])), d);
+    assert.deepEqual(decide(row.desired, row.observed, { parallelism: 10 }, new Set(row.taken ?? []), row.initialised), d);
+    // The caller observes the cluster's initialisation exactly when the decision depends on it.
+    const refusesUnobserved = lines(decide(row.desired, row.observed, { parallelism: 10 }, new Set(row.taken ?? []))).some((l) => l.includes("refuse "));
+    assert.equal(needsInitialised(row.desired, row.observed), refusesUnobserved);
   });
 }
 
@@ -241,7 +285,7 @@ test("decide: a control plane never has fewer running members than etcd's quorum
     [3, ["web-old-1", "web-old-2", "web-old-3"].map((n) => vm(n, { pool: "old" }))],
   ];
   for (const [replicas, observed] of cases) {
-    const d = decide(pool("control-plane", replicas), observed, { parallelism: 10 });
+    const d = decide(pool("control-plane", replicas), observed, { parallelism: 10 }, new Set(), INITIALISED);
     for (const s of d.stages.filter((x) => x.name !== "converge")) assert.equal(s.mode, "serial", `${s.name} runs one machine at a time`);
     const counts = membersThroughout(d, observed);
     const before = observed.length;
@@ -271,4 +315,11 @@ test("expectedSlots: the uuids a running create could hold — a missing ordinal
   assert.deepEqual(slots.map((x) => [x.ordinal, x.name]), [[2, `web-md-2-${HASH6}`], [3, "web-md-3"]]);
   for (const x of slots) assert.equal(x.uuid, vmUuid("t1", "t1/web/md", x.name, SPEC));
   assert.deepEqual(expectedSlots(pool("worker", 1), [vm(1)]), []);
+});
+
+test("decide: a refused ordinal 1 shows in the plan lines with its reason", () => {
+  const d = decide(pool("control-plane", 3), [cp(2), cp(3)], { parallelism: 10 }, new Set(), { known: false, reason: "connect ECONNREFUSED" });
+  const line = d.vmChanges.find((c) => c.name === "web-cp-1")!;
+  assert.equal(line.op, "create");
+  assert.match(line.reason ?? "", /^refused: cannot create web-cp-1: cluster web has control-plane VMs \(web-cp-2, web-cp-3\) and whether it was ever initialised is unknown \(connect ECONNREFUSED\)/);
 });

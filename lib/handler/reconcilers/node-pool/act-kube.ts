@@ -5,6 +5,7 @@
  */
 import { drainNode } from "../../../kube/drain";
 import { EtcdClient } from "../../../kube/etcd";
+import { KubeApiError } from "../../../kube/errors";
 import { isNodeReady } from "../../../kube/nodes";
 import { waitForNodeReady } from "../../../kube/wait";
 import { errorMessage } from "../../errors";
@@ -43,6 +44,36 @@ export async function etcdFor(access: ClusterAccess, leaving: string): Promise<E
   return new EtcdClient({ endpoints: await Promise.all(hosts.map((h) => access.etcdEndpoint(h, ETCD_CLIENT_PORT))) });
 }
 
+/**
+ * etcd's answers to a member remove that mean "not now": 503 "etcdserver: unhealthy cluster" while a member
+ * that just joined has not been connected for etcd's health interval, and "not enough started members" while a
+ * new member has not started (`etcd-io/etcd` `server/etcdserver/server.go` mayRemoveMember, with
+ * `--strict-reconfig-check` on by default; observed against etcd 3.4 in test/kube/etcd.test.ts).
+ */
+export function etcdRemoveRetryable(e: unknown): boolean {
+  return e instanceof KubeApiError && (e.status === 503 || e.status === 412 || e.status === 400) && /unhealthy cluster|not enough started members/.test(e.message);
+}
+
+/** Removes a member, waiting out etcd's "not now" answers up to --node-ready-timeout; never skips it. */
+async function removeMember(s: Services, a: ActInput, etcd: EtcdClient, member: { ID: string; name: string }): Promise<void> {
+  const deadline = Date.now() + s.features.nodeReadyTimeoutMs;
+  let said = false;
+  for (;;) {
+    try {
+      await etcd.memberRemove(member.ID);
+      return;
+    } catch (e) {
+      if (!etcdRemoveRetryable(e)) throw e;
+      if (Date.now() >= deadline) {
+        throw new Error(`etcd kept refusing to remove member ${member.name} (${member.ID}) for ${Math.round(s.features.nodeReadyTimeoutMs / 1000)}s (${errorMessage(e)}); nothing after it is done`);
+      }
+      if (!said) s.progress.action(a.res.id, `etcd refuses to remove member ${member.name} for now (${errorMessage(e)}); waiting for the new member to settle`);
+      said = true;
+      await new Promise((r) => setTimeout(r, Math.min(Math.max(s.features.kubePollMs, 50), Math.max(1, deadline - Date.now()))));
+    }
+  }
+}
+
 /** Runs one step through the cluster's API; throws with a message naming the node and what failed. */
 export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Promise<void> {
   const name = step.vm.name;
@@ -59,6 +90,28 @@ export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Pro
       });
       s.progress.action(a.res.id, `node ${name} is Ready`, Date.now() - t0);
       return;
+    case "clear-stale":
+      await withAccess(s, a, `clear what an earlier ${name} left in the cluster`, async (access) => {
+        const node = await access.client.getNode(name);
+        if (node && isNodeReady(node)) {
+          throw new Error(`a Ready Node ${name} exists while no VM of that name does; refusing to create another ${name} or to remove its etcd member (is another machine using the name?)`);
+        }
+        if (node) {
+          await access.client.deleteNode(name);
+          s.progress.action(a.res.id, `deleted the NotReady Node ${name} left by a VM that is gone`);
+        }
+        const etcd = await etcdFor(access, name);
+        try {
+          const member = (await etcd.memberList()).find((m) => m.name === name);
+          if (member) {
+            await removeMember(s, a, etcd, member);
+            s.progress.action(a.res.id, `removed the etcd member ${name} (${member.ID}) left by a VM that is gone`, Date.now() - t0);
+          }
+        } finally {
+          etcd.close();
+        }
+      });
+      return;
     case "remove-etcd-member":
       await withAccess(s, a, `remove the etcd member of ${name}`, async (access) => {
         const etcd = await etcdFor(access, name);
@@ -68,7 +121,7 @@ export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Pro
             s.progress.action(a.res.id, `etcd has no member ${name}; nothing to remove`);
             return;
           }
-          await etcd.memberRemove(member.ID);
+          await removeMember(s, a, etcd, member);
           s.progress.action(a.res.id, `removed etcd member ${name} (${member.ID})`, Date.now() - t0);
         } finally {
           etcd.close();

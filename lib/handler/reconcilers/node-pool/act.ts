@@ -158,6 +158,8 @@ async function runStep(s: Services, a: ActInput, step: PoolStep, out: MutableOut
       await deleteVm(s, a, step.vm, step.reason);
       out.deleted.push(step.vm.name);
       return;
+    case "refuse":
+      throw new Error(step.reason);
     default:
       await runKubeStep(s, a, step);
   }

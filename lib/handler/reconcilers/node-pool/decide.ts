@@ -23,8 +23,10 @@
  *   previous one fully succeeded, stopping at the first failure. So the number of running members never
  *   falls below min(current, replicas), hence never below floor(replicas/2)+1 (etcd's quorum). These are
  *   running VMs, not etcd members: KCP also removes the old machine's etcd member before deleting it, which
- *   needs the cluster's API (not reached yet), so today a deleted member stays in etcd's member list. The
- *   first VM of a new control plane runs `kubeadm init`; every other one joins.
+ *   needs the cluster's API; kube-steps.ts adds those steps. The first VM of a new control plane runs
+ *   `kubeadm init`; every other one joins. A new VM at ordinal 1 of a pool that has other VMs runs
+ *   `kubeadm init` only when the cluster was never initialised, joins when it was, and is refused when
+ *   that is unknown (lib/kube/decide/init-role.ts says how it is told).
  * - Worker pools change in parallel (bounded by `--parallelism`), each replacement still create-then-delete.
  *
  * Extending the model: a step is one action on one VM, and a sequence runs its steps in order, so the
@@ -32,6 +34,7 @@
  * node Ready → remove the old etcd member → drain → delete the old VM; a deletion becomes drain → delete
  * Node → delete VM; an update that a running VM refuses becomes power off → update → power on.
  */
+import { controlPlaneCreateRole, type ClusterInitialised } from "../../../kube/decide/init-role";
 import type { NodeRole } from "../../../render/cloud-init";
 import { vmName, vmUuid } from "../../ownership";
 import type { FieldChange, ResourceAction, VmChange } from "../../types";
@@ -81,10 +84,24 @@ export interface VmRef {
 
 /** One action on one VM. */
 export type PoolStep =
-  | { readonly op: "create"; readonly ordinal: number; readonly name: string; readonly uuid: string; readonly role: NodeRole }
+  | {
+      readonly op: "create";
+      readonly ordinal: number;
+      readonly name: string;
+      readonly uuid: string;
+      readonly role: NodeRole;
+      /**
+       * A control-plane join at a missing ordinal of a pool with other VMs: a VM of this name may have existed
+       * (deleted outside the handler), leaving its Node and etcd member behind; they are cleared first.
+       * @default false
+       */
+      readonly clearStale?: boolean;
+    }
   | { readonly op: "await-create"; readonly ordinal: number; readonly vm: VmRef }
   | { readonly op: "update"; readonly ordinal: number; readonly vm: VmRef; readonly changes: readonly FieldChange[] }
   | { readonly op: "delete"; readonly vm: VmRef; readonly reason: string }
+  /** A create the handler cannot decide safely (the role of ordinal 1): act fails the sequence with the reason, before any write. */
+  | { readonly op: "refuse"; readonly name: string; readonly reason: string }
   | KubeStep;
 
 /**
@@ -93,6 +110,8 @@ export type PoolStep =
  */
 export type KubeStep =
   | { readonly op: "wait-ready"; readonly vm: VmRef }
+  /** Before a control-plane join reuses a name: delete a NotReady Node and remove an etcd member left by a VM of that name. */
+  | { readonly op: "clear-stale"; readonly vm: VmRef }
   | { readonly op: "remove-etcd-member"; readonly vm: VmRef }
   | { readonly op: "drain"; readonly vm: VmRef }
   | { readonly op: "delete-node"; readonly vm: VmRef };
@@ -169,14 +188,45 @@ export function expectedSlots(d: DesiredPool, observed: readonly ObservedMachine
 const ref = (m: ObservedMachine): VmRef => ({ uuid: m.uuid, name: m.name });
 const single = (kind: PoolSequence["kind"], label: string, step: PoolStep): PoolSequence => ({ kind, label, steps: [step] });
 
-/** Decides the steps of a pool (pure). `taken` holds names that VMs this pool does not own already use. */
-export function decide(d: DesiredPool, observed: readonly ObservedMachine[], policy: PoolPolicy, taken: ReadonlySet<string> = new Set()): PoolDecision {
+/** What decide assumes about the cluster's initialisation when the caller did not observe it. */
+export const NOT_OBSERVED: ClusterInitialised = { known: false, reason: "not observed" };
+
+/**
+ * True when a control-plane decision needs to know whether the cluster was initialised: ordinal 1 is to be
+ * created (missing, or replaced) while the pool has other VMs. Callers observe it only then (pure).
+ */
+export function needsInitialised(d: DesiredPool, observed: readonly ObservedMachine[]): boolean {
+  if (d.role !== "control-plane" || d.replicas < 1) return false;
+  if (!observed.some((m) => m.listed || m.pending)) return false;
+  const first = groupByOrdinal(observed).get(1) ?? [];
+  return first.length === 0 || !first.some((m) => m.rollChanges.length === 0);
+}
+
+/**
+ * Decides the steps of a pool (pure). `taken` holds names that VMs this pool does not own already use;
+ * `initialised` is what the caller observed of the cluster's initialisation (needed when {@link needsInitialised}).
+ */
+export function decide(
+  d: DesiredPool,
+  observed: readonly ObservedMachine[],
+  policy: PoolPolicy,
+  taken: ReadonlySet<string> = new Set(),
+  initialised: ClusterInitialised = NOT_OBSERVED,
+): PoolDecision {
   const groups = groupByOrdinal(observed);
   const current = observed.filter((m) => m.listed).length;
   const awaiting = observed.filter((m) => !m.listed && m.pending);
-  const hasMembers = current > 0 || awaiting.length > 0;
-  const roleFor = (n: number, replacing: boolean): NodeRole =>
-    d.role === "worker" ? "worker-join" : n === 1 && !replacing && !hasMembers ? "init" : "control-plane-join";
+  const existing = observed.filter((m) => m.listed || m.pending).map((m) => m.name).sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  /** The role of a new VM, or the reason it is refused. */
+  const roleFor = (n: number, name: string): NodeRole | { refuse: string } => {
+    if (d.role === "worker") return "worker-join";
+    const r = controlPlaneCreateRole({ cluster: d.clusterName, name, ordinal: n, existing, initialised });
+    return r.kind === "refuse" ? { refuse: r.reason } : r.kind === "init" ? "init" : "control-plane-join";
+  };
+  const createStep = (n: number, s: { name: string; uuid: string }): PoolStep => {
+    const role = roleFor(n, s.name);
+    return typeof role === "string" ? { op: "create", ordinal: n, ...s, role } : { op: "refuse", name: s.name, reason: role.refuse };
+  };
 
   const converge: PoolSequence[] = [];
   const roll: PoolSequence[] = [];
@@ -194,8 +244,10 @@ export function decide(d: DesiredPool, observed: readonly ObservedMachine[], pol
     if (g.length === 0) {
       const s = slot(d, n, false);
       claim(s.name);
-      converge.push(single("create", `create ${s.name}`, { op: "create", ordinal: n, ...s, role: roleFor(n, false) }));
-      vmChanges.push({ op: "create", name: s.name, uuid: s.uuid, changes: [] });
+      const created = createStep(n, s);
+      const step: PoolStep = created.op === "create" && created.role === "control-plane-join" && existing.length > 0 ? { ...created, clearStale: true } : created;
+      converge.push(single("create", `create ${s.name}`, step));
+      vmChanges.push({ op: "create", name: s.name, uuid: s.uuid, changes: [], ...(step.op === "refuse" ? { reason: `refused: ${step.reason}` } : {}) });
       continue;
     }
     const keepers = g.filter((m) => m.rollChanges.length === 0);
@@ -219,9 +271,12 @@ export function decide(d: DesiredPool, observed: readonly ObservedMachine[], pol
       kind: "replace",
       label: `replace ${g.map((m) => m.name).join(", ")}`,
       changes,
-      steps: [{ op: "create", ordinal: n, ...s, role: roleFor(n, true) }, ...g.map((old): PoolStep => ({ op: "delete", vm: ref(old), reason: `replaced by ${s.name}` }))],
+      steps: [createStep(n, s), ...g.map((old): PoolStep => ({ op: "delete", vm: ref(old), reason: `replaced by ${s.name}` }))],
     });
-    for (const old of g) vmChanges.push({ op: "replace", name: old.name, uuid: old.uuid, newName: s.name, newUuid: s.uuid, changes });
+    const refusal = roll[roll.length - 1]!.steps[0]!;
+    for (const old of g) {
+      vmChanges.push({ op: "replace", name: old.name, uuid: old.uuid, newName: s.name, newUuid: s.uuid, changes, ...(refusal.op === "refuse" ? { reason: `refused: ${refusal.reason}` } : {}) });
+    }
   }
 
   // Scale down: ordinals above replicas; unhealthy first, then the highest ordinal first.

@@ -10,10 +10,13 @@ import type { FieldChange, ResourceDiff } from "../../types";
 import type { Planned, Reconciler } from "../types";
 import { act } from "./act";
 import { secretsFor } from "./body";
-import { withKubeSteps } from "./kube-steps";
+import { heldForControlPlaneUpgrade, withKubeSteps } from "./kube-steps";
 import { versionGuard } from "../../kube/version-guard";
 import { awaitControlPlaneVersion, upgradeKubeadmConfig } from "../../kube/upgrade";
-import { decide, hasWork, type PoolDecision } from "./decide";
+import { observeInitialised } from "../../kube/initialised";
+import { endpointGuard } from "../../kube/endpoint-guard";
+import { cniNote } from "../../kube/cni-note";
+import { decide, hasWork, needsInitialised, type PoolDecision } from "./decide";
 import type { NodePoolResource } from "./machine";
 import { observe, type PoolObservation } from "./observe";
 
@@ -48,14 +51,23 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     if (!o.target) return { diff: empty, observation: o };
     const t = o.target;
     const taken = new Set(o.foreign.keys());
-    const decision = decide(t.desired, o.machines, { parallelism: s.writes.size }, taken);
+    const initialised = needsInitialised(t.desired, o.machines) ? await observeInitialised(s, t.parents.cluster) : undefined;
+    const decision = decide(t.desired, o.machines, { parallelism: s.writes.size }, taken, initialised);
     const spec = res.spec;
     const m = spec.machine;
     const notes = [
       `${spec.replicas} × ${m.vcpuSockets}×${m.vcpusPerSocket} vCPU, ${m.memoryMiB} MiB, ${m.systemDiskMiB} MiB disk from ${t.resolved.imageName} on ${t.resolved.clusterName}/${t.resolved.subnets.map((x) => x.name).join(",")}; spec ${t.specHash.slice(0, 12)}`,
     ];
+    if (initialised) notes.push(initialised.known ? `ordinal 1's role: ${initialised.evidence}` : `ordinal 1's role cannot be decided: ${initialised.reason}`);
     const changes: FieldChange[] = decision.current !== spec.replicas ? [{ field: "replicas", from: decision.current, to: spec.replicas }] : [];
     const errors = [...o.errors, ...collisionErrors(s, res, o, decision.blocked, await s.inventory())];
+    const moved = await endpointGuard(s, t.parents.cluster);
+    if (moved) errors.push(moved);
+    const cni = res.spec.role === "control-plane" && o.machines.length > 0 ? await cniNote(s, t.parents.cluster) : undefined;
+    if (cni) {
+      notes.push(cni);
+      s.progress.note(`warning: ${cni}`);
+    }
     for (const c of (await s.inventory()).clonesOf(s.identity, res.id)) {
       const line = `VM ${c.spec?.name ?? ""} (${c.metadata.uuid ?? ""}) carries ${res.id}'s categories but is a copy of VM ${cloneSourceOf(c) ?? ""} (a clone made in Prism?): reported, never modified or deleted`;
       notes.push(line);
@@ -77,16 +89,17 @@ export const nodePoolReconciler: Reconciler<NodePoolResource, PoolPlanned> = {
     const steps = decision.stages.flatMap((st) => st.sequences.flatMap((q) => q.steps));
     if (steps.some((x) => x.op === "create" || x.op === "update")) await s.categories.ensure(o.target.categories);
     const t = o.target;
-    const creates = steps.some((x) => x.op === "create");
+    // A refused create (decide.ts: the init ordinal's role unknown) counts: the upgrade step before it refuses too.
+    const creates = steps.some((x) => x.op === "create" || x.op === "refuse");
     const cluster = t.parents.cluster;
     const failedControlPlane = (e: unknown): never => {
       // Pools of the same cluster waiting for its API in this run stop waiting.
       if (res.spec.role === "control-plane") s.cache.set(`control-plane-failed:${res.spec.cluster}`, Promise.resolve(`its control-plane pool ${res.id} failed in this run`));
       throw e;
     };
-    // Upgrades (kube/upgrade.ts): the control plane's kubeadm-config first, workers only after every control-plane node.
+    // Upgrades (kube/upgrade.ts): the control plane's kubeadm-config first; worker creates and in-place updates only after every control-plane node.
     if (creates && o.machines.length > 0 && res.spec.role === "control-plane") await upgradeKubeadmConfig(s, cluster, res.id).catch(failedControlPlane);
-    if (creates && res.spec.role === "worker") await awaitControlPlaneVersion(s, cluster, res.id, o.machines.length > 0);
+    if (heldForControlPlaneUpgrade(decision, res.spec.role)) await awaitControlPlaneVersion(s, cluster, res.id, o.machines.length > 0);
     const outcome = await act(s, { res, target: t, entities: o.entities, secretsFor: (role) => secretsFor(s, t, role) }, withKubeSteps(decision, res.spec.role)).catch(failedControlPlane);
     const parts = [
       outcome.created.length ? `created ${outcome.created.length}` : "",

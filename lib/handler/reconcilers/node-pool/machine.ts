@@ -93,7 +93,7 @@ export function immutableChanges(vm: VmEntity, r: ResolvedMachine, res: NodePool
   if (a.gpus !== canonicalJson(r.gpuList)) out.push({ field: "gpu_list", from: a.gpus, to: canonicalJson(r.gpuList) });
   if (a.diskMiB !== undefined && a.diskMiB > m.systemDiskMiB) out.push({ field: "disk_size_mib (shrink)", from: a.diskMiB, to: m.systemDiskMiB });
   const boot = categoriesOf(vm)[CATEGORY_KEYS.boot];
-  if (boot !== bootHash.slice(0, 12)) out.push({ field: "bootstrap inputs (kubernetes version, endpoint, labels, taints)", from: boot ?? "unknown", to: bootHash.slice(0, 12) });
+  if (boot !== bootHash.slice(0, 12)) out.push({ field: "bootstrap inputs (kubernetes version, endpoint, labels, taints, proxy, SSH keys)", from: boot ?? "unknown", to: bootHash.slice(0, 12) });
   return out;
 }
 
