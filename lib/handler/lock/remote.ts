@@ -82,6 +82,13 @@ export interface RemoteLockRequest {
    */
   readonly token?: string;
   /**
+   * This machine's prefix of tokens (`<machine>.<local lock id>`, run.ts): the caller holds this machine's
+   * local lock of the identity, so an entry of this machine other than `token` is a run that died (SIGKILL)
+   * without leaving, and counts as gone ({@link withoutStaleOfMachine}).
+   * @default none (every entry counts until it expires)
+   */
+  readonly machine?: string;
+  /**
    * Lifetime of the record unless refreshed.
    * @default 1_800_000 (30 minutes)
    */
@@ -166,6 +173,20 @@ export function leaveDecision(record: RemoteLockRecord, token: string, now: numb
   return left.length === 0 ? { action: "delete" } : { action: "write", record: { ...record, holders: rest, expiry: Math.max(...left) } };
 }
 
+/**
+ * Pure: `record` without the live entries of `machine` other than `token` — runs of this machine that died
+ * without leaving, since the caller holds this machine's local lock of the identity (run.ts); undefined when
+ * no live entry is left. Entries of other machines (and records written before tokens) are kept.
+ */
+export function withoutStaleOfMachine(record: RemoteLockRecord | undefined, machine: string | undefined, token: string, now: number): RemoteLockRecord | undefined {
+  if (!record || machine === undefined) return record;
+  const live = liveHolders(record, now);
+  const kept = Object.fromEntries(Object.entries(live).filter(([k]) => k === token || !k.startsWith(`${machine}.`)));
+  const left = Object.values(kept);
+  if (left.length === Object.keys(live).length) return record;
+  return left.length === 0 ? undefined : { ...record, holders: kept, expiry: Math.max(...left) };
+}
+
 /** The default holder token: one per user and host. */
 export function defaultToken(): string {
   return createHash("sha256").update(`${os.userInfo().username}@${os.hostname()}`).digest("hex").slice(0, 16);
@@ -175,10 +196,11 @@ export function defaultToken(): string {
  * Leaves the record `id` under `value` for `token` ({@link leaveDecision}); false when the record there is
  * not `id` any more (nothing is changed then).
  */
-export async function leaveRecord(client: RemoteLockClient, value: string, id: string, token: string, now: number = Date.now()): Promise<boolean> {
+export async function leaveRecord(client: RemoteLockClient, value: string, id: string, token: string, now: number = Date.now(), machine?: string): Promise<boolean> {
   const cur = await readRecord(client, value);
   if (!cur || cur.id !== id) return false;
-  const d = leaveDecision(cur, token, now);
+  const pruned = withoutStaleOfMachine(cur, machine, token, now);
+  const d = pruned ? leaveDecision(pruned, token, now) : ({ action: "delete" } as const);
   if (d.action === "delete") return client.deleteCategoryValue(LOCK_CATEGORY_KEY, value);
   await write(client, value, d.record);
   return true;
@@ -219,17 +241,17 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
   const has = (r: RemoteLockRecord | undefined): boolean => r !== undefined && r.plan === req.plan && (liveHolders(r, now())[token] ?? 0) > now();
   await client.ensureCategoryKey(LOCK_CATEGORY_KEY, LOCK_CATEGORY_DESCRIPTION);
   for (;;) {
-    const decision = decideRemote(await readRecord(client, value), req.plan, now());
+    const decision = decideRemote(withoutStaleOfMachine(await readRecord(client, value), req.machine, token, now()), req.plan, now());
     let by: LockHolderInfo;
     if (decision.action === "join") {
       const r = decision.record;
       const entry = liveHolders(r, now())[token];
       // Another process of this run on this machine put the entry there already: nothing to write.
-      if (entry !== undefined && entry - now() >= ttl / 2) return held(client, value, r, true, ttl, now, token);
+      if (entry !== undefined && entry - now() >= ttl / 2) return held(client, value, r, true, ttl, now, token, req.machine);
       await write(client, value, withHolder(r, token, now() + ttl, now()));
       await settle();
       const back = await readRecord(client, value);
-      if (back?.id === r.id && has(back)) return held(client, value, back, true, ttl, now, token);
+      if (back?.id === r.id && has(back)) return held(client, value, back, true, ttl, now, token, req.machine);
       if (!back || back.plan === req.plan) continue; // released meanwhile, or another join's write won: again
       by = { id: back.id, holder: back.holder, plan: back.plan, since: back.start };
     } else if (decision.action === "take") {
@@ -238,7 +260,7 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
       await write(client, value, mine);
       await settle();
       const back = await readRecord(client, value);
-      if (back?.id === mine.id) return held(client, value, mine, false, ttl, now, token);
+      if (back?.id === mine.id) return held(client, value, mine, false, ttl, now, token, req.machine);
       if (!back || back.plan === req.plan) continue; // deleted meanwhile, or a run of this plan elsewhere took it: join that one
       by = { id: back.id, holder: back.holder, plan: back.plan, since: back.start };
     } else by = decision.by;
@@ -247,7 +269,7 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
   }
 }
 
-function held(client: RemoteLockClient, value: string, record: RemoteLockRecord, joined: boolean, ttl: number, now: () => number, token: string): HeldRemoteLock {
+function held(client: RemoteLockClient, value: string, record: RemoteLockRecord, joined: boolean, ttl: number, now: () => number, token: string, machine?: string): HeldRemoteLock {
   return {
     id: record.id,
     value,
@@ -258,7 +280,7 @@ function held(client: RemoteLockClient, value: string, record: RemoteLockRecord,
       await write(client, value, withHolder(cur, token, now() + ttl, now()));
     },
     release(): Promise<boolean> {
-      return leaveRecord(client, value, record.id, token, now());
+      return leaveRecord(client, value, record.id, token, now(), machine);
     },
   };
 }

@@ -15,6 +15,7 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { stableStringify } from "../../plan/canonical";
 import type { Plan } from "../../schema/plan";
@@ -59,6 +60,11 @@ export function planHash(plan: Plan): string {
   return createHash("sha256").update(stableStringify(plan)).digest("hex");
 }
 
+/** 12 hex of SHA-256 of `<user>@<host>:<lock directory>`: one per machine and lock directory. */
+export function machineToken(lockDir: string): string {
+  return createHash("sha256").update(`${os.userInfo().username}@${os.hostname()}:${path.resolve(lockDir)}`).digest("hex").slice(0, 12);
+}
+
 /** The marker of a record taken by a process of the plan: which category value, which record id, this machine's entry. */
 interface RecordMarker {
   readonly value: string;
@@ -87,6 +93,10 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
   const timeout = init.lockTimeoutMs ?? 0;
   const local = await acquireLocalLock({ identity: init.identity, endpoint: init.endpoint, plan: hash, lockTimeoutMs: timeout, ...(init.lockDir !== undefined ? { dir: init.lockDir } : {}) });
   init.note(`lock ${init.identity}: ${local.joined ? "joined" : "took"} lock ${local.id}`);
+  // This machine (user, host, lock directory) and run: entries of this machine with another run's id are
+  // runs that died holding the record (the local lock is ours now), remote.ts withoutStaleOfMachine.
+  const machine = machineToken(path.dirname(local.path));
+  const token = `${machine}.${local.id}`;
   let remote: HeldRemoteLock | undefined;
   let timer: NodeJS.Timeout | undefined;
   let taking: Promise<void> | undefined;
@@ -95,8 +105,8 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
     remoteId: () => remote?.id,
     takeRecord(): Promise<void> {
       taking ??= (async () => {
-        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, token: local.id, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
-        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id, token: local.id } satisfies RecordMarker), { mode: 0o600 });
+        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, token, machine, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
+        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id, token } satisfies RecordMarker), { mode: 0o600 });
         init.note(`lock ${init.identity}: Prism Central record ${remote.id}${remote.joined ? " (joined)" : ""} taken before the first write`);
         const held = remote;
         timer = setInterval(() => void held.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
@@ -110,7 +120,7 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
       // The last process of the plan here: leave the record (this machine's entry) whichever process of the plan took it.
       const marker = readMarker(local.path);
       if (!marker) return;
-      await leaveRecord(init.client, marker.value, marker.id, marker.token).catch(() => undefined);
+      await leaveRecord(init.client, marker.value, marker.id, marker.token, Date.now(), machine).catch(() => undefined);
       fs.rmSync(path.join(local.path, MARKER), { force: true });
     },
   };

@@ -8,7 +8,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { acquireRemoteLock, decideRemote, forceUnlockRemote, inspectRemoteLock, leaveDecision, liveHolders, LOCK_CATEGORY_KEY, lockValueName, parseRecord, withHolder, type RemoteLockRecord } from "../../../lib/handler/lock/remote";
+import { acquireRemoteLock, decideRemote, forceUnlockRemote, inspectRemoteLock, leaveDecision, liveHolders, LOCK_CATEGORY_KEY, lockValueName, parseRecord, withHolder, withoutStaleOfMachine, type RemoteLockRecord } from "../../../lib/handler/lock/remote";
 import { lockRun } from "../../../lib/handler/lock/run";
 import { tempDir } from "../../helpers/emulator";
 import { makePlan } from "../fixtures";
@@ -174,5 +174,43 @@ test("run lock: two machines (two lock directories) of one plan; the last proces
     await refused.release();
     await b.release();
     assert.equal(await inspectRemoteLock(c, IDENTITY), undefined);
+  });
+});
+
+test("withoutStaleOfMachine: this machine's entries of other runs are dead, other machines' and legacy entries stay", () => {
+  const now = 1_000;
+  const rec: RemoteLockRecord = { v: 1, id: "r1", identity: IDENTITY, holder: "h", plan: "p", start: 0, expiry: 9_000, holders: { "m1.old": 9_000, "m1.me": 5_000, "m2.x": 7_000, "m1.gone": 500 } };
+  assert.deepEqual(withoutStaleOfMachine(rec, "m1", "m1.me", now)?.holders, { "m1.me": 5_000, "m2.x": 7_000 });
+  assert.equal(withoutStaleOfMachine(rec, "m1", "m1.me", now)?.expiry, 7_000, "the record expires with its last live entry");
+  assert.equal(withoutStaleOfMachine(rec, undefined, "m1.me", now), rec, "no machine given: every entry counts");
+  assert.equal(withoutStaleOfMachine({ ...rec, holders: { "m1.old": 9_000 } }, "m1", "m1.me", now), undefined, "only a dead run of this machine: no record");
+  const legacy: RemoteLockRecord = { v: 1, id: "r2", identity: IDENTITY, holder: "h", plan: "p", start: 0, expiry: 9_000 };
+  assert.equal(withoutStaleOfMachine(legacy, "m1", "m1.me", now), legacy);
+});
+
+test("run lock: a run killed holding the record (SIGKILL: no release) does not lock out the next plan on the same machine", async () => {
+  await withEmulator({ taskMs: 10 }, async (h) => {
+    const c = h.client();
+    const dir = await tempDir("npc-lock-killed-");
+    const killed = await lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan: makePlan(), client: c, note: () => undefined, lockDir: dir, lockSettleMs: 50 });
+    await killed.takeRecord();
+    // The killed process never releases: its local lock is stale once its pid is gone; here the test drops it as
+    // the local lock's staleness check would (a lock directory whose holder is not alive is taken over).
+    const held = (await inspectRemoteLock(c, IDENTITY))!;
+    assert.ok(held);
+    const fsp = await import("node:fs/promises");
+    await fsp.rm(dir, { recursive: true, force: true });
+    const next = await lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan: makePlan({ workers: [{ name: "md", replicas: 3 }] }), client: c, note: () => undefined, lockDir: dir, lockSettleMs: 50 });
+    await next.takeRecord();
+    assert.notEqual(next.remoteId(), held.id, "a new record replaces the dead run's");
+    await next.release();
+    assert.equal(await inspectRemoteLock(c, IDENTITY), undefined, "and is gone after the release");
+    // Another machine's live entry of another plan still refuses.
+    const other = await lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan: makePlan(), client: c, note: () => undefined, lockDir: await tempDir("npc-lock-other-"), lockSettleMs: 50 });
+    await other.takeRecord();
+    const mine = await lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan: makePlan({ workers: [{ name: "md", replicas: 3 }] }), client: c, note: () => undefined, lockDir: dir, lockSettleMs: 50 });
+    await assert.rejects(mine.takeRecord(), LockHeldError);
+    await mine.release();
+    await other.release();
   });
 });
