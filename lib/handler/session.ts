@@ -73,7 +73,7 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
 }
 
 /** Opens a run: settings through the schema, the target, the client, the services. */
-export function openSession(opts: SessionOptions, plan: Plan, writable: boolean): Session {
+export function openSession(opts: SessionOptions, plan: Plan, writable: boolean, writeGate?: () => Promise<void>): Session {
   const t0 = Date.now();
   const settings = parseRunSettings(opts);
   const target = resolveTarget(plan, opts);
@@ -84,6 +84,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
   try {
     client = prismClientOf(target, opts, settings, {
       ...(durationsFile !== undefined ? { taskDurationsFile: durationsFile } : {}),
+      ...(writeGate !== undefined ? { writeGate } : {}),
       logger: (line) => progress.note(`  ${line}`),
     });
   } catch (e) {
@@ -113,7 +114,7 @@ export function prismClientOf(
   target: Target,
   opts: { readonly retries?: RetryOptions | undefined },
   settings: Pick<RunSettings, "requestTimeoutMs">,
-  extra: Pick<ConstructorParameters<typeof PrismClient>[0], "taskDurationsFile" | "logger"> = {},
+  extra: Pick<ConstructorParameters<typeof PrismClient>[0], "taskDurationsFile" | "logger" | "writeGate"> = {},
 ): PrismClient {
   return new PrismClient({
     endpoint: target.endpoint,
