@@ -29,7 +29,7 @@ import { formatPlan } from "./diff/format";
 import { adoptLegacy } from "./adopt";
 import { APPLIED_CATEGORY_KEY, destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
 import { lockRun, type RunLock, type RunLockOptions } from "./lock";
-import { resourceHash } from "./ownership";
+import { CATEGORY_KEYS, resourceHash } from "./ownership";
 import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-check";
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
@@ -313,8 +313,9 @@ function withCheck<R extends RunResult>(result: R, check: RunResult["api"]): R {
 
 /**
  * Takes the Prism Central record for a run that is going to write (`reasons` say why) and opens a fresh
- * session at once: the write decisions are made from reads taken under the lock, never from the check's.
- * The session reads while the record settles (lock/remote.ts: written, then read back after
+ * session once the record is written: the write decisions are made from reads taken under the lock, never
+ * from the check's (nor from reads made while another plan's record was waited for). The session reads
+ * while the record settles (lock/remote.ts: written, then read back after
  * `settleMs`); every write waits for `confirmed`, the read-back that found the record ours: the
  * session's Prism client gates each request that changes Prism Central on it (PrismClientOptions
  * `writeGate`) and applyLocked each resource's apply step (Kubernetes and Palette writes included).
@@ -322,11 +323,12 @@ function withCheck<R extends RunResult>(result: R, check: RunResult["api"]): R {
  * meanwhile holds a record, and the read-back would not be ours. A refusal (`locked by …`) rejects
  * `confirmed`: nothing was changed.
  */
-function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, reasons: readonly string[]): { s: Session; check: RunResult["api"]; confirmed: () => Promise<void> } {
+async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, reasons: readonly string[]): Promise<{ s: Session; check: RunResult["api"]; confirmed: () => Promise<void> }> {
   first.progress.note(`going to write (${reasons.slice(0, 3).join("; ")}${reasons.length > 3 ? `; ${reasons.length - 3} more` : ""}): taking the Prism Central lock record`);
   const check = closeCheck(first);
   const taking = lock.takeRecord();
   taking.catch(() => undefined); // awaited by every write and by applyPlan
+  await lock.recordWritten(); // no read of the writing session before our record is written (a refusal propagates here)
   const confirmed = (): Promise<void> => taking;
   return { s: openSession(opts, first.plan, true, confirmed), check, confirmed };
 }
@@ -352,9 +354,10 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const lock = await lockSession(first, opts);
   try {
     if (first.settings.prune || first.services.plan.ofKind("NodePool").some((p) => scope.includes(p))) first.services.inventory().catch(() => undefined);
-    const check = await checkApply(first.services, scope, first.settings.prune);
+    // The record is taken from the check's first reason to write on (the rest of the check reads meanwhile).
+    const check = await checkApply(first.services, scope, first.settings.prune, () => void lock.takeRecord().catch(() => undefined));
     if (check.reasons.length === 0) return applyConverged(first, opts, scope, check);
-    const { s, check: api, confirmed } = underRecord(first, lock, opts, check.reasons);
+    const { s, check: api, confirmed } = await underRecord(first, lock, opts, check.reasons);
     const result = await applyLocked(s, opts, scope, confirmed);
     await confirmed(); // a refused lock (`locked by …`) propagates: nothing was written (every write waited for it)
     return withCheck(result, api);
@@ -399,12 +402,19 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
   return result;
 }
 
-/** Makes Prism Central match the plan; `confirmed` (the lock record read back as ours) is awaited before each resource's apply step. */
+/** Makes Prism Central match the plan; `confirmed` (the lock record read back as ours) is awaited before each resource's apply step that changes something. */
 async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[], confirmed: () => Promise<void>): Promise<RunResult> {
   const plan = s.plan;
   const { services, progress } = s;
-  // The run's one VM list is needed by every pool and by prune: start it with the first lookups.
-  if (s.settings.prune || services.plan.ofKind("NodePool").some((p) => scope.includes(p))) services.inventory().catch(() => undefined);
+  // The run's one VM list is needed by every pool and by prune: start it with the first lookups. With
+  // pools to apply, the ownership category lists and the running creates too (reads, once per run):
+  // they go out while the lock record settles instead of after the endpoint's claim.
+  const pools = services.plan.ofKind("NodePool").some((p) => scope.includes(p));
+  if (s.settings.prune || pools) services.inventory().catch(() => undefined);
+  if (pools) {
+    services.categories.prefetch(Object.values(CATEGORY_KEYS));
+    services.runningTasks.runningCreates().catch(() => undefined);
+  }
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${s.target.endpoint} (parallelism ${services.writes.size})`);
   await adopt(s, scope);
   const planned = new Map<string, Planned>();
@@ -421,7 +431,9 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
       prior.catch(() => undefined);
       const p = await planResource(services, r);
       planned.set(r.id, p);
-      await confirmed(); // planning only reads; nothing is written before the lock record is confirmed
+      // Planning only reads, and so does a no-change resource's apply (its waits and probes: the converged
+      // path runs them without the record); nothing else is applied before the lock record is confirmed.
+      if (p.diff.action !== "no-change") await confirmed();
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
       const recording = recordApplied(services.client, services.identity, r.id, r.generation, prior);
@@ -538,7 +550,7 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     const one = opts.resource === undefined ? undefined : first.services.plan.get(opts.resource);
     const reasons = await checkDestroy(first.services, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource);
     if (reasons.length === 0) return await destroyLocked(first, opts, false);
-    const { s, check, confirmed } = underRecord(first, lock, opts, reasons);
+    const { s, check, confirmed } = await underRecord(first, lock, opts, reasons);
     try {
       await confirmed(); // a destroy starts with its deletes' reads: it simply waits for the record
     } catch (e) {

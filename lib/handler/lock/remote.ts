@@ -84,6 +84,13 @@ export interface RemoteLockRequest {
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * Told once our record was written, when the settle starts (or at once on a join): reads from then on
+   * are as good as reads after the read-back (a run that could write meanwhile would have to hold a
+   * record, and the read-back would not be ours); writes must still wait for the read-back.
+   * @default undefined
+   */
+  readonly onWritten?: () => void;
 }
 
 /** A remote lock this run holds. */
@@ -154,11 +161,13 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
     if (decision.action === "join") {
       const r = decision.record;
       if (r.expiry - now() < ttl / 2) await write(client, value, { ...r, expiry: now() + ttl });
+      req.onWritten?.();
       return held(client, value, r, true, ttl, now);
     }
     if (decision.action === "take") {
       const mine: RemoteLockRecord = { v: 1, id: newLockId(), identity: req.identity, holder, plan: req.plan, start: now(), expiry: now() + ttl };
       await write(client, value, mine);
+      req.onWritten?.();
       await sleep(req.settleMs ?? DEFAULT_SETTLE_MS);
       const back = await readRecord(client, value);
       if (back?.id === mine.id) return held(client, value, mine, false, ttl, now);
