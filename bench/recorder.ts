@@ -24,15 +24,29 @@ export async function startRecorder(target: string): Promise<Recorder> {
   if (t.hostname !== "127.0.0.1") throw new Error(`the recorder forwards to 127.0.0.1 only, not ${t.hostname}`);
   const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
   const requests: RecordedRequest[] = [];
+  // The request body is read first, so a request that met a keep-alive connection the emulator had just
+  // closed (its idle timeout is 5 s, the length of a create task) is sent again once on a new connection:
+  // Node's documented pattern for `reusedSocket` + ECONNRESET (nodejs.org, http, request.reusedSocket).
+  // Such a request never reached the emulator; without this the client would see a reset the recorder made.
   const server = http.createServer((req, res) => {
     const start = Date.now();
-    const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent }, (ur) => {
-      res.writeHead(ur.statusCode ?? 502, ur.headers);
-      ur.pipe(res);
-      ur.on("end", () => requests.push({ method: req.method ?? "", path: req.url ?? "", start, end: Date.now() }));
+    const body: Buffer[] = [];
+    req.on("data", (c: Buffer) => body.push(c));
+    req.on("end", () => {
+      const send = (again: boolean): void => {
+        const up = http.request({ host: t.hostname, port: t.port, method: req.method, path: req.url, headers: req.headers, agent: again ? false : agent }, (ur) => {
+          res.writeHead(ur.statusCode ?? 502, ur.headers);
+          ur.pipe(res);
+          ur.on("end", () => requests.push({ method: req.method ?? "", path: req.url ?? "", start, end: Date.now() }));
+        });
+        up.on("error", (e: NodeJS.ErrnoException) => {
+          if (!again && up.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) send(true);
+          else res.destroy();
+        });
+        up.end(Buffer.concat(body));
+      };
+      send(false);
     });
-    up.on("error", () => res.destroy());
-    req.pipe(up);
   });
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -52,9 +52,13 @@ export async function readApplied(client: AppliedClient, identity: string, resou
   return parseApplied(v?.description, identity, resourceId)?.generation;
 }
 
-/** Records `generation` as applied (a read, and a write only when the record differs). */
-export async function recordApplied(client: AppliedClient, identity: string, resourceId: string, generation: string): Promise<void> {
-  if ((await readApplied(client, identity, resourceId).catch(() => undefined)) === generation) return;
+/**
+ * Records `generation` as applied (a read, and a write only when the record differs). `prior` is that
+ * read when the caller started it earlier in the same locked run (applyPlan reads each resource's
+ * record while it plans the resource, so only the write is left for the end).
+ */
+export async function recordApplied(client: AppliedClient, identity: string, resourceId: string, generation: string, prior?: Promise<string | undefined>): Promise<void> {
+  if ((await (prior ?? readApplied(client, identity, resourceId)).catch(() => undefined)) === generation) return;
   await client.ensureCategoryKey(APPLIED_CATEGORY_KEY, APPLIED_DESCRIPTION);
   const record: AppliedRecord = { v: 1, identity, resource: resourceId, generation };
   await client.putCategoryValue(APPLIED_CATEGORY_KEY, appliedValueName(identity, resourceId), JSON.stringify(record));

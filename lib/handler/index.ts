@@ -29,9 +29,9 @@ import { pruneReason } from "./reconcilers/node-pool/prune";
 import { deleteGroup, deleteSteps, orphanGroups, orphansDestroyedWith, ownedGroups, type OwnedGroup } from "./destroy";
 import { formatPlan } from "./diff/format";
 import { adoptLegacy } from "./adopt";
-import { destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
+import { APPLIED_CATEGORY_KEY, destroyDecision, forgetApplied, readApplied, recordApplied } from "./applied";
 import { lockRun, type RunLock, type RunLockOptions } from "./lock";
-import { resourceHash } from "./ownership";
+import { CATEGORY_KEYS, resourceHash } from "./ownership";
 import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-check";
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
@@ -372,6 +372,11 @@ function combinedLock(locks: readonly RunLock[]): RunLock {
     async takeRecord(): Promise<void> {
       for (const l of locks) await l.takeRecord();
     },
+    async recordWritten(): Promise<void> {
+      // Every record but the last one taken (read back) in order; the last one written.
+      for (const l of locks.slice(0, -1)) await l.takeRecord();
+      await locks[locks.length - 1]!.recordWritten();
+    },
     async release(): Promise<void> {
       let first: unknown;
       for (const l of [...locks].reverse()) {
@@ -398,15 +403,25 @@ function withCheck<R extends RunResult>(result: R, check: RunResult["api"]): R {
 }
 
 /**
- * Takes the Prism Central record for a run that is going to write (`reasons` say why), then opens a
- * fresh session: the write decisions are made from reads taken under the lock, never from the check's.
- * A refusal (`locked by …`) propagates: nothing was changed.
+ * Takes the Prism Central record for a run that is going to write (`reasons` say why) and opens a fresh
+ * session once the record is written: the write decisions are made from reads taken under the lock, never
+ * from the check's (nor from reads made while another plan's record was waited for). The session reads
+ * while the record settles (lock/remote.ts: written, then read back after
+ * `settleMs`); every write waits for `confirmed`, the read-back that found the record ours: the
+ * session's Prism client gates each request that changes Prism Central on it (PrismClientOptions
+ * `writeGate`) and applyLocked each resource's apply step (Kubernetes and Palette writes included).
+ * Reads taken in the settle window are as good as reads taken after it: a run that could write
+ * meanwhile holds a record, and the read-back would not be ours. A refusal (`locked by …`) rejects
+ * `confirmed`: nothing was changed.
  */
-async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, reasons: readonly string[]): Promise<{ s: Session; check: RunResult["api"] }> {
+async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, reasons: readonly string[]): Promise<{ s: Session; check: RunResult["api"]; confirmed: () => Promise<void> }> {
   first.progress.note(`going to write (${reasons.slice(0, 3).join("; ")}${reasons.length > 3 ? `; ${reasons.length - 3} more` : ""}): taking the Prism Central lock record`);
   const check = closeCheck(first);
-  await lock.takeRecord();
-  return { s: openSession(opts, first.plan, true), check };
+  const taking = lock.takeRecord();
+  taking.catch(() => undefined); // awaited by every write and by applyPlan
+  await lock.recordWritten(); // no read of the writing session before our record is written (a refusal propagates here)
+  const confirmed = (): Promise<void> => taking;
+  return { s: openSession(opts, first.plan, true, confirmed), check, confirmed };
 }
 
 /** Adopts the pre-identity VMs of `scope` (adopt.ts); a failure to list is noted, not fatal (the reconcilers report it). */
@@ -439,10 +454,13 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
   const lock = await lockSession(first, opts);
   try {
     prefetchInventories(first, scope);
-    const check = await checkApply(first.run, scope, first.settings.prune);
+    // The record is taken from the check's first reason to write on (the rest of the check reads meanwhile).
+    const check = await checkApply(first.run, scope, first.settings.prune, () => void lock.takeRecord().catch(() => undefined));
     if (check.reasons.length === 0) return applyConverged(first, opts, scope, check);
-    const { s, check: api } = await underRecord(first, lock, opts, check.reasons);
-    return withCheck(await applyLocked(s, opts, scope), api);
+    const { s, check: api, confirmed } = await underRecord(first, lock, opts, check.reasons);
+    const result = await applyLocked(s, opts, scope, confirmed);
+    await confirmed(); // a refused lock (`locked by …`) propagates: nothing was written (every write waited for it)
+    return withCheck(result, api);
   } finally {
     await lock.release();
   }
@@ -485,25 +503,43 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
   return result;
 }
 
-async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]): Promise<RunResult> {
+/** Makes Prism Central match the plan; `confirmed` (the lock record read back as ours) is awaited before each resource's apply step that changes something. */
+async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[], confirmed: () => Promise<void>): Promise<RunResult> {
   const plan = s.plan;
   const { progress } = s;
-  // Each account's one VM list is needed by every pool and by prune: start it with the first lookups.
+  // Each account's one VM list is needed by every pool and by prune: start it with the first lookups. With
+  // pools to apply, the ownership category lists and the running creates too (reads, once per account):
+  // they go out while the lock record settles instead of after the endpoint's claim.
   prefetchInventories(s, scope);
+  for (const sv of new Set(s.plan.resources.filter((p) => p.kind === "NodePool" && scope.includes(p)).map((p) => s.servicesOf(p)))) {
+    sv.categories.prefetch(Object.values(CATEGORY_KEYS));
+    sv.runningTasks.runningCreates().catch(() => undefined);
+  }
   progress.note(`apply ${opts.resource ?? `all ${scope.length} resources`} of stack ${plan.metadata.stack} on ${endpointsText(s)} (parallelism ${s.services.writes.size}${s.accounts.length > 1 ? " per Prism Central" : ""})`);
   await adopt(s, scope);
   const planned = new Map<string, Planned>();
+  // Each resource's applied-generation record (applied.ts) is read while the resource is planned and
+  // written after it applied, without holding back what depends on it; every write is awaited below and
+  // a failed one fails its resource's row.
+  const records = new Map<string, Promise<void>>();
   progress.setTotal(scope.length);
   const outcomes = await runGraph(scope, async (r) => {
     progress.start(r.id);
     const t0 = Date.now();
     try {
       const services = s.servicesOf(r);
+      const prior = readApplied(services.client, services.identity, r.id);
+      prior.catch(() => undefined);
       const p = await planResource(services, r);
       planned.set(r.id, p);
+      // Planning only reads, and so does a no-change resource's apply (its waits and probes: the converged
+      // path runs them without the record); nothing else is applied before the lock record is confirmed.
+      if (p.diff.action !== "no-change") await confirmed();
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
-      await recordApplied(services.client, services.identity, r.id, r.generation);
+      const recording = recordApplied(services.client, services.identity, r.id, r.generation, prior);
+      recording.catch(() => undefined);
+      records.set(r.id, recording);
       services.readiness.markApplied(r.id);
       progress.settled(r.id, `ok: ${applied.detail}`, Date.now() - t0);
       return applied;
@@ -514,6 +550,14 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
       progress.finish(r.id);
     }
   });
+  for (const [id, recording] of records) {
+    const o = outcomes.get(id);
+    await recording.catch((e: unknown) => {
+      const error = new Error(`recording the applied generation in Prism Central (${APPLIED_CATEGORY_KEY}): ${errorMessage(e)}`);
+      progress.note(`${id}: FAILED: ${error.message}`);
+      if (o) outcomes.set(id, { status: "failed", error, ms: o.ms });
+    });
+  }
   const rows = summaryActions(orderRows(scope.map((r) => applyRow(s, r, outcomes.get(r.id)!, planned.get(r.id), outcomes)), plan.resources), plan.resources);
   if (s.settings.prune) {
     // Each Prism Central prunes what the stack owns there under resource ids the plan no longer holds.
@@ -643,7 +687,13 @@ export async function destroyPlan(opts: DestroyOptions): Promise<RunResult> {
     const one = opts.resource === undefined ? undefined : first.services.plan.get(opts.resource);
     const reasons = await checkDestroy(first.run, opts.resource === undefined ? plan.resources : one ? [one] : [], opts.resource, first.settings.prune);
     if (reasons.length === 0) return await destroyLocked(first, opts, false);
-    const { s, check } = await underRecord(first, lock, opts, reasons);
+    const { s, check, confirmed } = await underRecord(first, lock, opts, reasons);
+    try {
+      await confirmed(); // a destroy starts with its deletes' reads: it simply waits for the record
+    } catch (e) {
+      closeCheck(s);
+      throw e;
+    }
     return withCheck(await destroyLocked(s, opts, true), check);
   } finally {
     await lock.release();

@@ -92,13 +92,14 @@ function featuresOf(settings: RunSettings, opts: SessionOptions, target: Target)
   };
 }
 
-/** One account's client and services. */
-function openAccount(opts: SessionOptions, plan: Plan, writable: boolean, settings: RunSettings, target: Target, progress: Progress): AccountSession {
+/** One account's client and services; `writeGate` (the lock's read-back) holds every write of its client. */
+function openAccount(opts: SessionOptions, plan: Plan, writable: boolean, settings: RunSettings, target: Target, progress: Progress, writeGate?: () => Promise<void>): AccountSession {
   const durationsFile = taskDurationsFileOf(opts);
   let client: PrismClient;
   try {
     client = prismClientOf(target, opts, settings, {
       ...(durationsFile !== undefined ? { taskDurationsFile: durationsFile } : {}),
+      ...(writeGate !== undefined ? { writeGate } : {}),
       logger: (line) => progress.note(`  ${line}`),
     });
   } catch (e) {
@@ -125,7 +126,7 @@ function openAccount(opts: SessionOptions, plan: Plan, writable: boolean, settin
  * its target, its own client and its own services (session and login, inventory, running tasks, task
  * durations per Prism Central). Every account's target is resolved before any client is made.
  */
-export function openSession(opts: SessionOptions, plan: Plan, writable: boolean): Session {
+export function openSession(opts: SessionOptions, plan: Plan, writable: boolean, writeGate?: () => Promise<void>): Session {
   const t0 = Date.now();
   const settings = parseRunSettings(opts);
   const targets = resolveTargets(plan, opts, runAccounts(plan, opts.resource));
@@ -133,7 +134,7 @@ export function openSession(opts: SessionOptions, plan: Plan, writable: boolean)
   for (const w of targets.flatMap((t) => t.warnings)) progress.note(`warning: ${w}`);
   const accounts: AccountSession[] = [];
   try {
-    for (const t of targets) accounts.push(openAccount(opts, plan, writable, settings, t, progress));
+    for (const t of targets) accounts.push(openAccount(opts, plan, writable, settings, t, progress, writeGate));
   } catch (e) {
     for (const a of accounts) a.client.close();
     progress.close();
@@ -182,7 +183,7 @@ export function prismClientOf(
   target: Target,
   opts: { readonly retries?: RetryOptions | undefined },
   settings: Pick<RunSettings, "requestTimeoutMs">,
-  extra: Pick<ConstructorParameters<typeof PrismClient>[0], "taskDurationsFile" | "logger"> = {},
+  extra: Pick<ConstructorParameters<typeof PrismClient>[0], "taskDurationsFile" | "logger" | "writeGate"> = {},
 ): PrismClient {
   return new PrismClient({
     endpoint: target.endpoint,

@@ -54,14 +54,22 @@ export function plannedWrite(res: PlanResource, p: Planned, applied: string | un
   return undefined;
 }
 
-/** The read-only check of an apply of `scope` (prune: whether the run prunes), each resource on its own account. */
-export async function checkApply(run: RunServices, scope: readonly PlanResource[], prune: boolean): Promise<ApplyCheck> {
+/**
+ * The read-only check of an apply of `scope` (prune: whether the run prunes), each resource on its own
+ * account. `onWrite` is told once, at the first reason to write, while the check goes on (applyPlan starts
+ * taking the lock record then).
+ */
+export async function checkApply(run: RunServices, scope: readonly PlanResource[], prune: boolean, onWrite?: () => void): Promise<ApplyCheck> {
   const reasons: string[] = [];
+  const push = (why: string): void => {
+    reasons.push(why);
+    if (reasons.length === 1) onWrite?.();
+  };
   for (const g of groupByServices(run, scope)) {
     try {
-      for (const line of await adoptLegacy(g.services, g.resources, false)) if (line.includes(ADOPTED)) reasons.push(line);
+      for (const line of await adoptLegacy(g.services, g.resources, false)) if (line.includes(ADOPTED)) push(line);
     } catch (e) {
-      reasons.push(`adopting VMs made before stack identities: ${errorMessage(e)}`);
+      push(`adopting VMs made before stack identities: ${errorMessage(e)}`);
     }
   }
   const outcomes = await runGraph(scope, async (r) => {
@@ -69,7 +77,7 @@ export async function checkApply(run: RunServices, scope: readonly PlanResource[
     const p = await planResource(s, r);
     const applied = p.diff.errors.length === 0 && p.diff.action === "no-change" ? await readApplied(s.client, s.identity, r.id) : undefined;
     const why = plannedWrite(r, p, applied);
-    if (why) reasons.push(why);
+    if (why) push(why);
     else if (p.diff.errors.length > 0) throw new FailedPlan(p);
     return p;
   });
@@ -77,13 +85,13 @@ export async function checkApply(run: RunServices, scope: readonly PlanResource[
     for (const s of run.sites) {
       try {
         const orphans = await orphanGroups(s);
-        if (orphans.length > 0) reasons.push(`prune: ${orphans.map((g) => g.id).join(", ")}`);
+        if (orphans.length > 0) push(`prune: ${orphans.map((g) => g.id).join(", ")}`);
         const stack = stackIdentity(s);
         const ids = new Set(s.plan.resources.map((r) => r.id));
         const claims = (await listClaims(s)).claims.filter((l) => l.claim?.stack === stack && !ids.has(l.claim.resource));
-        if (claims.length > 0) reasons.push(`prune: kube-vip claims of ${[...new Set(claims.map((l) => l.claim!.resource))].join(", ")}`);
+        if (claims.length > 0) push(`prune: kube-vip claims of ${[...new Set(claims.map((l) => l.claim!.resource))].join(", ")}`);
       } catch (e) {
-        reasons.push(`prune: ${errorMessage(e)}`);
+        push(`prune: ${errorMessage(e)}`);
       }
     }
   }

@@ -124,9 +124,11 @@ export class PrismApi {
    */
   async call<T>(method: Method, path: string, body?: unknown, opts: CallOptions = {}): Promise<T> {
     const { stats, retry, log } = this.hooks;
-    const isWrite = opts.isWrite ?? (method !== "GET" && !(method === "POST" && /\/list$/.test(path)));
+    const changes = method !== "GET" && !(method === "POST" && /\/list$/.test(path));
+    const isWrite = opts.isWrite ?? changes;
     const url = new URL(BASE_PATH + path, this.endpoint);
     if (this.authFailure) throw this.authFailure;
+    if (changes && this.opts.writeGate) await this.opts.writeGate();
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
       const useCookies = !opts.basicOnly && this.session.active;

@@ -41,7 +41,7 @@ import {
   type VmIntentInput,
   type VmSpec,
 } from "./types";
-import { Vms, type CreateVmResult, type PowerCycledUpdate, type UpdateVmOptions } from "./vms";
+import { Vms, type CreateVmResult, type VmReservation, type PowerCycledUpdate, type UpdateVmOptions } from "./vms";
 import { recheckFilter } from "./filter-check";
 import { loadTaskDurations, saveTaskDurations } from "./task-durations";
 
@@ -53,7 +53,7 @@ export { taskUuidsOf, taskDurationMs } from "./tasks";
 export type { EntityRefLike, Resolved } from "./entity-match";
 export type { GpuRef } from "./gpus";
 export type { ResolveAllInput, ResolveAllResult } from "./lookups";
-export type { CreateVmResult, PowerCycledUpdate, UpdateVmOptions } from "./vms";
+export type { CreateVmResult, VmReservation, PowerCycledUpdate, UpdateVmOptions } from "./vms";
 export { clientIdentifierFor, reservationUsable, RESERVED_UUID_PLACEHOLDER, type IdempotenceReservation } from "./idempotent-create";
 export { resizeDecision, cpuMemoryOf, type ResizeDecision, type CpuMemory } from "./resize";
 export { systemDiskOf, systemDiskIndex, actualPowerState, isErrorEntity } from "./vm-read";
@@ -278,16 +278,25 @@ export class PrismClient {
    * `metadata.uuid` = the reserved uuid. A POST is never repeated before the uuid was read. See
    * idempotent-create.ts for the sources and the choice of reservations over name lookups.
    */
-  createVmIdempotent(slotKey: string, body: VmIntentInput): Promise<CreateVmResult> {
-    return this.vms.createVmIdempotent(slotKey, body);
+  createVmIdempotent(slotKey: string, body: VmIntentInput, reserved?: VmReservation): Promise<CreateVmResult> {
+    return this.vms.createVmIdempotent(slotKey, body, reserved);
+  }
+
+  /**
+   * The reservation of a slot alone (GET, and POST when there is none): what createVmIdempotent does
+   * first. Taken ahead, outside a write permit, and passed to createVm / createVmIdempotent, it keeps
+   * the reservation round trips out of the permit (issue 12 item 8).
+   */
+  reserveVm(slotKey: string): Promise<VmReservation> {
+    return this.vms.reserveVm(slotKey);
   }
 
   /**
    * createVmIdempotent with the caller's `metadata.uuid` as the slot key (random when absent). The VM
    * gets the reserved uuid (`result.uuid`), not the one in the body.
    */
-  createVm(body: VmIntentInput): Promise<CreateVmResult> {
-    return this.vms.createVm(body);
+  createVm(body: VmIntentInput, reserved?: VmReservation): Promise<CreateVmResult> {
+    return this.vms.createVm(body, reserved);
   }
 
   /**

@@ -39,4 +39,12 @@ export interface PrismClientOptions {
   visibilityGraceMs?: number;
   /** Minutes an idempotence reservation (POST /idempotence_identifiers) stays valid. @default 60 */
   reservationMinutes?: number;
+  /**
+   * Awaited before every request that changes Prism Central (any method but GET and list POSTs, the
+   * idempotence reservations included), never before reads; a rejection fails the request unsent. The
+   * handler opens a run's session with the stack lock's confirmation here, so the session reads while
+   * the lock record settles and writes only once the record was read back as its own.
+   * @default undefined (no gate)
+   */
+  writeGate?: () => Promise<void>;
 }

@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import type { Call } from "./api";
 import { PrismApiError, PrismError, PrismTaskError } from "./errors";
-import { IdempotentCreates, type CreateVmResult, type IdempotentCreateOptions } from "./idempotent-create";
+import { IdempotentCreates, type CreateVmResult, type IdempotentCreateOptions, type VmReservation } from "./idempotent-create";
 import { cpuMemoryOf, resizeDecision, type ResizeDecision } from "./resize";
 import { isNotFound } from "./not-found";
 import { sleep, type RetryPolicy } from "./retry";
@@ -14,7 +14,7 @@ import { taskUuidsOf, type WaitOptions } from "./tasks";
 import type { DeleteResponse, ListableKind, Metadata, TaskEntity, VmEntity, VmIntentInput, VmSpec } from "./types";
 import { actualPowerState } from "./vm-read";
 
-export type { CreateVmResult } from "./idempotent-create";
+export type { CreateVmResult, VmReservation } from "./idempotent-create";
 
 export interface UpdateVmOptions {
   /** @default 5 */
@@ -64,9 +64,9 @@ export class Vms {
    * `slotKey`, finds out whether an earlier POST was accepted, and only then POSTs with that uuid.
    * `body.metadata.uuid` is ignored (the reserved uuid is used).
    */
-  async createVmIdempotent(slotKey: string, body: VmIntentInput): Promise<CreateVmResult> {
+  async createVmIdempotent(slotKey: string, body: VmIntentInput, reserved?: VmReservation): Promise<CreateVmResult> {
     if (slotKey === "") throw new PrismError("createVmIdempotent: expected a non-empty slot key (e.g. stack/resource/vm-name)");
-    const r = await this.creates.create(slotKey, body);
+    const r = await this.creates.create(slotKey, body, reserved);
     this.client.invalidateCache("vms");
     if (!r.existed) {
       this.recent.set(r.uuid, Date.now());
@@ -80,8 +80,14 @@ export class Vms {
    * `metadata.uuid` when given (a deterministic uuid is a good slot key), else a random one (then a
    * re-run cannot find it: give a slot key).
    */
-  async createVm(body: VmIntentInput): Promise<CreateVmResult> {
-    return this.createVmIdempotent(body.metadata?.uuid ?? randomUUID(), body);
+  async createVm(body: VmIntentInput, reserved?: VmReservation): Promise<CreateVmResult> {
+    return this.createVmIdempotent(body.metadata?.uuid ?? reserved?.slotKey ?? randomUUID(), body, reserved);
+  }
+
+  /** The reservation of a slot (createVmIdempotent's first step), to take before a write permit. */
+  async reserveVm(slotKey: string): Promise<VmReservation> {
+    if (slotKey === "") throw new PrismError("reserveVm: expected a non-empty slot key (e.g. stack/resource/vm-name)");
+    return this.creates.reserve(slotKey);
   }
 
   /**

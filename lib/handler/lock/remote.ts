@@ -113,6 +113,13 @@ export interface RemoteLockRequest {
    * @default Date.now
    */
   readonly now?: () => number;
+  /**
+   * Told once our record was written, when the settle starts (or at once on a join): reads from then on
+   * are as good as reads after the read-back (a run that could write meanwhile would have to hold a
+   * record, and the read-back would not be ours); writes must still wait for the read-back.
+   * @default undefined
+   */
+  readonly onWritten?: () => void;
 }
 
 /** A remote lock this run holds. */
@@ -247,8 +254,12 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
       const r = decision.record;
       const entry = liveHolders(r, now())[token];
       // Another process of this run on this machine put the entry there already: nothing to write.
-      if (entry !== undefined && entry - now() >= ttl / 2) return held(client, value, r, true, ttl, now, token, req.machine);
+      if (entry !== undefined && entry - now() >= ttl / 2) {
+        req.onWritten?.();
+        return held(client, value, r, true, ttl, now, token, req.machine);
+      }
       await write(client, value, withHolder(r, token, now() + ttl, now()));
+      req.onWritten?.();
       await settle();
       const back = await readRecord(client, value);
       if (back?.id === r.id && has(back)) return held(client, value, back, true, ttl, now, token, req.machine);
@@ -258,6 +269,7 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
       const start = now();
       const mine: RemoteLockRecord = { v: 1, id: newLockId(), identity: req.identity, holder, plan: req.plan, start, expiry: start + ttl, holders: { [token]: start + ttl } };
       await write(client, value, mine);
+      req.onWritten?.();
       await settle();
       const back = await readRecord(client, value);
       if (back?.id === mine.id) return held(client, value, mine, false, ttl, now, token, req.machine);

@@ -52,6 +52,11 @@ export interface RunLock {
    * @throws LockHeldError (`locked by …`) when another plan holds it
    */
   takeRecord(): Promise<void>;
+  /**
+   * Resolves once takeRecord's record was written (the read-back still to come) or joined; rejects as
+   * takeRecord when it refuses first. Starts takeRecord.
+   */
+  recordWritten(): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -100,21 +105,28 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
   let remote: HeldRemoteLock | undefined;
   let timer: NodeJS.Timeout | undefined;
   let taking: Promise<void> | undefined;
+  let wroteIt!: () => void;
+  const written = new Promise<void>((resolve) => (wroteIt = resolve));
+  const takeRecord = (): Promise<void> => {
+    taking ??= (async () => {
+      remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, token, machine, lockTimeoutMs: timeout, onWritten: wroteIt, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
+      fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id, token } satisfies RecordMarker), { mode: 0o600 });
+      init.note(`lock ${init.identity}: Prism Central record ${remote.id}${remote.joined ? " (joined)" : ""} taken before the first write`);
+      const held = remote;
+      timer = setInterval(() => void held.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
+      timer.unref();
+    })();
+    return taking;
+  };
   return {
     localId: local.id,
     remoteId: () => remote?.id,
-    takeRecord(): Promise<void> {
-      taking ??= (async () => {
-        remote = await acquireRemoteLock(init.client, { identity: init.identity, plan: hash, token, machine, lockTimeoutMs: timeout, ...(init.lockSettleMs !== undefined ? { settleMs: init.lockSettleMs } : {}) });
-        fs.writeFileSync(path.join(local.path, MARKER), JSON.stringify({ value: remote.value, id: remote.id, token } satisfies RecordMarker), { mode: 0o600 });
-        init.note(`lock ${init.identity}: Prism Central record ${remote.id}${remote.joined ? " (joined)" : ""} taken before the first write`);
-        const held = remote;
-        timer = setInterval(() => void held.refresh().catch((e: unknown) => init.note(`lock ${init.identity}: refreshing the Prism Central record failed: ${(e as Error).message}`)), DEFAULT_LOCK_TTL_MS / 3);
-        timer.unref();
-      })();
-      return taking;
+    takeRecord,
+    recordWritten(): Promise<void> {
+      return Promise.race([written, takeRecord()]);
     },
     async release(): Promise<void> {
+      await taking?.catch(() => undefined); // a take still under way ends first (its marker names the record to delete)
       if (timer) clearInterval(timer);
       if (!local.release()) return;
       // The last process of the plan here: leave the record (this machine's entry) whichever process of the plan took it.

@@ -1,6 +1,11 @@
 /**
  * API writes of a run: one semaphore (`--parallelism`) that every VM create/update/delete holds until its
  * task has finished, and the run's task polling settings.
+ *
+ * A create reserves its uuid (two round trips, `/idempotence_identifiers`) before it takes a write
+ * permit, so the permit covers only the POST and the task wait. At most `--parallelism` creates hold a
+ * reservation not yet POSTed (`ahead`): the next ones reserve while the running tasks run, and a large
+ * run does not send every reservation at once ahead of the first POSTs.
  */
 import type { PrismClient } from "../../prism/client";
 import { Semaphore } from "../scheduler";
@@ -16,6 +21,8 @@ export const DEFAULT_POLL: PollOptions = { initialDelayMs: 100, maxDelayMs: 1500
 
 export class Writes {
   readonly semaphore: Semaphore;
+  /** Creates holding a reservation whose POST was not answered yet (at most `--parallelism`). */
+  readonly ahead: Semaphore;
   readonly poll: PollOptions;
 
   constructor(
@@ -24,6 +31,7 @@ export class Writes {
     poll: Partial<PollOptions> = {},
   ) {
     this.semaphore = new Semaphore(parallelism);
+    this.ahead = new Semaphore(parallelism);
     this.poll = { ...DEFAULT_POLL, ...poll };
   }
 

@@ -3,7 +3,7 @@
  * write semaphore until its task has finished; ownership is re-checked on a fresh read right before
  * every PUT and DELETE. Steps that succeeded stay done; every failure is reported.
  */
-import { cpuMemoryOf, resizeDecision, systemDiskOf, taskUuidsOf, type CpuMemory, type PowerCycledUpdate } from "../../../prism/client";
+import { cpuMemoryOf, resizeDecision, systemDiskOf, taskUuidsOf, type CpuMemory, type PowerCycledUpdate, type VmReservation } from "../../../prism/client";
 import type { Metadata, VmEntity, VmSpec } from "../../../prism/types";
 import type { NodeRole, NodeSecrets } from "../../../render/cloud-init";
 import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
@@ -32,29 +32,47 @@ interface MutableOutcome {
   deleted: string[];
 }
 
-/** Creates one VM (idempotent by uuid) and waits until its task is done. */
+/**
+ * Creates one VM (idempotent by uuid) and waits until its task is done. The uuid is reserved first,
+ * outside the write permit and together with the bootstrap secrets (one of the run's `ahead` slots,
+ * given back once the POST is answered), so the permit covers only the POST and the task wait.
+ */
 async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<void> {
-  const secrets = await a.secretsFor(step.role);
-  await s.writes.run(async () => {
-    const t0 = Date.now();
+  await s.writes.ahead.acquire();
+  let holding = true;
+  const giveBack = (): void => {
+    if (holding) s.writes.ahead.release();
+    holding = false;
+  };
+  try {
+    // The reservation and the bootstrap secrets (the run's join token: a few requests to the cluster's API) together.
+    const [secrets, ahead] = await Promise.all([a.secretsFor(step.role), s.client.reserveVm(step.uuid)]);
     const body = vmBody(s, a.res, a.target, step, secrets);
-    for (let attempt = 1; ; attempt++) {
-      const r = await s.client.createVm(body);
-      if (r.existed) {
-        const vm = r.entity;
-        if (vm && !ownedByResource(vm, s.identity, a.res.id)) throw new OwnershipError(`VM ${step.uuid} exists without ${a.res.id}'s categories; not touching it`);
-        if (!vm || isDeleting(vm)) {
-          // The same uuid is being deleted (scale down then up): wait for the delete, then create again.
-          if (vm) await s.client.waitForTasks(taskUuidsOf(vm).slice(-1), { initialDelayMs: s.writes.poll.initialDelayMs, maxDelayMs: s.writes.poll.maxDelayMs });
-          if (attempt < 3) continue;
-          throw new Error(`VM ${step.uuid} was being deleted while ${step.name} was created; run apply again`);
+    let reserved: VmReservation | undefined = ahead;
+    await s.writes.run(async () => {
+      const t0 = Date.now();
+      for (let attempt = 1; ; attempt++) {
+        const r = await s.client.createVm(body, reserved);
+        reserved = undefined; // a later attempt reserves again (the reservation may have been used)
+        giveBack();
+        if (r.existed) {
+          const vm = r.entity;
+          if (vm && !ownedByResource(vm, s.identity, a.res.id)) throw new OwnershipError(`VM ${step.uuid} exists without ${a.res.id}'s categories; not touching it`);
+          if (!vm || isDeleting(vm)) {
+            // The same uuid is being deleted (scale down then up): wait for the delete, then create again.
+            if (vm) await s.client.waitForTasks(taskUuidsOf(vm).slice(-1), { initialDelayMs: s.writes.poll.initialDelayMs, maxDelayMs: s.writes.poll.maxDelayMs });
+            if (attempt < 3) continue;
+            throw new Error(`VM ${step.uuid} was being deleted while ${step.name} was created; run apply again`);
+          }
         }
+        await s.writes.waitTask(r.taskUuid);
+        s.progress.action(a.res.id, `${r.existed ? "found" : "created"} ${step.name} (${step.uuid})${step.role === "init" ? " [kubeadm init]" : ""}`, Date.now() - t0);
+        return;
       }
-      await s.writes.waitTask(r.taskUuid);
-      s.progress.action(a.res.id, `${r.existed ? "found" : "created"} ${step.name} (${step.uuid})${step.role === "init" ? " [kubeadm init]" : ""}`, Date.now() - t0);
-      return;
-    }
-  });
+    });
+  } finally {
+    giveBack();
+  }
 }
 
 /**
