@@ -8,6 +8,7 @@ import { test } from "node:test";
 import * as assert from "node:assert/strict";
 import { parse } from "yaml";
 import { layoutYaml, toYaml, toYamlDocuments, toYamlReference } from "../../lib/render/yaml";
+import { mulberry32 } from "../../lib/emulator/util";
 
 const TRICKY_STRINGS = [
   "", " ", "  lead", "trail ", "x\ny", "x\ny\n", "x\n\ny\n\n", "\n", "\n\n", "a\n  \nb", " x\ny", "x \ny", "x\ny ",
@@ -44,17 +45,8 @@ test("yaml: hand layout equals the yaml package on hand-picked documents", () =>
   assert.equal(layoutYaml("top-level scalar"), undefined);
 });
 
-/** mulberry32: a small seeded generator, so a failing document can be reproduced from its seed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (the emulator's mulberry32), so a failing document can be reproduced from its seed. */
+const rng = mulberry32;
 
 function generate(r: () => number, depth: number): unknown {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)]!;
