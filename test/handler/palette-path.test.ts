@@ -12,7 +12,8 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { Credentials, NutanixCluster, NutanixStack, PaletteAccount, PrismCentralAccount, PrivateCloudGateway, Secret } from "../../lib";
+import { NutanixCluster } from "../../lib";
+import { gatewayProgram, MACHINE } from "./palette/gateway-program";
 import { applyPlan, destroyPlan, planDiff } from "../../lib/handler";
 import { kubeconfigCommand } from "../../lib/handler/palette/kubeconfig";
 import { collectPlan } from "../../lib/stack/collect";
@@ -28,19 +29,9 @@ after(() => assertLoopbackOnly());
 
 const DEFAULT_SEED_PATH = path.join(__dirname, "..", "..", "lib", "emulator", "default-seed.json");
 const SENTINELS = { user: "SENTINEL-user-77a1", password: "SENTINEL-pass-2c9e" };
-const MACHINE = { vcpuSockets: 2, vcpusPerSocket: 2, memoryGiB: 8, systemDiskGiB: 60, image: "ubuntu-2204-kube-v1.30.5", cluster: "PE-1", subnets: ["vm-net-20"] };
-
 function program(generalReplicas = 2): Plan {
   const app = new App({ outdir: "/nonexistent-never-synthesized" });
-  const stack = new NutanixStack(app, "t-pal");
-  const pc = new PrismCentralAccount(stack, "pc", { endpoint: "https://pc.dc1.example.com:9440", credentials: Credentials.fromEnv("NUTANIX_USERNAME", "NUTANIX_PASSWORD") });
-  const palette = new PaletteAccount(stack, "palette", { endpoint: "https://palette.example.com", apiKey: Secret.fromEnv("PALETTE_API_KEY") });
-  const host = new NutanixCluster(stack, "gw-host", {
-    account: pc, name: "gw-host", kubernetesVersion: "1.30.5", endpoint: { address: "10.20.0.10" },
-    controlPlane: { replicas: 1, machine: MACHINE }, workers: [{ name: "default", replicas: 1, machine: MACHINE }],
-    nodeNetwork: { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] },
-  });
-  const gw = new PrivateCloudGateway(stack, "gw", { name: "gw", account: pc, hostCluster: host, palette });
+  const { stack, pc, gateway: gw } = gatewayProgram(app, "t-pal");
   new NutanixCluster(stack, "web", {
     account: pc, name: "web", kubernetesVersion: "1.30.5", endpoint: { address: "10.20.0.20" },
     controlPlane: { replicas: 3, machine: MACHINE },

@@ -8,31 +8,20 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import * as path from "node:path";
 import { App } from "cdktf";
-import { Credentials, NutanixCluster, NutanixStack, PaletteAccount, PrismCentralAccount, PrivateCloudGateway, Secret } from "../../../lib";
 import { applyPlan } from "../../../lib/handler";
 import { collectPlan } from "../../../lib/stack/collect";
 import type { Plan } from "../../../lib/schema/plan";
 import { withPalette, API_KEY } from "../../helpers/palette";
 import { withTarget } from "../fixtures";
+import { gatewayProgram } from "./gateway-program";
 import { assertLoopbackOnly, guardLoopback } from "../loopback";
 
 before(() => guardLoopback());
 after(() => assertLoopbackOnly());
 
 const DEFAULT_SEED_PATH = path.join(__dirname, "..", "..", "..", "lib", "emulator", "default-seed.json");
-const MACHINE = { vcpuSockets: 2, vcpusPerSocket: 2, memoryGiB: 8, systemDiskGiB: 60, image: "ubuntu-2204-kube-v1.30.5", cluster: "PE-1", subnets: ["vm-net-20"] };
-
 function program(): Plan {
-  const app = new App({ outdir: "/nonexistent-never-synthesized" });
-  const stack = new NutanixStack(app, "t-gwu");
-  const pc = new PrismCentralAccount(stack, "pc", { endpoint: "https://pc.dc1.example.com:9440", credentials: Credentials.fromEnv("NUTANIX_USERNAME", "NUTANIX_PASSWORD") });
-  const palette = new PaletteAccount(stack, "palette", { endpoint: "https://palette.example.com", apiKey: Secret.fromEnv("PALETTE_API_KEY") });
-  const host = new NutanixCluster(stack, "gw-host", {
-    account: pc, name: "gw-host", kubernetesVersion: "1.30.5", endpoint: { address: "10.20.0.10" },
-    controlPlane: { replicas: 1, machine: MACHINE }, workers: [{ name: "default", replicas: 1, machine: MACHINE }],
-    nodeNetwork: { cidr: "10.20.0.0/24", gateway: "10.20.0.1", ipPool: [{ start: "10.20.0.100", end: "10.20.0.199" }] },
-  });
-  new PrivateCloudGateway(stack, "gw", { name: "gw", account: pc, hostCluster: host, palette });
+  const { stack } = gatewayProgram(new App({ outdir: "/nonexistent-never-synthesized" }), "t-gwu");
   const { plan, issues } = collectPlan(stack);
   assert.deepEqual(issues, [], "the program is valid");
   return plan;
