@@ -377,6 +377,9 @@ function combinedLock(locks: readonly RunLock[]): RunLock {
       for (const l of locks.slice(0, -1)) await l.takeRecord();
       await locks[locks.length - 1]!.recordWritten();
     },
+    prepareRelease(): void {
+      for (const l of locks) l.prepareRelease();
+    },
     async release(): Promise<void> {
       let first: unknown;
       for (const l of [...locks].reverse()) {
@@ -458,7 +461,7 @@ export async function applyPlan(opts: ApplyOptions): Promise<RunResult> {
     const check = await checkApply(first.run, scope, first.settings.prune, () => void lock.takeRecord().catch(() => undefined));
     if (check.reasons.length === 0) return applyConverged(first, opts, scope, check);
     const { s, check: api, confirmed } = await underRecord(first, lock, opts, check.reasons);
-    const result = await applyLocked(s, opts, scope, confirmed);
+    const result = await applyLocked(s, opts, scope, confirmed, () => lock.prepareRelease());
     await confirmed(); // a refused lock (`locked by …`) propagates: nothing was written (every write waited for it)
     return withCheck(result, api);
   } finally {
@@ -503,8 +506,12 @@ async function applyConverged(s: Session, opts: ApplyOptions, scope: PlanResourc
   return result;
 }
 
-/** Makes Prism Central match the plan; `confirmed` (the lock record read back as ours) is awaited before each resource's apply step that changes something. */
-async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[], confirmed: () => Promise<void>): Promise<RunResult> {
+/**
+ * Makes Prism Central match the plan; `confirmed` (the lock record read back as ours) is awaited before each
+ * resource's apply step that changes something; `resourcesDone` is told when every resource's apply ended
+ * (their applied records may still be in flight), so the lock release can read its record meanwhile.
+ */
+async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[], confirmed: () => Promise<void>, resourcesDone: () => void = () => undefined): Promise<RunResult> {
   const plan = s.plan;
   const { progress } = s;
   // Each account's one VM list is needed by every pool and by prune: start it with the first lookups. With
@@ -522,14 +529,22 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
   // written after it applied, without holding back what depends on it; every write is awaited below and
   // a failed one fails its resource's row.
   const records = new Map<string, Promise<void>>();
+  // Every resource's applied record is read at once (while the lock record settles), not when the resource
+  // starts: the last resource of the graph (a cluster, after its pools) has only its write left at the end.
+  const priors = new Map<string, Promise<string | undefined>>();
+  for (const r of scope) {
+    const services = s.servicesOf(r);
+    const prior = readApplied(services.client, services.identity, r.id);
+    prior.catch(() => undefined);
+    priors.set(r.id, prior);
+  }
   progress.setTotal(scope.length);
   const outcomes = await runGraph(scope, async (r) => {
     progress.start(r.id);
     const t0 = Date.now();
     try {
       const services = s.servicesOf(r);
-      const prior = readApplied(services.client, services.identity, r.id);
-      prior.catch(() => undefined);
+      const prior = priors.get(r.id)!;
       const p = await planResource(services, r);
       planned.set(r.id, p);
       // Planning only reads, and so does a no-change resource's apply (its waits and probes: the converged
@@ -550,6 +565,7 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
       progress.finish(r.id);
     }
   });
+  resourcesDone();
   for (const [id, recording] of records) {
     const o = outcomes.get(id);
     await recording.catch((e: unknown) => {

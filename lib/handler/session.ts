@@ -8,6 +8,7 @@ import type { Plan, PlanResource } from "../schema/plan";
 import { errorMessage, HandlerInputError } from "./errors";
 import { DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_TASK_TIMEOUT_MS, parseRunSettings, type RunSettings, type RunSettingsInput } from "./options";
 import { Progress } from "./progress";
+import { closeKubeConnections } from "./kube/access";
 import { closePaletteConnections, setPaletteEndpoint } from "./palette/session";
 import { createServices, defaultFeatures, type PollOptions, type RunFeatures, type RunServices, type Services } from "./services";
 import { accountOf, lockOrder, runAccounts } from "./accounts";
@@ -172,6 +173,7 @@ export function closeSession(s: Pick<Session, "accounts" | "progress">): void {
   for (const a of s.accounts) {
     a.client.close();
     closePaletteConnections(a.services);
+    closeKubeConnections(a.services);
   }
 }
 

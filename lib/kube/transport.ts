@@ -46,12 +46,28 @@ export function makeTlsAgent(ep: TlsEndpoint): https.Agent {
   return new https.Agent({ keepAlive: true, maxSockets: 8, ca: [ep.caPem], cert: ep.certPem, key: ep.keyPem, rejectUnauthorized: true });
 }
 
-/** Sends one request; transport failures become {@link KubeUnreachableError}. */
-export function tlsRequest(
-  ep: TlsEndpoint,
-  agent: https.Agent,
-  init: { method: string; path: string; headers?: Record<string, string>; body?: string; timeoutMs: number },
-): Promise<TlsResponse> {
+type RequestInit = { method: string; path: string; headers?: Record<string, string>; body?: string; timeoutMs: number };
+
+/**
+ * A reset that met a kept-alive connection the server had just closed: the request never reached the server,
+ * and Node's documented answer is to send it again on a new connection (nodejs.org, http, `request.reusedSocket`).
+ */
+class StaleSocketError extends Error {}
+
+/**
+ * Sends one request; transport failures become {@link KubeUnreachableError}. A request that met a kept-alive
+ * connection the server had closed (idle timeout, server restart) is sent once more on a new connection.
+ */
+export async function tlsRequest(ep: TlsEndpoint, agent: https.Agent, init: RequestInit): Promise<TlsResponse> {
+  try {
+    return await tlsRequestOnce(ep, agent, init, true);
+  } catch (e) {
+    if (!(e instanceof StaleSocketError)) throw e;
+    return tlsRequestOnce(ep, agent, init, false);
+  }
+}
+
+function tlsRequestOnce(ep: TlsEndpoint, agent: https.Agent, init: RequestInit, mayBeStale: boolean): Promise<TlsResponse> {
   const hostLabel = ep.host.includes(":") ? `[${ep.host}]` : ep.host;
   return new Promise<TlsResponse>((resolve, reject) => {
     let settled = false;
@@ -79,11 +95,14 @@ export function tlsRequest(
       req.destroy(e);
       finish(e);
     }, init.timeoutMs);
+    let answered = false;
     req.on("error", (e: NodeJS.ErrnoException) => {
       if (e instanceof KubeUnreachableError) return finish(e);
+      if (mayBeStale && !answered && req.reusedSocket && (e.code === "ECONNRESET" || e.code === "EPIPE")) return finish(new StaleSocketError(e.message));
       finish(new KubeUnreachableError(e.code ?? "ECONNERROR", `${init.method} https://${hostLabel}:${ep.port}${init.path}: ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " "), { cause: e }));
     });
     req.on("response", (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => finish(null, { status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString("utf8") }));

@@ -73,11 +73,59 @@ export async function clusterAccess(s: Services, cluster: ClusterResource, pki: 
   };
 }
 
+/** What one reach of a cluster's API ended with: the access, or the failure each caller words with its own step. */
+type Reached = { readonly access: ClusterAccess } | { readonly failure: (why: string) => Error };
+
+/** The API of each cluster as this run reached it: one client (keep-alive connections) shared by every step. */
+const reached = new WeakMap<Services, Map<string, Promise<Reached>>>();
+
 /**
  * The cluster's API once it answers: polls (`kubePollMs`) until `/api/v1/nodes` answers or `timeoutMs` passes;
  * then throws an Error naming the address and the last failure, for the caller to refuse its step with.
+ *
+ * Reached once per run and cluster: the steps of a run share the access (one keep-alive agent, so 100 node
+ * waits cost a handful of TLS handshakes, not 100), concurrent callers share one reach, and a failed reach is
+ * forgotten so the next step tries again. The shared client is closed by {@link closeKubeConnections} when the
+ * run ends; callers must not close it. A step that finds the API gone calls {@link forgetClusterAccess}.
  */
 export async function reachCluster(s: Services, cluster: ClusterResource, pki: OwnedPki, timeoutMs: number, why: string): Promise<ClusterAccess> {
+  let byCluster = reached.get(s);
+  if (!byCluster) reached.set(s, (byCluster = new Map()));
+  let p = byCluster.get(cluster.id);
+  if (!p) {
+    const mine = reach(s, cluster, pki, timeoutMs);
+    byCluster.set(cluster.id, (p = mine));
+    void mine.then((r) => {
+      if ("failure" in r && byCluster.get(cluster.id) === mine) byCluster.delete(cluster.id);
+    });
+  }
+  const r = await p;
+  if ("failure" in r) throw r.failure(why);
+  return r.access;
+}
+
+/** Forgets the run's access to a cluster (its API stopped answering): the next step reaches it again. */
+export function forgetClusterAccess(s: Services, cluster: Pick<ClusterResource, "id">): void {
+  const p = reached.get(s)?.get(cluster.id);
+  if (!p) return;
+  reached.get(s)!.delete(cluster.id);
+  void p.then((r) => {
+    if ("access" in r) r.access.client.close();
+  });
+}
+
+/** Closes the clients of the clusters this run reached (their keep-alive sockets). */
+export function closeKubeConnections(s: Services): void {
+  const byCluster = reached.get(s);
+  reached.delete(s);
+  for (const p of byCluster?.values() ?? []) {
+    void p.then((r) => {
+      if ("access" in r) r.access.client.close();
+    });
+  }
+}
+
+async function reach(s: Services, cluster: ClusterResource, pki: OwnedPki, timeoutMs: number): Promise<Reached> {
   const deadline = Date.now() + timeoutMs;
   let last = "not tried";
   for (;;) {
@@ -85,20 +133,24 @@ export async function reachCluster(s: Services, cluster: ClusterResource, pki: O
       const a = await clusterAccess(s, cluster, pki);
       try {
         await a.client.listNodes();
-        return a;
+        return { access: a };
       } catch (e) {
         a.client.close();
         throw e;
       }
     } catch (e) {
-      if (!(e instanceof KubeUnreachableError)) throw e;
+      if (!(e instanceof KubeUnreachableError)) return { failure: () => (e instanceof Error ? e : new Error(String(e))) };
       last = e.message;
     }
     const failed = s.cache.peek<string>(`control-plane-failed:${cluster.id}`);
-    if (failed) throw new Error(`cluster ${cluster.spec.name}: ${await failed}; refusing to ${why} blindly`);
+    if (failed) {
+      const reason = await failed;
+      return { failure: (why) => new Error(`cluster ${cluster.spec.name}: ${reason}; refusing to ${why} blindly`) };
+    }
     if (Date.now() >= deadline) {
       const ep = s.plan.require(cluster.spec.endpoint, "KubeVipEndpoint", cluster.id).spec;
-      throw new Error(`cannot reach the API of cluster ${cluster.spec.name} at https://${hostPort(ep.address, ep.port)} within ${Math.round(timeoutMs / 1000)}s (last: ${last}); refusing to ${why} blindly`);
+      const lastSeen = last;
+      return { failure: (why) => new Error(`cannot reach the API of cluster ${cluster.spec.name} at https://${hostPort(ep.address, ep.port)} within ${Math.round(timeoutMs / 1000)}s (last: ${lastSeen}); refusing to ${why} blindly`) };
     }
     await new Promise((r) => setTimeout(r, Math.min(s.features.kubePollMs, Math.max(1, deadline - Date.now()))));
   }

@@ -9,9 +9,10 @@
  * the kubelet holds its own certificate, so nothing a node needs expires mid-life.
  */
 import { bootstrapTokenSecret, generateBootstrapToken } from "../../kube/bootstrap-token";
+import { KubeUnreachableError } from "../../kube/errors";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { Services } from "../services";
-import { reachCluster } from "./access";
+import { forgetClusterAccess, reachCluster } from "./access";
 import type { OwnedPki } from "./cluster-pki";
 
 /** How long a join token of an apply is valid: a node boots and joins within minutes; an apply's waits are bounded by --node-ready-timeout. */
@@ -36,8 +37,9 @@ export function joinToken(s: Services, cluster: ResourceOfKind<"NutanixCluster">
       await access.client.createBootstrapTokenSecret(bootstrapTokenSecret(t, { ttlMs: joinTokenTtlMs(s.features.nodeReadyTimeoutMs), description: "nutanix-palette-cdk: joins the nodes this apply creates" }));
       s.progress.action(cluster.id, `created a join token (bootstrap-token-${t.id}) through ${access.address.vip}`);
       return t.token;
-    } finally {
-      access.client.close();
+    } catch (e) {
+      if (e instanceof KubeUnreachableError) forgetClusterAccess(s, cluster);
+      throw e;
     }
   });
 }

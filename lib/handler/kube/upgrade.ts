@@ -19,7 +19,7 @@ import { formatKubeVersion, parseKubeVersion, versionChange } from "../../kube/v
 import type { ResourceOfKind } from "../../schema/plan";
 import { errorMessage } from "../errors";
 import type { Services } from "../services";
-import { clusterAccess, reachCluster, type ClusterAccess } from "./access";
+import { clusterAccess, forgetClusterAccess, reachCluster, type ClusterAccess } from "./access";
 import { clusterPki } from "./cluster-pki";
 
 type ClusterResource = ResourceOfKind<"NutanixCluster">;
@@ -56,8 +56,9 @@ export async function upgradeKubeadmConfig(s: Services, cluster: ClusterResource
     const t0 = Date.now();
     await access.client.setKubernetesVersion(want);
     s.progress.action(poolId, `kubeadm-config: kubernetesVersion ${cfg.kubernetesVersion} → ${want} (${change.kind} upgrade: control plane first, one machine at a time, then the workers)`, Date.now() - t0);
-  } finally {
-    access.client.close();
+  } catch (e) {
+    if (e instanceof KubeUnreachableError) forgetClusterAccess(s, cluster);
+    throw e;
   }
 }
 

@@ -203,8 +203,9 @@ export function defaultToken(): string {
  * Leaves the record `id` under `value` for `token` ({@link leaveDecision}); false when the record there is
  * not `id` any more (nothing is changed then).
  */
-export async function leaveRecord(client: RemoteLockClient, value: string, id: string, token: string, now: number = Date.now(), machine?: string): Promise<boolean> {
-  const cur = await readRecord(client, value);
+export async function leaveRecord(client: RemoteLockClient, value: string, id: string, token: string, now: number = Date.now(), machine?: string, read?: LockRecordRead): Promise<boolean> {
+  const ahead = read && now - read.sentAt <= read.maxAgeMs ? await read.record.then((record) => ({ record }), () => undefined) : undefined;
+  const cur = ahead ? ahead.record : await readRecord(client, value);
   if (!cur || cur.id !== id) return false;
   const pruned = withoutStaleOfMachine(cur, machine, token, now);
   const d = pruned ? leaveDecision(pruned, token, now) : ({ action: "delete" } as const);
@@ -224,6 +225,32 @@ export function decideRemote(record: RemoteLockRecord | undefined, plan: string,
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * A read of the record started ahead of the release (run.ts `prepareRelease`, sent while the run's last
+ * writes are in flight), so the release is one round trip (the DELETE) instead of two. `sentAt`: when the
+ * GET was sent; its answer shows the record as it was at some moment after that.
+ */
+export interface LockRecordRead {
+  readonly sentAt: number;
+  /** How old the read may be when the release acts on it; older, the release reads again. */
+  readonly maxAgeMs: number;
+  readonly record: Promise<RemoteLockRecord | undefined>;
+}
+
+/**
+ * Starts a read of the record for {@link leaveRecord}, usable for half the settle time. A join whose write
+ * lands after the read is deleted with the record, as with a read just before the DELETE: the joiner's
+ * read-back, `settleMs` after its write, finds the record gone and takes the lock again. The joiner is safe
+ * while the read and the DELETE are less than `settleMs` apart; half of it leaves room for the DELETE's own
+ * trip. A failed read is not used (the release reads again).
+ */
+export function readRecordAhead(client: RemoteLockClient, value: string, settleMs: number = DEFAULT_SETTLE_MS): LockRecordRead {
+  const sentAt = Date.now();
+  const record = readRecord(client, value);
+  record.catch(() => undefined);
+  return { sentAt, maxAgeMs: settleMs / 2, record };
+}
 
 async function readRecord(client: RemoteLockClient, value: string): Promise<RemoteLockRecord | undefined> {
   return parseRecord((await client.getCategoryValue(LOCK_CATEGORY_KEY, value))?.description);

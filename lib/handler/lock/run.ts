@@ -20,7 +20,7 @@ import * as path from "node:path";
 import { stableStringify } from "../../plan/canonical";
 import type { Plan } from "../../schema/plan";
 import { acquireLocalLock } from "./local";
-import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, leaveRecord, type HeldRemoteLock, type RemoteLockClient } from "./remote";
+import { acquireRemoteLock, DEFAULT_LOCK_TTL_MS, leaveRecord, readRecordAhead, type HeldRemoteLock, type LockRecordRead, type RemoteLockClient } from "./remote";
 
 /** The lock settings of a run. */
 export interface RunLockOptions {
@@ -57,6 +57,11 @@ export interface RunLock {
    * takeRecord when it refuses first. Starts takeRecord.
    */
   recordWritten(): Promise<void>;
+  /**
+   * Starts reading the record the release will leave, while the run's last writes are in flight, so the
+   * release is one round trip; the release reads again when this read is too old (remote.ts readRecordAhead).
+   */
+  prepareRelease(): void;
   release(): Promise<void>;
 }
 
@@ -105,6 +110,7 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
   let remote: HeldRemoteLock | undefined;
   let timer: NodeJS.Timeout | undefined;
   let taking: Promise<void> | undefined;
+  let ahead: { value: string; read: LockRecordRead } | undefined;
   let wroteIt!: () => void;
   const written = new Promise<void>((resolve) => (wroteIt = resolve));
   const takeRecord = (): Promise<void> => {
@@ -125,6 +131,10 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
     recordWritten(): Promise<void> {
       return Promise.race([written, takeRecord()]);
     },
+    prepareRelease(): void {
+      const value = remote?.value ?? readMarker(local.path)?.value;
+      if (value !== undefined) ahead = { value, read: readRecordAhead(init.client, value, init.lockSettleMs) };
+    },
     async release(): Promise<void> {
       await taking?.catch(() => undefined); // a take still under way ends first (its marker names the record to delete)
       if (timer) clearInterval(timer);
@@ -132,7 +142,7 @@ export async function lockRun(init: { identity: string; endpoint: string; plan: 
       // The last process of the plan here: leave the record (this machine's entry) whichever process of the plan took it.
       const marker = readMarker(local.path);
       if (!marker) return;
-      await leaveRecord(init.client, marker.value, marker.id, marker.token, Date.now(), machine).catch(() => undefined);
+      await leaveRecord(init.client, marker.value, marker.id, marker.token, Date.now(), machine, ahead?.value === marker.value ? ahead.read : undefined).catch(() => undefined);
       fs.rmSync(path.join(local.path, MARKER), { force: true });
     },
   };

@@ -22,8 +22,9 @@ import { applyManifest, type AppliedObject } from "../../kube/apply";
 import { isPcgReady, nutanixAccountBody, OVERLORD_UID, type NutanixAccountValues, type PaletteClient, type V1CustomAccount, type V1Overlord } from "../../palette";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { CredentialsRef } from "../../schema/refs";
+import { KubeUnreachableError } from "../../kube/errors";
 import { HandlerInputError, ResourceApplyError } from "../errors";
-import { reachCluster } from "../kube/access";
+import { forgetClusterAccess, reachCluster } from "../kube/access";
 import { clusterPki } from "../kube/cluster-pki";
 import type { Services } from "../services";
 import type { FieldChange } from "../types";
@@ -145,8 +146,9 @@ async function applyAgents(s: Services, c: PaletteClient, res: PcgResource, uid:
     const ally = await c.pcg.allyManifest(uid);
     done.push(...(await applyManifest(access.client, ally, { fieldManager: FIELD_MANAGER, ...(ns ? { namespace: ns } : {}), what: `the Ally manifest of PCG ${res.spec.name}` })));
     return done;
-  } finally {
-    access.client.close();
+  } catch (e) {
+    if (e instanceof KubeUnreachableError) forgetClusterAccess(s, host);
+    throw e;
   }
 }
 

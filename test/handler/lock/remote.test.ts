@@ -9,7 +9,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { acquireRemoteLock, decideRemote, forceUnlockRemote, inspectRemoteLock, leaveDecision, liveHolders, LOCK_CATEGORY_KEY, lockValueName, parseRecord, withHolder, withoutStaleOfMachine, type RemoteLockRecord } from "../../../lib/handler/lock/remote";
-import { lockRun } from "../../../lib/handler/lock/run";
+import { lockRun, planHash } from "../../../lib/handler/lock/run";
 import { tempDir } from "../../helpers/emulator";
 import { makePlan } from "../fixtures";
 import { LockHeldError } from "../../../lib/handler/lock/types";
@@ -212,5 +212,39 @@ test("run lock: a run killed holding the record (SIGKILL: no release) does not l
     await assert.rejects(mine.takeRecord(), LockHeldError);
     await mine.release();
     await other.release();
+  });
+});
+
+test("run lock: prepareRelease reads the record ahead, so the release is one DELETE; a read older than half the settle time is read again, and a join that landed after it is kept", async () => {
+  await withEmulator({ taskMs: 10 }, async (h) => {
+    const c = h.client();
+    const plan = makePlan();
+    const settleMs = 200;
+    const run = async () => lockRun({ identity: IDENTITY, endpoint: h.emu.url, plan, client: c, note: () => undefined, lockDir: await tempDir("npc-lock-ahead-"), lockSettleMs: settleMs });
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+    const a = await run();
+    await a.takeRecord();
+    a.prepareRelease();
+    await sleep(20);
+    let before = c.stats.requests;
+    await a.release();
+    assert.equal(c.stats.requests - before, 1, "the release is the DELETE alone");
+    assert.equal(await inspectRemoteLock(c, IDENTITY), undefined);
+
+    // A second machine of the plan joins after the read ahead (its join takes the settle time, more than the
+    // read's usable age): the release reads again, sees the joiner's entry and leaves the record to it.
+    const b = await run();
+    await b.takeRecord();
+    b.prepareRelease();
+    const joiner = await acquireRemoteLock(c, { identity: IDENTITY, plan: planHash(plan), token: "machine-2", holder: "ci@runner-2", settleMs, pollMs: 20 });
+    assert.equal(joiner.joined, true);
+    before = c.stats.requests;
+    await b.release();
+    assert.equal(c.stats.requests - before, 2, "read again, then the write without this machine's entry");
+    const left = await inspectRemoteLock(c, IDENTITY);
+    assert.equal(left?.id, joiner.id, "the joiner still holds the record");
+    assert.deepEqual(Object.keys(left?.holders ?? {}), ["machine-2"]);
+    assert.equal(await joiner.release(), true);
   });
 });

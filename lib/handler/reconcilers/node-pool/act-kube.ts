@@ -5,11 +5,11 @@
  */
 import { drainNode } from "../../../kube/drain";
 import { EtcdClient } from "../../../kube/etcd";
-import { KubeApiError } from "../../../kube/errors";
+import { KubeApiError, KubeUnreachableError } from "../../../kube/errors";
 import { isNodeReady } from "../../../kube/nodes";
 import { waitForNodeReady } from "../../../kube/wait";
 import { errorMessage } from "../../errors";
-import { reachCluster, type ClusterAccess } from "../../kube/access";
+import { forgetClusterAccess, reachCluster, type ClusterAccess } from "../../kube/access";
 import { clusterPki } from "../../kube/cluster-pki";
 import type { Services } from "../../services";
 import type { ActInput } from "./act";
@@ -22,8 +22,9 @@ async function withAccess<T>(s: Services, a: ActInput, why: string, fn: (access:
   const access = await reachCluster(s, cluster, await clusterPki(s, cluster), s.features.nodeReadyTimeoutMs, why);
   try {
     return await fn(access);
-  } finally {
-    access.client.close();
+  } catch (e) {
+    if (e instanceof KubeUnreachableError) forgetClusterAccess(s, cluster);
+    throw e;
   }
 }
 

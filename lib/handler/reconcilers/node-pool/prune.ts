@@ -11,8 +11,9 @@
 import type { VmEntity } from "../../../prism/types";
 import { drainNode } from "../../../kube/drain";
 import type { ResourceOfKind } from "../../../schema/plan";
+import { KubeUnreachableError } from "../../../kube/errors";
 import { errorMessage } from "../../errors";
-import { reachCluster } from "../../kube/access";
+import { forgetClusterAccess, reachCluster } from "../../kube/access";
 import { clusterPki } from "../../kube/cluster-pki";
 import { CATEGORY_KEYS, categoriesOf, categoryValue } from "../../ownership";
 import { nameOf, type Services } from "../../services";
@@ -77,7 +78,8 @@ export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEn
     }
     await access.client.deleteNode(name);
     s.progress.action(resourceId, `deleted Node ${name}`, Date.now() - t0);
-  } finally {
-    access.client.close();
+  } catch (e) {
+    if (e instanceof KubeUnreachableError) forgetClusterAccess(s, cluster);
+    throw e;
   }
 }
