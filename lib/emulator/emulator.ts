@@ -61,12 +61,35 @@ export class Emulator {
     this.faults = faults;
     this.auth = new Auth(opts.users);
     this.commit = new GroupCommit(opts.statePath, () => JSON.stringify(this.state));
-    this.kube = new KubeSide({ nodeReadyMs: opts.nodeReadyMs ?? 0, nodesNeverReady: opts.nodesNeverReady ?? false, log: opts.log });
+    this.kube = new KubeSide({ nodeReadyMs: opts.nodeReadyMs ?? 0, nodesNeverReady: opts.nodesNeverReady ?? false, log: opts.log, beforeApiRequest: () => this.syncKube() });
   }
+
+  private kubeSyncDue = false;
 
   /** Settles finished tasks, then lets the Kubernetes side see VMs that booted or went away. */
   settleAll(now: number): void {
     settle(this.state, now);
+    this.syncKube(now);
+  }
+
+  /**
+   * Settles finished tasks for a Prism Central answer; the Kubernetes side sees the VMs that booted right
+   * after (next macrotask), or before its API or the admin API answers, whichever comes first. Booting 50
+   * nodes (their cloud-init parsed, their joins checked) is emulator work a real Prism Central never does:
+   * it no longer holds back the task polls that made them boot.
+   */
+  settleForPrism(now: number): void {
+    settle(this.state, now);
+    if (this.kubeSyncDue) return;
+    this.kubeSyncDue = true;
+    setImmediate(() => {
+      if (this.kubeSyncDue) this.syncKube();
+    });
+  }
+
+  /** Lets the Kubernetes side see VMs that booted or went away (as of `now`). */
+  syncKube(now: number = Date.now()): void {
+    this.kubeSyncDue = false;
     this.kube.sync(this.state, now, (uuid) => {
       const vm = this.state.vms[uuid];
       return vm !== undefined && vmCreated(this.state, vm, now);

@@ -30,6 +30,12 @@ export interface KubeSideOptions {
    * @default no logging
    */
   readonly log?: (line: string) => void;
+  /**
+   * Called before a cluster API request is answered, so the model shows every VM that booted (Emulator:
+   * the deferred {@link KubeSide.sync}).
+   * @default nothing
+   */
+  readonly beforeApiRequest?: () => void;
 }
 
 interface Cluster {
@@ -141,7 +147,8 @@ export class KubeSide {
     const ca = c?.model.clusterCa;
     if (!c || !ca?.keyPem) return undefined;
     const etcdCa = c.model.etcdCa;
-    c.api ??= serveKubeApi({ model: c.model, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, ...(etcdCa ? { etcdCa: { certPem: etcdCa.certPem } } : {}) });
+    const before = this.opts.beforeApiRequest;
+    c.api ??= serveKubeApi({ model: c.model, ca: { certPem: ca.certPem, keyPem: ca.keyPem }, ...(etcdCa ? { etcdCa: { certPem: etcdCa.certPem } } : {}), ...(before ? { beforeRequest: before } : {}) });
     const api = await c.api;
     const endpoint = [...this.clusters.entries()].find(([, v]) => v === c)![0];
     return {
@@ -152,6 +159,12 @@ export class KubeSide {
       caPem: api.caPem,
       joins: c.model.joins.map((j) => (j.result.joined ? { vmName: j.vmName, joined: true } : { vmName: j.vmName, joined: false, reason: j.result.reason })),
     };
+  }
+
+  /** The requests a cluster's API server answered (`METHOD path` → count), or undefined before it started (tests). */
+  async apiCounts(key: string): Promise<ReadonlyMap<string, number> | undefined> {
+    const api = this.find(key)?.api;
+    return api ? (await api).counts : undefined;
   }
 
   /** Stops every cluster API server. */

@@ -286,7 +286,7 @@ async function handle(emu: Emulator, req: http.IncomingMessage, res: http.Server
   }
   const reply = await emu.mutex.run(() => {
     emu.now = Date.now();
-    emu.settleAll(emu.now);
+    emu.settleForPrism(emu.now);
     const out = r.run();
     if (out.wrote) emu.commit.markChanged();
     return out;

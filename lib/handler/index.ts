@@ -36,7 +36,7 @@ import { checkApply, checkDestroy, FailedPlan, type ApplyCheck } from "./write-c
 import { summaryTable } from "./progress";
 import { stackIdentity, VIP_CLAIM_KEY } from "./vip-claims";
 import { pruneClaims, releaseClaims } from "./vip-claims-store";
-import { applyResource, destroyLocally, destroysBeforeVms, planResource, skipReason, type Applied, type Planned } from "./reconcilers";
+import { applyResource, destroyLocally, destroysBeforeVms, planResource, skipReason, writesOnlyThroughPrism, type Applied, type Planned } from "./reconcilers";
 import { runGraph, type NodeOutcome } from "./scheduler";
 import { groupByServices, nameOf, servicesOfId, type PollOptions } from "./services";
 import { apiOf, closeSession, endpointsText, finishSession, openSession, prismClientOf, type AccountSession, type Session } from "./session";
@@ -548,8 +548,10 @@ async function applyLocked(s: Session, opts: ApplyOptions, scope: PlanResource[]
       const p = await planResource(services, r);
       planned.set(r.id, p);
       // Planning only reads, and so does a no-change resource's apply (its waits and probes: the converged
-      // path runs them without the record); nothing else is applied before the lock record is confirmed.
-      if (p.diff.action !== "no-change") await confirmed();
+      // path runs them without the record); nothing else is applied before the lock record is confirmed,
+      // except an apply whose every write goes through the session's gated Prism client (its reads go out
+      // while the record settles, its writes wait for the record like every Prism write).
+      if (p.diff.action !== "no-change" && !writesOnlyThroughPrism(r)) await confirmed();
       if (p.diff.action !== "no-change") progress.action(r.id, `${p.diff.action}: ${p.diff.vms.length} VM step(s)${p.diff.changes.length ? `, ${p.diff.changes.map((c) => c.field).join(", ")}` : ""}`);
       const applied = await applyResource(services, r, p);
       const recording = recordApplied(services.client, services.identity, r.id, r.generation, prior);

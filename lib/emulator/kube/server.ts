@@ -36,6 +36,12 @@ export interface KubeApiServerOptions {
    * @default 0
    */
   readonly port?: number;
+  /**
+   * Called before each request is answered (the emulator brings the model up to date with the VMs that
+   * booted since: kube-side.ts defers that work out of Prism Central's answers).
+   * @default nothing
+   */
+  readonly beforeRequest?: () => void;
 }
 
 /** A running server. */
@@ -267,24 +273,52 @@ export async function serveKubeApi(opts: KubeApiServerOptions): Promise<RunningK
     },
   );
 
+  /**
+   * The client certificate of a connection, checked once per connection and CA (a kept-alive connection
+   * carries the same certificate for its life; checking it on every request cost a signature check each).
+   */
+  const peers = new WeakMap<TLSSocket, { certPem: string | undefined; etcdClient: () => boolean; apiClient: () => boolean }>();
+  function peerOf(socket: TLSSocket) {
+    let p = peers.get(socket);
+    if (!p) {
+      const raw = socket.getPeerCertificate();
+      const certPem = raw && raw.raw ? toPem(raw.raw) : undefined;
+      const once = (caPem: string | undefined): (() => boolean) => {
+        let ok: boolean | undefined;
+        let until = 0;
+        return () => {
+          // isIssuedBy checks the validity window too: re-checked once the certificate's notAfter passed.
+          if (ok === undefined || (ok && Date.now() > until)) {
+            ok = certPem !== undefined && caPem !== undefined && isIssuedBy(certPem, caPem);
+            until = ok ? new Date(new X509Certificate(certPem!).validTo).getTime() : 0;
+          }
+          return ok;
+        };
+      };
+      p = { certPem, etcdClient: once(opts.etcdCa?.certPem), apiClient: once(opts.ca.certPem) };
+      peers.set(socket, p);
+    }
+    return p;
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    opts.beforeRequest?.();
     const url = new URL(req.url ?? "/", "https://emulated");
     const method = req.method ?? "GET";
     const p = url.pathname;
     counts.set(`${method} ${p}`, (counts.get(`${method} ${p}`) ?? 0) + 1);
-    const peer = (req.socket as TLSSocket).getPeerCertificate();
-    const certPem = peer && peer.raw ? toPem(peer.raw) : undefined;
+    const peer = peerOf(req.socket as TLSSocket);
 
     if (p.startsWith("/v3/") || p === "/health") {
-      if (!opts.etcdCa || !certPem || !isIssuedBy(certPem, opts.etcdCa.certPem)) {
+      if (!peer.etcdClient()) {
         req.socket.destroy();
         return;
       }
       return etcd(model, method, p, req, res);
     }
-    if (!certPem || !isIssuedBy(certPem, opts.ca.certPem)) return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
-    if (!groupsOf(certPem).some((g) => ADMIN_GROUPS.has(g))) {
-      const cn = /CN=([^\n]*)/.exec(new X509Certificate(certPem).subject)?.[1] ?? "";
+    if (!peer.apiClient()) return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
+    if (!groupsOf(peer.certPem!).some((g) => ADMIN_GROUPS.has(g))) {
+      const cn = /CN=([^\n]*)/.exec(new X509Certificate(peer.certPem!).subject)?.[1] ?? "";
       return send(res, 403, status(403, "Forbidden", `User "${cn}" cannot ${method.toLowerCase()} resource at ${p}`));
     }
     return kube(model, method, p, url, req, res);

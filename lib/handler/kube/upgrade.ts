@@ -62,8 +62,24 @@ export async function upgradeKubeadmConfig(s: Services, cluster: ClusterResource
   }
 }
 
-/** What the cluster's API shows the gate, or the unreachability. */
-async function readGate(s: Services, cluster: ClusterResource, want: string): Promise<WorkerGate | { kind: "unreachable"; reason: string }> {
+type GateRead = WorkerGate | { kind: "unreachable"; reason: string };
+
+/** The gate reads in flight, per run and cluster: the pools of a cluster that wait at once share each read. */
+const gateReads = new WeakMap<Services, Map<string, Promise<GateRead>>>();
+
+/** What the cluster's API shows the gate, or the unreachability; concurrent callers share one read. */
+function readGate(s: Services, cluster: ClusterResource, want: string): Promise<GateRead> {
+  let inFlight = gateReads.get(s);
+  if (!inFlight) gateReads.set(s, (inFlight = new Map()));
+  const key = `${cluster.id}\u0000${want}`;
+  const running = inFlight.get(key);
+  if (running) return running;
+  const p = readGateOnce(s, cluster, want).finally(() => inFlight.delete(key));
+  inFlight.set(key, p);
+  return p;
+}
+
+async function readGateOnce(s: Services, cluster: ClusterResource, want: string): Promise<GateRead> {
   let access: ClusterAccess;
   try {
     access = await clusterAccess(s, cluster, await clusterPki(s, cluster));

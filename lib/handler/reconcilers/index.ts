@@ -52,6 +52,11 @@ export function planResource(s: Services, res: PlanResource): Promise<Planned> {
   return reconcilerOf(res).plan(s, res);
 }
 
+/** True when a resource's apply writes only through the (gated) Prism client: Reconciler.writesOnlyThroughPrism. */
+export function writesOnlyThroughPrism(res: PlanResource): boolean {
+  return reconcilerOf(res).writesOnlyThroughPrism === true;
+}
+
 /** Applies what `planResource` found. */
 export function applyResource(s: Services, res: PlanResource, planned: Planned): Promise<Applied> {
   return reconcilerOf(res).apply(s, res, planned);

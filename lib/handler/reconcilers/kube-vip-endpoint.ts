@@ -127,6 +127,8 @@ async function applyEndpoint(s: Services, res: EndpointResource, { diff, claim }
 export const endpointReconciler: Reconciler<EndpointResource, EndpointPlanned> = {
   plan: planEndpoint,
   apply: async (s, res, planned) => ({ detail: await applyEndpoint(s, res, planned) }),
+  // The claim's writes are category PUTs through the Prism client: its re-read goes out while the record settles.
+  writesOnlyThroughPrism: true,
   /** Releases every claim this endpoint holds (re-read before each delete; another owner's is never touched). */
   async destroy(s, res) {
     try {

@@ -43,6 +43,13 @@ export interface Reconciler<R extends PlanResource, P extends Planned = Planned>
    */
   destroyBeforeVms?(res: R): boolean;
   /**
+   * True when every write of `apply` goes through the session's Prism Central client, whose `writeGate` holds
+   * each write until the run's lock record is confirmed: apply may then start (and read) while the record
+   * settles. False: apply starts only once the record is confirmed (its Kubernetes or Palette writes are not
+   * gated by the Prism client). @default false
+   */
+  readonly writesOnlyThroughPrism?: boolean;
+  /**
    * The reason shown when the resource is skipped because a dependency failed; `cause` is the first
    * failure behind it. @default the scheduler's reason
    */
