@@ -422,9 +422,16 @@ async function underRecord(first: Session, lock: RunLock, opts: HandlerOptions, 
   const check = closeCheck(first);
   const taking = lock.takeRecord();
   taking.catch(() => undefined); // awaited by every write and by applyPlan
-  await lock.recordWritten(); // no read of the writing session before our record is written (a refusal propagates here)
   const confirmed = (): Promise<void> => taking;
-  return { s: openSession(opts, first.plan, true, confirmed), check, confirmed };
+  // Made while the record is written (opening reads nothing), read from only once it is written.
+  const s = openSession(opts, first.plan, true, confirmed);
+  try {
+    await lock.recordWritten(); // no read of the writing session before our record is written (a refusal propagates here)
+  } catch (e) {
+    closeSession(s);
+    throw e;
+  }
+  return { s, check, confirmed };
 }
 
 /** Adopts the pre-identity VMs of `scope` (adopt.ts); a failure to list is noted, not fatal (the reconcilers report it). */
