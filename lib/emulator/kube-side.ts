@@ -10,7 +10,7 @@
  * server stopped), so a later `kubeadm init` at the same endpoint is a new cluster with its own CA. The
  * Kubernetes side is in memory only: a restarted emulator boots the VMs it holds again [guess: our simplification].
  */
-import { KubeClusterModel, serveKubeApi, type RunningKubeApi } from "./kube";
+import { KubeClusterModel, readNodeUserData, serveKubeApi, type NodeUserData, type RunningKubeApi } from "./kube";
 import type { EmulatorState } from "./state";
 
 /** Options of the Kubernetes side (`prism-emulator --node-ready-ms`, `--nodes-never-ready`). */
@@ -62,6 +62,8 @@ export interface KubeSideInfo {
 }
 
 const ENDPOINT = /\b(?:controlPlaneEndpoint|apiServerEndpoint):\s*["']?([^\s"']+)/;
+/** How long without a new create before user data is read ahead. */
+const READ_AHEAD_QUIET_MS = 250;
 const CLUSTER_NAME = /\bclusterName:\s*["']?([^\s"']+)/;
 
 /** The emulator's Kubernetes side. */
@@ -74,14 +76,56 @@ export class KubeSide {
 
   constructor(private readonly opts: KubeSideOptions = {}) {}
 
+  /**
+   * User data of VMs whose create is still running, read ahead once the emulator is quiet (no new create for
+   * READ_AHEAD_QUIET_MS; then one per macrotask), so a wave of boots is not a wave of cloud-init parses and a
+   * burst of creates is not slowed by them: uuid → the base64 it was read from and what it holds.
+   */
+  private readonly readAhead = new Map<string, { b64: string; text?: string; parsed?: NodeUserData }>();
+  private readAheadQueue: string[] = [];
+  private readAheadTimer: NodeJS.Timeout | undefined;
+
+  private queueReadAhead(uuid: string, b64: string): void {
+    if (this.readAhead.has(uuid)) return;
+    this.readAhead.set(uuid, { b64 });
+    this.readAheadQueue.push(uuid);
+    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    const step = (): void => {
+      const next = this.readAheadQueue.shift();
+      const e = next !== undefined ? this.readAhead.get(next) : undefined;
+      if (e && e.text === undefined) {
+        e.text = Buffer.from(e.b64, "base64").toString("utf8");
+        if (ENDPOINT.test(e.text)) e.parsed = readNodeUserData(e.text);
+      }
+      if (this.readAheadQueue.length > 0) setImmediate(step);
+    };
+    this.readAheadTimer = setTimeout(() => {
+      this.readAheadTimer = undefined;
+      step();
+    }, READ_AHEAD_QUIET_MS);
+    this.readAheadTimer.unref();
+  }
+
+  /** The decoded user data of a VM (and its parse when it was read ahead from the same base64). */
+  private userDataOf(uuid: string, b64: string | undefined): { text: string; parsed?: NodeUserData } {
+    const e = this.readAhead.get(uuid);
+    this.readAhead.delete(uuid);
+    if (e && e.b64 === b64 && e.text !== undefined) return e.parsed ? { text: e.text, parsed: e.parsed } : { text: e.text };
+    return { text: typeof b64 === "string" ? Buffer.from(b64, "base64").toString("utf8") : "" };
+  }
+
   /** Boots VMs that just came up and stops the kubelets of VMs that went away (call after `settle`). */
   sync(state: EmulatorState, now: number, vmCreated: (uuid: string) => boolean): void {
     for (const vm of Object.values(state.vms)) {
-      if (this.booted.has(vm.uuid) || this.ignored.has(vm.uuid) || vm.deleteTask || !vmCreated(vm.uuid)) continue;
+      if (this.booted.has(vm.uuid) || this.ignored.has(vm.uuid) || vm.deleteTask) continue;
       const res = (vm.spec as { resources?: { power_state?: string; guest_customization?: { cloud_init?: { user_data?: string } } } }).resources;
+      const b64 = res?.guest_customization?.cloud_init?.user_data;
+      if (!vmCreated(vm.uuid)) {
+        if (typeof b64 === "string") this.queueReadAhead(vm.uuid, b64);
+        continue;
+      }
       if (res?.power_state !== "ON") continue;
-      const b64 = res.guest_customization?.cloud_init?.user_data;
-      const text = typeof b64 === "string" ? Buffer.from(b64, "base64").toString("utf8") : "";
+      const { text, parsed } = this.userDataOf(vm.uuid, b64);
       const key = ENDPOINT.exec(text)?.[1];
       if (!key) {
         this.ignored.add(vm.uuid);
@@ -89,7 +133,7 @@ export class KubeSide {
       }
       const vmName = String((vm.spec as { name?: unknown }).name ?? vm.uuid);
       const c = this.cluster(key);
-      const r = c.model.vmPoweredOn({ vmName, userData: text });
+      const r = c.model.vmPoweredOn({ vmName, userData: text, ...(parsed ? { parsed } : {}) });
       if (r.joined && /\bkubeadm\s+init\b/.test(text)) c.name ??= CLUSTER_NAME.exec(text)?.[1];
       this.opts.log?.(`prism-emulator: kube ${key}: ${vmName} ${r.joined ? `joined as ${r.nodeName}` : `did not join: ${r.reason}`} (at ${new Date(now).toISOString()})`);
       this.booted.set(vm.uuid, { key, vmName });
@@ -169,6 +213,8 @@ export class KubeSide {
 
   /** Stops every cluster API server. */
   async stop(): Promise<void> {
+    if (this.readAheadTimer) clearTimeout(this.readAheadTimer);
+    this.readAheadQueue = [];
     const apis = [...this.clusters.values()].map((c) => c.api).filter((a): a is Promise<RunningKubeApi> => a !== undefined);
     await Promise.all([...apis.map(async (a) => (await a).stop()), ...this.stopping]);
   }

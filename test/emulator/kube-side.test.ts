@@ -57,3 +57,25 @@ test("a cluster whose machines are all deleted is dropped; a new kubeadm init at
     await side.stop();
   }
 });
+
+test("user data is read ahead while a create runs; a VM whose user data changed before it booted boots what it holds then", async () => {
+  const state = stateFromSeed(parseSeed({ prismCentral: { name: "pc" }, clusters: [{ name: "PE-1" }] }));
+  const side = new KubeSide();
+  try {
+    const [pkiA, pkiB] = await Promise.all([generateClusterPki({ keyAlgorithm: "ECDSA-P256" }), generateClusterPki({ keyAlgorithm: "ECDSA-P256" })]);
+    putVm(state, "vm-a", "web-cp-1", initUserData(pkiA, { hostname: "web-cp-1", controlPlaneEndpoint: ENDPOINT }), "ON");
+    putVm(state, "vm-b", "db-cp-1", initUserData(pkiA, { hostname: "db-cp-1", controlPlaneEndpoint: "10.30.0.10:6443" }), "ON");
+    let created = false;
+    side.sync(state, Date.now(), () => created); // both creates running: their user data is queued
+    assert.equal(await side.info(ENDPOINT), undefined, "nothing booted while the creates run");
+    // vm-b's user data is replaced before it boots (an update while its create ran).
+    putVm(state, "vm-b", "db-cp-1", initUserData(pkiB, { hostname: "db-cp-1", controlPlaneEndpoint: "10.30.0.10:6443" }), "ON");
+    await new Promise((r) => setTimeout(r, 400)); // the quiet period passes: read ahead
+    created = true;
+    side.sync(state, Date.now(), () => created);
+    assert.equal((await side.info(ENDPOINT))?.caPem, pkiA.ca.certPem, "vm-a booted from its read-ahead user data");
+    assert.equal((await side.info("10.30.0.10:6443"))?.caPem, pkiB.ca.certPem, "vm-b booted from the user data it holds at boot, not the one read ahead");
+  } finally {
+    await side.stop();
+  }
+});

@@ -118,8 +118,8 @@ export class KubeClusterModel {
   }
 
   /** A VM powered on with this (decoded) user data: kubeadm runs on it; its node joins or never appears. */
-  vmPoweredOn(input: { vmName: string; userData: string }): PowerOnResult {
-    const ud = readNodeUserData(input.userData);
+  vmPoweredOn(input: { vmName: string; userData: string; parsed?: NodeUserData }): PowerOnResult {
+    const ud = input.parsed ?? readNodeUserData(input.userData);
     const result = this.tryJoin(input.vmName, ud);
     this.joins.push({ vmName: input.vmName, result });
     return result;

@@ -277,7 +277,7 @@ export async function serveKubeApi(opts: KubeApiServerOptions): Promise<RunningK
    * The client certificate of a connection, checked once per connection and CA (a kept-alive connection
    * carries the same certificate for its life; checking it on every request cost a signature check each).
    */
-  const peers = new WeakMap<TLSSocket, { certPem: string | undefined; etcdClient: () => boolean; apiClient: () => boolean }>();
+  const peers = new WeakMap<TLSSocket, { certPem: string | undefined; groups: string[]; etcdClient: () => boolean; apiClient: () => boolean }>();
   function peerOf(socket: TLSSocket) {
     let p = peers.get(socket);
     if (!p) {
@@ -295,7 +295,7 @@ export async function serveKubeApi(opts: KubeApiServerOptions): Promise<RunningK
           return ok;
         };
       };
-      p = { certPem, etcdClient: once(opts.etcdCa?.certPem), apiClient: once(opts.ca.certPem) };
+      p = { certPem, groups: certPem ? groupsOf(certPem) : [], etcdClient: once(opts.etcdCa?.certPem), apiClient: once(opts.ca.certPem) };
       peers.set(socket, p);
     }
     return p;
@@ -317,7 +317,7 @@ export async function serveKubeApi(opts: KubeApiServerOptions): Promise<RunningK
       return etcd(model, method, p, req, res);
     }
     if (!peer.apiClient()) return send(res, 401, status(401, "Unauthorized", "Unauthorized"));
-    if (!groupsOf(peer.certPem!).some((g) => ADMIN_GROUPS.has(g))) {
+    if (!peer.groups.some((g) => ADMIN_GROUPS.has(g))) {
       const cn = /CN=([^\n]*)/.exec(new X509Certificate(peer.certPem!).subject)?.[1] ?? "";
       return send(res, 403, status(403, "Forbidden", `User "${cn}" cannot ${method.toLowerCase()} resource at ${p}`));
     }
