@@ -10,7 +10,7 @@ import type { RunResult } from "../lib/handler";
 import type { Plan } from "../lib/schema/plan";
 import * as path from "node:path";
 import { cpId, routeCount, startEmulatorProcess, type EmulatorProcess, type EmulatorProcessOptions, type EstateParams } from "./common";
-import { finishRoundTrips, isVmCreate, startRecorder, startupRoundTrips, type Recorder } from "./recorder";
+import { finishRoundTrips, isVmCreate, startRecorderProcess, startupRoundTrips, type RecorderProcess } from "./recorder";
 
 export interface ApplyMeasure {
   vms: number;
@@ -58,7 +58,7 @@ export interface ApplyEnv {
 
 /** The emulator of a run plus a recording proxy in front of it (the handler talks to the proxy). */
 export interface RecordedEmulator extends EmulatorProcess {
-  recorder: Recorder;
+  recorder: RecorderProcess;
   /** The task durations cache of the run (one per emulator: the warm-up fills it, as an earlier `cdktf deploy` would). */
   durationsFile: string;
 }
@@ -112,7 +112,7 @@ function emulatorOptions(env: ApplyEnv): EmulatorProcessOptions {
 /** An emulator process with a recording proxy in front; both stopped after `fn`. */
 export async function withRecordedEmulator<T>(env: ApplyEnv, fn: (emu: RecordedEmulator) => Promise<T>): Promise<T> {
   const emu = await startEmulatorProcess(emulatorOptions(env));
-  const recorder = await startRecorder(emu.url);
+  const recorder = await startRecorderProcess(emu.url);
   try {
     return await fn({ ...emu, url: recorder.url, recorder, durationsFile: path.join(emu.dir, "task-durations.json") });
   } finally {
@@ -128,7 +128,7 @@ export async function measureRow(emu: RecordedEmulator, plan: Plan, p: EstatePar
     check(r, `warm-up apply of ${cpId(p.stack, `k${c}`)}`);
   }
   await emu.resetCounters();
-  emu.recorder.requests.length = 0;
+  await emu.recorder.reset();
   const t0 = Date.now();
   const r = await around(() => applyPlan({ plan, endpoint: emu.url, credentials: emu, parallelism, taskDurationsFile: emu.durationsFile }));
   const wallMs = Date.now() - t0;
@@ -137,9 +137,10 @@ export async function measureRow(emu: RecordedEmulator, plan: Plan, p: EstatePar
   const vms = workerVms(p);
   const tasks = routeCount(c, "POST /vms");
   const polls = routeCount(c, "GET /tasks/{uuid}");
-  const startup = startupRoundTrips(emu.recorder.requests);
+  const requests = await emu.recorder.requests();
+  const startup = startupRoundTrips(requests);
   const idealMs = floorOf(startup);
-  const created = emu.recorder.requests.filter(isVmCreate);
+  const created = requests.filter(isVmCreate);
   return {
     vms,
     parallelism,
@@ -155,7 +156,7 @@ export async function measureRow(emu: RecordedEmulator, plan: Plan, p: EstatePar
     clientRetries: r.api.retries,
     byRoute: c.byRoute,
     startupRoundTrips: startup,
-    finishRoundTrips: finishRoundTrips(emu.recorder.requests),
+    finishRoundTrips: finishRoundTrips(requests),
     tasks,
     pollsPerTask: tasks > 0 ? polls / tasks : 0,
     ...(created.length > 0 ? { firstCreateSentMs: Math.min(...created.map((x) => x.start)) - t0 } : {}),

@@ -1,7 +1,8 @@
 /**
  * apply (issue 12 item 8): the emulator in its own process with 200 ms per request and VM tasks of
  * 5 s (create) and 2 s (update, delete); the handler in this process (applyPlan) through a recording
- * loopback proxy. Rows: 10 VMs at parallelism 1, 100 at 10 and 100 at 50 (pools of 10 VMs).
+ * loopback proxy in a process of its own (recorder-child.ts). Rows: 10 VMs at parallelism 1, 100 at 10 and
+ * 100 at 50 (pools of 10 VMs).
  *
  * floor = start-up round trips × latency + ⌈N / p⌉ × (create task + POST round trip + one poll round trip);
  * ratio = wall ÷ floor (goal ≤ 1.05); pollsPerTask = GET /tasks ÷ VM creates (goal ≤ 2). peers: the same
@@ -81,7 +82,7 @@ export async function runApply(opts: { rows?: ReadonlyArray<{ vms: number; paral
   }
   const e = APPLY_ENV;
   const text = [
-    `apply: latency ${e.latencyMs} ms per request, VM tasks ${e.createTaskMs} ms create / ${e.updateTaskMs} ms update / ${e.deleteTaskMs} ms delete; emulator in its own process with a state file; handler in-process (applyPlan) through a recording proxy`,
+    `apply: latency ${e.latencyMs} ms per request, VM tasks ${e.createTaskMs} ms create / ${e.updateTaskMs} ms update / ${e.deleteTaskMs} ms delete; emulator in its own process with a state file; handler in-process (applyPlan) through a recording proxy in a third process`,
     `floor = start-up round trips × ${e.latencyMs} + ⌈N/p⌉ × (${e.createTaskMs} + 2 × ${e.latencyMs}) ms`,
     table(
       rows.map((r) => ({

@@ -3,8 +3,10 @@
  * start and end (ms, this process's clock), so a row can count the start-up round trips on the
  * critical path before the first VM create. It forwards bytes unchanged; loopback only.
  */
+import { fork } from "node:child_process";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import * as path from "node:path";
 
 export interface RecordedRequest {
   method: string;
@@ -58,6 +60,50 @@ export async function startRecorder(target: string): Promise<Recorder> {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       agent.destroy();
+    },
+  };
+}
+
+/** A recorder in its own process (recorder-child.ts): the log is fetched, not shared. */
+export interface RecorderProcess {
+  url: string;
+  /** Forgets the requests logged so far. */
+  reset(): Promise<void>;
+  /** The requests logged since the last reset. */
+  requests(): Promise<RecordedRequest[]>;
+  stop(): Promise<void>;
+}
+
+/** Starts the recorder in a child process (the bench's measured handler keeps its event loop to itself). */
+export async function startRecorderProcess(target: string): Promise<RecorderProcess> {
+  const child = fork(path.join(__dirname, "recorder-child.ts"), [target], { execArgv: ["--import", "tsx"], stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  const next = <T>(): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const onExit = (code: number | null): void => reject(new Error(`the recorder process exited (${code})`));
+      child.once("exit", onExit);
+      child.once("message", (m) => {
+        child.off("exit", onExit);
+        resolve(m as T);
+      });
+    });
+  const { url } = await next<{ url: string }>();
+  return {
+    url,
+    reset: async () => {
+      const answer = next<{ ok: true }>();
+      child.send({ cmd: "reset" });
+      await answer;
+    },
+    requests: async () => {
+      const answer = next<{ requests: RecordedRequest[] }>();
+      child.send({ cmd: "dump" });
+      return (await answer).requests;
+    },
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+      child.send({ cmd: "stop" });
+      await exited;
     },
   };
 }
