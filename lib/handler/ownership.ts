@@ -156,9 +156,10 @@ export function uuidV5(name: string, namespace: string = VM_UUID_NAMESPACE): str
 }
 
 /**
- * The `metadata.uuid` of a VM the handler creates: a function of stack, resource id, VM name and
- * spec hash, so a re-run after a crash between the POST and the end of its task sends the same uuid
- * and gets 409 ENTITY_ALREADY_EXISTS (or finds the VM by GET) instead of creating a duplicate.
+ * The slot key of a VM the handler creates: a function of stack, resource id, VM name and spec hash.
+ * The VM's `metadata.uuid` is the one reserved for this key through `/idempotence_identifiers`
+ * (prism/idempotent-create.ts), so a re-run after a crash finds the same reservation, reads the reserved
+ * uuid, and finds the VM an interrupted POST made instead of creating a duplicate.
  */
 export function vmUuid(stack: string, resourceId: string, name: string, specHash: string): string {
   return uuidV5(`vm\u0000${stack}\u0000${resourceId}\u0000${name}\u0000${specHash.slice(0, 12)}`);

@@ -3,7 +3,7 @@
  * expired session), retries of connection errors, 429 and 5xx, and reading the answer.
  */
 import type * as http from "node:http";
-import { PrismApiError, PrismAuthError, PrismConnectionError, PrismTimeoutError } from "./errors";
+import { PrismApiError, PrismAuthError, PrismConnectionError, PrismError, PrismTimeoutError } from "./errors";
 import { isObject, parseJson } from "./json";
 import type { PrismClientOptions } from "./options";
 import { isRetryableStatus, type RetryPolicy } from "./retry";
@@ -109,10 +109,17 @@ export class PrismApi {
     this.session.clear();
   }
 
-  /** Closes idle keep-alive connections. */
+  /**
+   * Closes the keep-alive connections. A request still in flight fails (its connection is cut) and is
+   * not sent again (a session closed while its reads were still answering, e.g. the read-only check of a
+   * run that is going to write, must not repeat them). A later request opens a new connection.
+   */
   close(): void {
+    this.closed = true;
     this.agent.destroy();
   }
+
+  private closed = false;
 
   private get userAgent(): string {
     return this.opts.userAgent ?? DEFAULT_USER_AGENT;
@@ -131,6 +138,7 @@ export class PrismApi {
     if (changes && this.opts.writeGate) await this.opts.writeGate();
     let relogged = false;
     for (let attempt = 1; ; attempt++) {
+      if (this.closed && attempt > 1) throw new PrismError(`${method} ${path}: not sent again, the client was closed while it was answered`);
       const useCookies = !opts.basicOnly && this.session.active;
       const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body), "utf8");
       const headers: Record<string, string> = {

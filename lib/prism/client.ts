@@ -41,7 +41,7 @@ import {
   type VmIntentInput,
   type VmSpec,
 } from "./types";
-import { Vms, type CreateVmResult, type VmReservation, type PowerCycledUpdate, type UpdateVmOptions } from "./vms";
+import { Vms, type CreateVmResult, type GetVmOptions, type VmReservation, type PowerCycledUpdate, type UpdateVmOptions } from "./vms";
 import { recheckFilter } from "./filter-check";
 import { loadTaskDurations, saveTaskDurations } from "./task-durations";
 
@@ -53,7 +53,7 @@ export { taskUuidsOf, taskDurationMs } from "./tasks";
 export type { EntityRefLike, Resolved } from "./entity-match";
 export type { GpuRef } from "./gpus";
 export type { ResolveAllInput, ResolveAllResult } from "./lookups";
-export type { CreateVmResult, VmReservation, PowerCycledUpdate, UpdateVmOptions } from "./vms";
+export type { CreateVmResult, GetVmOptions, VmReservation, PowerCycledUpdate, UpdateVmOptions } from "./vms";
 export { clientIdentifierFor, reservationUsable, RESERVED_UUID_PLACEHOLDER, type IdempotenceReservation } from "./idempotent-create";
 export { resizeDecision, cpuMemoryOf, type ResizeDecision, type CpuMemory } from "./resize";
 export { systemDiskOf, systemDiskIndex, actualPowerState, isErrorEntity } from "./vm-read";
@@ -312,9 +312,14 @@ export class PrismClient {
     return this.vms.updateVmPowerCycled(uuid, mutate, options);
   }
 
-  /** GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). A VM in state ERROR is returned. */
-  getVm(uuid: string): Promise<VmEntity | null> {
-    return this.vms.getVm(uuid);
+  /**
+   * GET /vms/{uuid}; null when the VM does not exist (404 ENTITY_NOT_FOUND). A VM in state ERROR is
+   * returned. `options.beingCreated`: the caller knows a create of this uuid was accepted (a running
+   * create task names it), so a 404 is read again through the window in which a real PC answers 404 for
+   * a just-accepted VM (`visibilityGraceMs`).
+   */
+  getVm(uuid: string, options: GetVmOptions = {}): Promise<VmEntity | null> {
+    return this.vms.getVm(uuid, options);
   }
 
   /** A project by name (case-insensitive, exact) or uuid, through `POST /projects/list`. */

@@ -43,6 +43,16 @@ export interface VmClient {
 
 const enc = encodeURIComponent;
 
+/** Options of getVm. */
+export interface GetVmOptions {
+  /**
+   * A create of this uuid is known to be accepted (e.g. a running create task names it): a 404 is read
+   * again through the visibility window instead of meaning "absent".
+   * @default false
+   */
+  readonly beingCreated?: boolean;
+}
+
 export class Vms {
   private readonly creates: IdempotentCreates;
   /** uuid → when this client's create of it was accepted (a GET may answer 404 for a while after). */
@@ -95,9 +105,9 @@ export class Vms {
    * moments ago is read again through the short window in which a real PC answers 404 ("the intent
    * spec may not be created yet"). A VM in state ERROR is returned.
    */
-  async getVm(uuid: string): Promise<VmEntity | null> {
+  async getVm(uuid: string, options: GetVmOptions = {}): Promise<VmEntity | null> {
     const since = this.recent.get(uuid.toLowerCase());
-    const left = since === undefined ? 0 : since + this.graceMs - Date.now();
+    const left = options.beingCreated ? this.graceMs : since === undefined ? 0 : since + this.graceMs - Date.now();
     if (left > 0) {
       const vm = await this.creates.find(uuid, left);
       if (vm) this.recent.delete(uuid.toLowerCase());

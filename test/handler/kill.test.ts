@@ -12,7 +12,7 @@ import type { Counters } from "../../lib/emulator";
 import { applyPlan } from "../../lib/handler";
 import type { Plan } from "../../lib/schema/plan";
 import { tempDir, type EmulatorHarness } from "../helpers/emulator";
-import { IMAGE_B, makePlan, unownedVersions, withTarget } from "./fixtures";
+import { IMAGE_B, listVms, makePlan, unownedVersions, withTarget } from "./fixtures";
 
 const BIN = path.join(__dirname, "..", "..", "bin", "nutanix-handler.js");
 
@@ -109,5 +109,23 @@ test("SIGKILL at several points, then a re-run: no duplicate, no leak", { timeou
     await converge(h, base, rolled, ["web-cp-1", "web-cp-2", "web-cp-3", "web-md-1"]);
     const cps = (await stateVms(h)).filter((v) => v.spec.name.startsWith("web-cp-"));
     assert.ok(cps.every((v) => /-[0-9a-f]{6}$/.test(v.spec.name)), "every control-plane VM was rebuilt");
+  });
+});
+
+test("SIGKILL during a scale-up, then a scale-down: the creates still running are found, waited for and deleted", { timeout: 120_000 }, async () => {
+  await withTarget({ taskMsByOperation: { create_vm_intentful: 2000 } }, async ({ h, base }) => {
+    const dir = await tempDir("npc-kill-down-");
+    const one = makePlan({ cpReplicas: 1, workers: [{ name: "md", replicas: 1 }] });
+    const three = makePlan({ cpReplicas: 1, workers: [{ name: "md", replicas: 3 }] });
+    assert.equal((await applyPlan({ ...base, plan: one })).exitCode, 0);
+    const f3 = path.join(dir, "three.json");
+    await fsp.writeFile(f3, JSON.stringify(three));
+    const c0 = await h.admin<Counters>("GET", "/counters");
+    await killWhen(startHandler(f3, h), h, (c) => route(c, "POST /vms") > route(c0, "POST /vms"), "the scale-up's first POST /vms");
+    const listed = new Set((await listVms(h)).map((v) => v.metadata.uuid));
+    const inFlight = (await stateVms(h)).filter((v) => v.metadata.categories.NpcStack === "t1" && !listed.has(v.uuid));
+    assert.ok(inFlight.length >= 1, "a create of the scale-up was still running (not listed) when the handler was killed");
+    // The re-run lowers the pool back to 1: the VMs of the killed scale-up are in no VM list yet.
+    await converge(h, base, one, ["web-cp-1", "web-md-1"]);
   });
 });

@@ -4,6 +4,8 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import { promises as fsp } from "node:fs";
 import * as path from "node:path";
 import {
@@ -13,7 +15,7 @@ import {
   PrismError,
   PrismLookupError,
   PrismTaskError,
-  type PrismClient,
+  PrismClient,
 } from "../../lib/prism";
 import { mulberry32 } from "../../lib/emulator";
 import { clientIdentifierFor } from "../../lib/prism";
@@ -498,4 +500,26 @@ test("IPv6 loopback: the emulator on ::1 and a client of [::1]", async () => {
     const c = h.client();
     assert.equal(await c.checkAuth(), "admin");
   });
+});
+
+test("close() cuts a request still in flight and the client does not send it again", async () => {
+  let seen = 0;
+  const server = http.createServer((req) => {
+    seen++;
+    req.resume(); // never answered: the client is closed while it waits
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const c = new PrismClient({ endpoint: `http://127.0.0.1:${port}`, username: "u", password: "p", retries: { maxAttempts: 4, baseDelayMs: 1, maxDelayMs: 2 } });
+  try {
+    const pending = c.listCategoryValues("NpcBoot");
+    while (seen === 0) await new Promise((r) => setTimeout(r, 5));
+    c.close();
+    await assert.rejects(pending, /not sent again, the client was closed/);
+    await new Promise((r) => setTimeout(r, 50));
+    assert.equal(seen, 1, "the cut request was not repeated");
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });

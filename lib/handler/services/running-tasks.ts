@@ -19,16 +19,19 @@ export class RunningTasks {
   ) {}
 
   /**
-   * The uuids of the VMs named by create_vm_intentful tasks still running (QUEUED/RUNNING). Undefined when this
-   * Prism Central cannot list tasks (callers then fall back to GETs). A create that finished between the
-   * VM list and this task list is in neither, and its deterministic uuid makes the create POST answer
-   * 409 ENTITY_ALREADY_EXISTS, which createVm turns into "found".
+   * The uuids of the VMs named by create_vm_intentful tasks still running (QUEUED/RUNNING), re-checked on
+   * this side (a Prism Central may answer a list with its filter only partly applied). Undefined when this
+   * Prism Central cannot list tasks. A hint only (`/tasks/list` is internal in the v3 swagger): an empty
+   * or missing answer means "unknown", not "nothing running". Every expected VM is still read before it is
+   * created, through its slot's reservation (prism/idempotent-create.ts), so a create missed here is found
+   * there and never made twice.
    */
   runningCreates(): Promise<ReadonlySet<string> | undefined> {
     return this.cache.once("running-creates", async () => {
       try {
         const tasks = await this.client.listAll("tasks", { filter: RUNNING_CREATES_FILTER });
-        return new Set(tasks.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm" && typeof r.uuid === "string").map((r) => r.uuid)));
+        const running = tasks.filter((t) => t.operation_type === "create_vm_intentful" && (t.status === "QUEUED" || t.status === "RUNNING"));
+        return new Set(running.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm" && typeof r.uuid === "string").map((r) => r.uuid)));
       } catch {
         return undefined;
       }
@@ -36,16 +39,17 @@ export class RunningTasks {
   }
 
   /**
-   * VMs whose create is still running: the uuids named by running create_vm_intentful tasks, limited to `among`
-   * when given, each read with one GET. Undefined when tasks cannot be listed. The caller checks
-   * ownership and adds what it keeps to the inventory.
+   * VMs whose create is still running and that the run's VM list lacks: the uuids named by running
+   * create_vm_intentful tasks, each read with one GET, once per run (shared by every pool and by destroy).
+   * Undefined when tasks cannot be listed. Callers check ownership and add what they keep to the inventory.
    */
-  async pendingCreates(among?: ReadonlySet<string>): Promise<VmEntity[] | undefined> {
-    const running = await this.runningCreates();
-    if (!running) return undefined;
-    const inv = await this.inventory();
-    const uuids = [...running].filter((u) => !inv.byUuid.has(u) && (among === undefined || among.has(u)));
-    const vms = await mapLimit(uuids, 16, (u) => this.client.getVm(u));
-    return vms.filter((v): v is VmEntity => v !== null);
+  pendingCreates(): Promise<readonly VmEntity[] | undefined> {
+    return this.cache.once("pending-creates", async () => {
+      const running = await this.runningCreates();
+      if (!running) return undefined;
+      const inv = await this.inventory();
+      const vms = await mapLimit([...running].filter((u) => !inv.byUuid.has(u)), 16, (u) => this.client.getVm(u, { beingCreated: true }));
+      return vms.filter((v): v is VmEntity => v !== null);
+    });
   }
 }

@@ -38,6 +38,10 @@ interface MutableOutcome {
  * given back once the POST is answered), so the permit covers only the POST and the task wait.
  */
 async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<void> {
+  // The bootstrap secrets first, without a reservation slot: a joining VM's secrets (the run's join token,
+  // through the cluster's API) wait for the control plane, whose own create needs a slot. Holding one
+  // while waiting let the workers of a run take every slot and the control plane none (a deadlock).
+  const secrets = await a.secretsFor(step.role);
   await s.writes.ahead.acquire();
   let holding = true;
   const giveBack = (): void => {
@@ -45,8 +49,7 @@ async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<voi
     holding = false;
   };
   try {
-    // The reservation and the bootstrap secrets (the run's join token: a few requests to the cluster's API) together.
-    const [secrets, ahead] = await Promise.all([a.secretsFor(step.role), s.client.reserveVm(step.uuid)]);
+    const ahead = await s.client.reserveVm(step.uuid);
     const body = vmBody(s, a.res, a.target, step, secrets);
     let reserved: VmReservation | undefined = ahead;
     await s.writes.run(async () => {
@@ -139,10 +142,19 @@ async function updateVm(s: Services, a: ActInput, step: Extract<PoolStep, { op: 
 async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Promise<void> {
   const t0 = Date.now();
   // Re-check ownership on a fresh read right before deleting.
-  const fresh = await s.client.getVm(vm.uuid);
+  let fresh = await s.client.getVm(vm.uuid);
   if (!fresh) return;
   if (!ownedByResource(fresh, s.identity, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
   if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);
+  const running = fresh.status?.state === "PENDING" ? taskUuidsOf(fresh).slice(-1)[0] : undefined;
+  if (running !== undefined) {
+    // Its create (an interrupted run's, found through the running tasks) is still running: the DELETE waits
+    // for it rather than racing it (what a real Prism Central does with a DELETE of a VM whose create is
+    // running is not documented).
+    await s.writes.run(() => s.writes.waitTask(running));
+    fresh = await s.client.getVm(vm.uuid);
+    if (!fresh) return;
+  }
   const gone = await s.writes.deleteVmAndWait(vm.uuid);
   s.progress.action(a.res.id, `${gone ? "deleted" : "already gone:"} ${vm.name} (${reason})`, Date.now() - t0);
 }

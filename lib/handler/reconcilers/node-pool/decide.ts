@@ -148,7 +148,7 @@ export interface PoolDecision {
   readonly current: number;
 }
 
-/** A VM name and its deterministic uuid. */
+/** A VM name and its slot key (ownership.ts vmUuid; the VM gets the uuid reserved for it). */
 function slot(d: DesiredPool, ordinal: number, replacement: boolean): { name: string; uuid: string } {
   const name = vmName(d.clusterName, d.pool, ordinal, replacement ? d.specHash : undefined);
   return { name, uuid: vmUuid(d.stack, d.resourceId, name, d.specHash) };

@@ -7,7 +7,6 @@ import type { VmEntity } from "../../../prism/types";
 import type { ResourceOfKind } from "../../../schema/plan";
 import { PlanReferenceError } from "../../errors";
 import { ownedByResource, ownershipCategories, parseVmName, vmNamePrefix } from "../../ownership";
-import { mapLimit } from "../../scheduler";
 import { isDeleting, nameOf, type Services } from "../../services";
 import { bootstrapInputsHash } from "../../userdata";
 import { expectedSlots, type DesiredPool, type ObservedMachine } from "./decide";
@@ -96,7 +95,10 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
   const errors: string[] = [];
   const t = await target(s, res, errors);
   if (!t) return { errors, machines: [], entities: new Map(), foreign: new Map() };
+  // The running creates are listed alongside the run's VM list (neither waits for the other).
+  void s.runningTasks.runningCreates();
   const inv = await s.inventory();
+  const pending = s.runningTasks.pendingCreates();
   const entities = new Map<string, VmEntity>();
   const machines: ObservedMachine[] = [];
   for (const vm of inv.ownedByResource(s.identity, res.id)) {
@@ -104,24 +106,18 @@ export async function observe(s: Services, res: NodePoolResource): Promise<PoolO
     machines.push(observeVm(vm, t, res, true));
     entities.set(vm.metadata.uuid ?? "", vm);
   }
-  // Expected VMs the list lacks may be creates still running (an interrupted run): the run's one list of
-  // running create_vm_intentful tasks names them, and only those are read. Without a task list, GET each.
-  const unlisted = new Map(expectedSlots(t.desired, machines).filter((p) => !inv.byUuid.has(p.uuid)).map((p) => [p.uuid, p]));
-  // VMs to create are likely: list the category keys' values now (reads), alongside the task list.
-  if (s.writable && unlisted.size > 0) s.categories.prefetch(Object.keys(t.categories));
-  const pending = unlisted.size > 0 ? await s.runningTasks.pendingCreates(new Set(unlisted.keys())) : [];
-  const probed = pending
-    ? pending.map((vm) => ({ p: unlisted.get(vm.metadata.uuid ?? ""), vm })).filter((x) => x.p !== undefined)
-    : await mapLimit([...unlisted.values()], 16, async (p) => ({ p, vm: await s.client.getVm(p.uuid) }));
-  for (const { p, vm } of probed) {
-    if (!vm || !p) continue;
-    if (!ownedByResource(vm, s.identity, res.id)) {
-      errors.push(`VM ${nameOf(vm)} (${p.uuid}) holds this pool's deterministic uuid but lacks its ownership categories; not touching it`);
-      continue;
-    }
+  // VMs to create are likely: list the category keys' values now (reads).
+  if (s.writable && expectedSlots(t.desired, machines).length > 0) s.categories.prefetch(Object.keys(t.categories));
+  // Creates still running (an interrupted run's) are not listed yet. The run's one list of running
+  // create_vm_intentful tasks names them (a hint: RunningTasks); this pool keeps the ones with its ownership
+  // categories, beyond its replicas too (a scale-down after a killed scale-up deletes them once created).
+  // An empty or failed task list means "unknown": every expected VM still to create is read through its
+  // slot's reservation before it is created (act.ts createVm, prism/idempotent-create.ts), never made twice.
+  for (const vm of (await pending) ?? []) {
+    if (!ownedByResource(vm, s.identity, res.id) || inv.byUuid.has(vm.metadata.uuid ?? "")) continue;
     inv.add(vm);
     if (isDeleting(vm)) continue;
-    machines.push(observeVm(vm, t, res, false, p.ordinal));
+    machines.push(observeVm(vm, t, res, false));
     entities.set(vm.metadata.uuid ?? "", vm);
   }
   const prefix = vmNamePrefix(res.spec.clusterName, res.spec.name);
