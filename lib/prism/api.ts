@@ -71,6 +71,8 @@ export class PrismApi {
   private loginInFlight: Promise<string> | null = null;
   /** Set by the first 401 a (re-)login did not fix: every later call fails with it, no more logins (account lockout). */
   private authFailure: PrismAuthError | null = null;
+  /** Set by close(): a request it cut is not sent again. */
+  private closed = false;
 
   /** `opts` is read again on every request (user agent, credentials). */
   constructor(
@@ -119,7 +121,6 @@ export class PrismApi {
     this.agent.destroy();
   }
 
-  private closed = false;
 
   private get userAgent(): string {
     return this.opts.userAgent ?? DEFAULT_USER_AGENT;

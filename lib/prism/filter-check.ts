@@ -27,6 +27,9 @@ const GETTERS: Record<string, { get: Getter; ci: boolean }> = {
   cluster_name: { get: (e) => str(clusterRef(e).name), ci: false },
   cluster_uuid: { get: (e) => str(clusterRef(e).uuid), ci: true },
   power_state: { get: (e) => str((status(e).resources as Record<string, unknown> | undefined)?.power_state), ci: true },
+  // Tasks (`tasks/list`): top-level `operation_type` and a string `status` (QUEUED, RUNNING, SUCCEEDED…).
+  operation_type: { get: (e) => str((e as Record<string, unknown>).operation_type), ci: true },
+  status: { get: (e) => str(e.status), ci: true },
 };
 
 interface Term {

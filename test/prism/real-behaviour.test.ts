@@ -29,6 +29,11 @@ test("systemDiskIndex: the DISK with an image source, wherever the cloud-init CD
 test("recheckFilter: a loose server answer is filtered again on the client (TF #542)", () => {
   const mk = (name: string): VmEntity => ({ metadata: { kind: "vm", uuid: name }, spec: { name, resources: {} } });
   assert.deepEqual(recheckFilter("vm_name==a", [mk("a"), mk("b")]).map((v) => v.spec.name), ["a"]);
+  // Tasks: operation_type and the string status, as the run's list of running creates asks them.
+  const task = (operation_type: string, status: string): { uuid: string; operation_type: string; status: string } => ({ uuid: `${operation_type}/${status}`, operation_type, status });
+  const tasks = [task("create_vm_intentful", "RUNNING"), task("create_vm_intentful", "SUCCEEDED"), task("delete_vm_intentful", "RUNNING"), task("create_vm_intentful", "QUEUED")];
+  const running = "operation_type==create_vm_intentful;status==QUEUED,operation_type==create_vm_intentful;status==RUNNING";
+  assert.deepEqual(recheckFilter(running, tasks).map((t) => t.uuid), ["create_vm_intentful/RUNNING", "create_vm_intentful/QUEUED"]);
   assert.deepEqual(recheckFilter("vm_name==a,vm_name==b", [mk("a"), mk("b"), mk("c")]).map((v) => v.spec.name), ["a", "b"]);
   assert.equal(recheckFilter("name=in=(a)", [mk("a"), mk("b")]).length, 2, "a filter it cannot read leaves the page as sent");
 });

@@ -19,8 +19,8 @@ export class RunningTasks {
   ) {}
 
   /**
-   * The uuids of the VMs named by create_vm_intentful tasks still running (QUEUED/RUNNING), re-checked on
-   * this side (a Prism Central may answer a list with its filter only partly applied). Undefined when this
+   * The uuids of the VMs named by create_vm_intentful tasks still running (QUEUED/RUNNING; the filter is
+   * re-checked on this side by listAll, as every list's: prism/filter-check.ts). Undefined when this
    * Prism Central cannot list tasks. A hint only (`/tasks/list` is internal in the v3 swagger): an empty
    * or missing answer means "unknown", not "nothing running". Every expected VM is still read before it is
    * created, through its slot's reservation (prism/idempotent-create.ts), so a create missed here is found
@@ -30,8 +30,7 @@ export class RunningTasks {
     return this.cache.once("running-creates", async () => {
       try {
         const tasks = await this.client.listAll("tasks", { filter: RUNNING_CREATES_FILTER });
-        const running = tasks.filter((t) => t.operation_type === "create_vm_intentful" && (t.status === "QUEUED" || t.status === "RUNNING"));
-        return new Set(running.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm" && typeof r.uuid === "string").map((r) => r.uuid)));
+        return new Set(tasks.flatMap((t) => (t.entity_reference_list ?? []).filter((r) => r.kind === "vm" && typeof r.uuid === "string").map((r) => r.uuid)));
       } catch {
         return undefined;
       }

@@ -146,12 +146,10 @@ async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Pr
   if (!fresh) return;
   if (!ownedByResource(fresh, s.identity, a.res.id)) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) lost ${a.res.id}'s categories; not deleting it`);
   if (cloneSourceOf(fresh) !== undefined) throw new OwnershipError(`VM ${vm.name} (${vm.uuid}) is a copy of VM ${cloneSourceOf(fresh)!}; not deleting it`);
-  const running = fresh.status?.state === "PENDING" ? taskUuidsOf(fresh).slice(-1)[0] : undefined;
-  if (running !== undefined) {
-    // Its create (an interrupted run's, found through the running tasks) is still running: the DELETE waits
+  if (fresh.status?.state === "PENDING" && (await waitLastTask(s, fresh))) {
+    // Its create (an interrupted run's, found through the running tasks) was still running: the DELETE waited
     // for it rather than racing it (what a real Prism Central does with a DELETE of a VM whose create is
     // running is not documented).
-    await s.writes.run(() => s.writes.waitTask(running));
     fresh = await s.client.getVm(vm.uuid);
     if (!fresh) return;
   }
@@ -159,13 +157,18 @@ async function deleteVm(s: Services, a: ActInput, vm: VmRef, reason: string): Pr
   s.progress.action(a.res.id, `${gone ? "deleted" : "already gone:"} ${vm.name} (${reason})`, Date.now() - t0);
 }
 
+/** Waits, holding a write permit, for the last task an entity names; false when it names none. */
+async function waitLastTask(s: Services, entity: VmEntity): Promise<boolean> {
+  const task = taskUuidsOf(entity).slice(-1)[0];
+  if (task === undefined) return false;
+  await s.writes.run(() => s.writes.waitTask(task));
+  return true;
+}
+
 async function awaitCreate(s: Services, a: ActInput, vm: VmRef): Promise<void> {
   const t0 = Date.now();
   const entity = a.entities.get(vm.uuid);
-  await s.writes.run(async () => {
-    const tasks = entity ? taskUuidsOf(entity) : [];
-    if (tasks.length > 0) await s.writes.waitTask(tasks[tasks.length - 1]!);
-  });
+  if (entity) await waitLastTask(s, entity);
   s.progress.action(a.res.id, `create of ${vm.name} (${vm.uuid}) finished`, Date.now() - t0);
 }
 
