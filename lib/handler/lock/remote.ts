@@ -273,9 +273,18 @@ export async function acquireRemoteLock(client: RemoteLockClient, req: RemoteLoc
   const deadline = now() + (req.lockTimeoutMs ?? 0);
   const settle = (): Promise<void> => sleep(req.settleMs ?? DEFAULT_SETTLE_MS);
   const has = (r: RemoteLockRecord | undefined): boolean => r !== undefined && r.plan === req.plan && (liveHolders(r, now())[token] ?? 0) > now();
-  await client.ensureCategoryKey(LOCK_CATEGORY_KEY, LOCK_CATEGORY_DESCRIPTION);
+  // The first read of the record goes out with the key's check (one round trip instead of two). Only an
+  // answer from a key that already existed is used: what a real Prism Central answers for a value of a
+  // missing key is not documented (the client reads 404 as absent), so when the read failed or the key was
+  // just created, the record is read again after the key exists.
+  const ahead = readRecord(client, value);
+  ahead.catch(() => undefined);
+  const created = await client.ensureCategoryKey(LOCK_CATEGORY_KEY, LOCK_CATEGORY_DESCRIPTION);
+  let first: Promise<RemoteLockRecord | undefined> | undefined = created ? undefined : ahead.catch(() => readRecord(client, value));
   for (;;) {
-    const decision = decideRemote(withoutStaleOfMachine(await readRecord(client, value), req.machine, token, now()), req.plan, now());
+    const current = first ?? readRecord(client, value);
+    first = undefined;
+    const decision = decideRemote(withoutStaleOfMachine(await current, req.machine, token, now()), req.plan, now());
     let by: LockHolderInfo;
     if (decision.action === "join") {
       const r = decision.record;

@@ -248,3 +248,50 @@ test("run lock: prepareRelease reads the record ahead, so the release is one DEL
     assert.equal(await joiner.release(), true);
   });
 });
+
+test("remote lock: the first read of the record goes out with the key's check; a failed first read, or one from before the key existed, is read again", async () => {
+  await withEmulator({ taskMs: 10, latencyMs: 40 }, async (h) => {
+    const c = h.client();
+    const inFlight: string[] = [];
+    const together: string[][] = [];
+    const track = <T>(what: string, p: Promise<T>): Promise<T> => {
+      inFlight.push(what);
+      together.push([...inFlight]);
+      return p.finally(() => inFlight.splice(inFlight.indexOf(what), 1));
+    };
+    let failFirstValueRead = false;
+    let valueReads = 0;
+    const traced = {
+      ensureCategoryKey: (k: string, d?: string) => track(`key ${k}`, c.ensureCategoryKey(k, d)),
+      getCategoryValue: (k: string, v: string) => {
+        valueReads++;
+        if (failFirstValueRead && valueReads === 1) return track(`value ${k}`, Promise.reject(new Error("500 from a key that did not exist")));
+        return track(`value ${k}`, c.getCategoryValue(k, v));
+      },
+      putCategoryValue: c.putCategoryValue.bind(c),
+      deleteCategoryValue: c.deleteCategoryValue.bind(c),
+      listCategoryValues: c.listCategoryValues.bind(c),
+    };
+    // The key does not exist yet: created, then the record is read again (the early answer is not used).
+    const a = await acquireRemoteLock(traced, { identity: IDENTITY, plan: PLAN_A, ...FAST });
+    assert.ok(together.some((t) => t.includes(`key ${LOCK_CATEGORY_KEY}`) && t.includes(`value ${LOCK_CATEGORY_KEY}`)), JSON.stringify(together));
+    assert.equal(valueReads, 3, "the early read, the read after the key was created, the read-back");
+    assert.equal(await a.release(), true);
+
+    // The key exists (a fresh client knows nothing): the early read is the one used.
+    const c2 = h.client();
+    valueReads = 0;
+    const b = await acquireRemoteLock({ ...traced, ensureCategoryKey: (k: string, d?: string) => c2.ensureCategoryKey(k, d) }, { identity: IDENTITY, plan: PLAN_A, ...FAST });
+    assert.equal(valueReads, 2, "the early read and the read-back");
+    assert.equal(await b.release(), true);
+
+    // A first read that fails is not fatal: read again once the key is known to exist.
+    const c3 = h.client();
+    valueReads = 0;
+    failFirstValueRead = true;
+    const d = await acquireRemoteLock({ ...traced, ensureCategoryKey: (k: string, desc?: string) => c3.ensureCategoryKey(k, desc) }, { identity: IDENTITY, plan: PLAN_A, ...FAST });
+    assert.equal(valueReads, 3);
+    assert.equal(d.joined, false);
+    assert.equal(await d.release(), true);
+  });
+});

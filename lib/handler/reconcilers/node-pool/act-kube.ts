@@ -65,8 +65,11 @@ export function etcdMemberGone(e: unknown): boolean {
   return e instanceof KubeApiError && e.status === 404 && /member not found/.test(e.message);
 }
 
-/** Removes a member, waiting out etcd's "not now" answers up to --node-ready-timeout; never skips it. */
-async function removeMember(s: Services, a: ActInput, etcd: EtcdClient, member: { ID: string; name: string }): Promise<void> {
+/**
+ * Removes a member, waiting out etcd's "not now" answers up to --node-ready-timeout; never skips it. "member
+ * not found" counts as removed ({@link etcdMemberGone}). Used by the pool's steps and by prune (prune.ts).
+ */
+export async function removeMember(s: Services, resourceId: string, etcd: EtcdClient, member: { ID: string; name: string }): Promise<void> {
   const deadline = Date.now() + s.features.nodeReadyTimeoutMs;
   let said = false;
   for (;;) {
@@ -79,7 +82,7 @@ async function removeMember(s: Services, a: ActInput, etcd: EtcdClient, member: 
       if (Date.now() >= deadline) {
         throw new Error(`etcd kept refusing to remove member ${member.name} (${member.ID}) for ${Math.round(s.features.nodeReadyTimeoutMs / 1000)}s (${errorMessage(e)}); nothing after it is done`);
       }
-      if (!said) s.progress.action(a.res.id, `etcd refuses to remove member ${member.name} for now (${errorMessage(e)}); waiting for the new member to settle`);
+      if (!said) s.progress.action(resourceId, `etcd refuses to remove member ${member.name} for now (${errorMessage(e)}); waiting for the new member to settle`);
       said = true;
       await new Promise((r) => setTimeout(r, Math.min(Math.max(s.features.kubePollMs, 50), Math.max(1, deadline - Date.now()))));
     }
@@ -116,7 +119,7 @@ export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Pro
         try {
           const member = (await etcd.memberList()).find((m) => m.name === name);
           if (member) {
-            await removeMember(s, a, etcd, member);
+            await removeMember(s, a.res.id, etcd, member);
             s.progress.action(a.res.id, `removed the etcd member ${name} (${member.ID}) left by a VM that is gone`, Date.now() - t0);
           }
         } finally {
@@ -133,7 +136,7 @@ export async function runKubeStep(s: Services, a: ActInput, step: KubeStep): Pro
             s.progress.action(a.res.id, `etcd has no member ${name}; nothing to remove`);
             return;
           }
-          await removeMember(s, a, etcd, member);
+          await removeMember(s, a.res.id, etcd, member);
           s.progress.action(a.res.id, `removed etcd member ${name} (${member.ID})`, Date.now() - t0);
         } finally {
           etcd.close();

@@ -17,7 +17,7 @@ import { forgetClusterAccess, reachCluster } from "../../kube/access";
 import { clusterPki } from "../../kube/cluster-pki";
 import { CATEGORY_KEYS, categoriesOf, categoryValue } from "../../ownership";
 import { nameOf, type Services } from "../../services";
-import { etcdFor, etcdMemberGone } from "./act-kube";
+import { etcdFor, removeMember } from "./act-kube";
 
 const CONTROL_PLANE_LABEL = "node-role.kubernetes.io/control-plane";
 
@@ -68,10 +68,10 @@ export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEn
       const etcd = await etcdFor(access, name);
       try {
         const member = (await etcd.memberList()).find((m) => m.name === name);
-        if (member) await etcd.memberRemove(member.ID).catch((e: unknown) => {
-          if (!etcdMemberGone(e)) throw e;
-          return [];
-        });
+        if (member) {
+          await removeMember(s, resourceId, etcd, member);
+          s.progress.action(resourceId, `removed etcd member ${name} (${member.ID})`, Date.now() - t0);
+        }
       } finally {
         etcd.close();
       }
