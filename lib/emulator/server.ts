@@ -75,6 +75,11 @@ export interface EmulatorOptions {
   looseFilters?: boolean;
   /** Refuse, through the task, a VM asking for more GPUs than its PE has UNUSED [guess]. @default false */
   gpuCapacity?: boolean;
+  /**
+   * Put the guest-customization CD-ROM first in a new VM's disk list instead of after the disks sent (its position
+   * on a real PC is not guaranteed: TF `structure.go` looks it up by `cloud_init_cdrom_uuid`). @default false
+   */
+  cdromFirst?: boolean;
   /** Milliseconds from a node VM's boot until its Kubernetes Node is Ready (kube-side.ts). @default 0 */
   nodeReadyMs?: number;
   /** Hold every new Kubernetes Node NotReady. @default false */
@@ -128,6 +133,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       requireReservedUuids: options.requireReservedUuids ?? true,
       notFoundAfterCreate: options.notFoundAfterCreate ?? true,
       refuseHotRemove: options.refuseHotRemove ?? true,
+      ...(options.cdromFirst === true ? { cdromFirst: true } : {}),
       looseFilters: options.looseFilters ?? true,
       gpuCapacity: options.gpuCapacity === true,
       log, https: options.https === true,

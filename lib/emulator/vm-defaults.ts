@@ -53,18 +53,21 @@ const CLOUD_INIT_ISO_BYTES = 382_976;
 /**
  * A VM created with guest customization gets a cloud-init CD-ROM in its disk list (IDE; TF
  * `structure.go` `cloud_init_cdrom_uuid`, nutanix.ansible issue #621, TF issues #497 and #285). Its
- * position is not guaranteed on a real PC; the emulator appends it after the disks sent.
+ * position is not guaranteed on a real PC; the emulator appends it after the disks sent, or puts it first
+ * (`first`, the emulator's `cdromFirst` option).
  */
-export function addGuestCustomizationCdrom(spec: JsonObject, vmUuid: string): void {
+export function addGuestCustomizationCdrom(spec: JsonObject, vmUuid: string, first = false): void {
   const resources = (spec.resources ??= {}) as JsonObject;
   const disks = ((resources.disk_list as JsonObject[] | undefined) ?? []).slice();
   if (disks.some((d) => (d.device_properties as JsonObject | undefined)?.device_type === "CDROM")) return;
   const ide = disks.filter((d) => ((d.device_properties as JsonObject | undefined)?.disk_address as JsonObject | undefined)?.adapter_type === "IDE").length;
-  disks.push({
+  const cdrom: JsonObject = {
     uuid: deterministicUuid("cloud-init-cdrom", vmUuid),
     device_properties: { device_type: "CDROM", disk_address: { adapter_type: "IDE", device_index: ide } },
     disk_size_bytes: CLOUD_INIT_ISO_BYTES,
     disk_size_mib: Math.ceil(CLOUD_INIT_ISO_BYTES / 1048576),
-  });
+  };
+  if (first) disks.unshift(cdrom);
+  else disks.push(cdrom);
   resources.disk_list = disks;
 }

@@ -50,7 +50,7 @@ function createVm(emu: Emulator, raw: unknown): Reply {
   if ("status" in mat) return mat;
   const gpuShort = emu.opts.gpuCapacity ? gpuShortage(emu.state, b.spec.cluster_reference.uuid, b.spec.resources.gpu_list ?? [], undefined) : undefined;
   if (gpuShort) return failedCreate(emu, b, uuid, { detail: gpuShort, code: "NO_GPU_AVAILABLE" });
-  if (b.spec.resources.guest_customization !== undefined) addGuestCustomizationCdrom(mat.spec, uuid);
+  if (b.spec.resources.guest_customization !== undefined) addGuestCustomizationCdrom(mat.spec, uuid, emu.opts.cdromFirst === true);
   const t = isoTime(emu.now);
   const md: StoredVmMetadata = {
     spec_version: 0,

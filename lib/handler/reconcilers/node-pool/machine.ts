@@ -4,6 +4,7 @@
  * inputs) and those Prism Central updates in place (CPU, memory, disk growth, power, categories).
  */
 import type { VmEntity, VmGpu } from "../../../prism/types";
+import { actualPowerState, systemDiskOf } from "../../../prism/vm-read";
 import type { ResourceOfKind } from "../../../schema/plan";
 import { canonicalJson } from "../../../plan/canonical";
 import { CATEGORY_KEYS, categoriesOf, sha256 } from "../../ownership";
@@ -63,8 +64,10 @@ interface ActualVm {
 
 function actualOf(vm: VmEntity): ActualVm {
   const r = vm.spec?.resources ?? {};
-  const disk = r.disk_list?.[0];
-  const statusDisk = vm.status?.resources?.disk_list?.[0];
+  // The system disk by device type and image source (a cloud-init CD-ROM's position in the list is not
+  // guaranteed); the power state as the VM is (status), the spec's intent only when status has none.
+  const disk = systemDiskOf(r);
+  const statusDisk = systemDiskOf(vm.status?.resources);
   return {
     clusterUuid: vm.spec?.cluster_reference?.uuid,
     imageUuid: disk?.data_source_reference?.uuid,
@@ -76,7 +79,7 @@ function actualOf(vm: VmEntity): ActualVm {
     sockets: r.num_sockets,
     vcpus: r.num_vcpus_per_socket,
     memory: r.memory_size_mib,
-    power: r.power_state ?? vm.status?.resources?.power_state,
+    power: actualPowerState(vm) ?? r.power_state,
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { PrismLookupError } from "../../../prism/errors";
 import type { VmEntity } from "../../../prism/types";
+import { actualPowerState } from "../../../prism/vm-read";
 import type { ResourceOfKind } from "../../../schema/plan";
 import { PlanReferenceError } from "../../errors";
 import { ownedByResource, ownershipCategories, parseVmName, vmNamePrefix } from "../../ownership";
@@ -48,7 +49,7 @@ export function poolParents(s: Services, res: NodePoolResource): PoolParents {
 
 function observeVm(vm: VmEntity, t: PoolTarget, res: NodePoolResource, listed: boolean, ordinal?: number): ObservedMachine {
   const state = vm.status?.state;
-  const power = vm.spec?.resources?.power_state ?? vm.status?.resources?.power_state;
+  const power = actualPowerState(vm) ?? vm.spec?.resources?.power_state;
   return {
     uuid: vm.metadata.uuid ?? "",
     name: nameOf(vm),
