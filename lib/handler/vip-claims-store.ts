@@ -27,6 +27,11 @@ import {
 
 /** The claims listed under {@link VIP_CLAIM_KEY}, and whether the key exists. */
 export interface ClaimList {
+  /**
+   * True when the list named values (the key exists). False when it answered 404 or no values: what
+   * `POST /categories/{missing}/list` answers on a real PC is not documented, so a write first asks
+   * GET /categories/{key} (as CAPX and terraform-provider-nutanix do) and creates the key when missing.
+   */
   readonly keyExists: boolean;
   readonly claims: readonly ListedClaim[];
 }
@@ -39,7 +44,7 @@ export async function fetchClaims(s: Pick<Services, "client">): Promise<ClaimLis
       .filter((v) => typeof v.value === "string")
       .map((v) => ({ value: v.value, claim: parseClaimDescription(v.description), description: v.description ?? "" }))
       .sort((a, b) => (a.value < b.value ? -1 : a.value > b.value ? 1 : 0));
-    return { keyExists: true, claims };
+    return { keyExists: claims.length > 0, claims };
   } catch (e) {
     if (isNotFound(e)) return { keyExists: false, claims: [] };
     throw e;
@@ -61,8 +66,8 @@ async function readClaim(s: Pick<Services, "client">, value: string): Promise<Li
 const sameOwner = (a: ClaimOwner | undefined, b: ClaimOwner): boolean => a !== undefined && a.stack === b.stack && a.resource === b.resource;
 
 /**
- * Writes the claim `value` for `claim` (the key created first when `keyExists` is false: the run's
- * list found no key; a PUT of an existing key only rewrites its description), then reads it back.
+ * Writes the claim `value` for `claim` (when `keyExists` is false, the run's list named no value: the key
+ * is looked up with GET and created when missing), then reads it back.
  * `takeOver` names this stack's resource whose claim may be replaced (a renamed cluster); any other
  * holder found by the re-read before the PUT, or by the read-back after it, refuses the claim.
  */
@@ -73,7 +78,7 @@ export async function writeClaim(s: Pick<Services, "client">, value: string, cla
     ]);
   const before = await readClaim(s, value);
   if (before && !sameOwner(before.claim, claim) && !(before.claim?.stack === claim.stack && before.claim.resource === takeOver)) throw refuse(before.claim, "found right before this apply's write");
-  if (!keyExists) await s.client.putCategoryKey(VIP_CLAIM_KEY, VIP_CLAIM_KEY_DESCRIPTION);
+  if (!keyExists) await s.client.ensureCategoryKey(VIP_CLAIM_KEY, VIP_CLAIM_KEY_DESCRIPTION);
   await s.client.putCategoryValue(VIP_CLAIM_KEY, value, claimDescription(claim));
   const after = await readClaim(s, value);
   if (!sameOwner(after?.claim, claim)) throw refuse(after?.claim, "written by another program at the same time");

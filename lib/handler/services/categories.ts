@@ -37,8 +37,11 @@ export class Categories {
       `category-key:${key}`,
       async () => {
         const listed = await this.values(key);
-        if (listed) return listed;
-        await this.client.putCategoryKey(key, CATEGORY_DESCRIPTION);
+        if (listed && listed.size > 0) return listed;
+        // Whether the key exists is asked with GET /categories/{key} (CAPX and terraform-provider-nutanix do;
+        // 404 ENTITY_NOT_FOUND when missing): what `POST /categories/{missing}/list` answers on a real PC is
+        // not documented (404, or 200 with no values), so neither answer alone decides it.
+        if (!(await this.client.ensureCategoryKey(key, CATEGORY_DESCRIPTION)) && listed) return listed;
         const created = new Set<string>();
         this.cache.set(`category-list:${key}`, Promise.resolve(created));
         return created;
