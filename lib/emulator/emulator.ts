@@ -28,6 +28,8 @@ export interface EmulatorSettings {
   refuseHotRemove: boolean;
   /** `clusters/list` ignores its `filter` (terraform-provider-nutanix issue #542). */
   looseFilters: boolean;
+  /** A VM whose create task fails stays, in state ERROR, instead of going away. */
+  keepFailedCreates?: boolean;
   /** Put the guest-customization CD-ROM before the disks sent instead of after them (a real PC's order is not guaranteed). */
   cdromFirst?: boolean;
   /** Refuse (through the task) a VM asking for more GPUs of a device id than its PE has UNUSED. */

@@ -26,7 +26,7 @@ export function isFinal(p: TaskPhase): boolean {
 export function settle(state: EmulatorState, now: number): void {
   for (const vm of Object.values(state.vms)) {
     const create = state.tasks[vm.createTask];
-    if (create && create.fail && taskPhase(create, now) === "FAILED") {
+    if (create && create.fail && !vm.keptOnFailure && taskPhase(create, now) === "FAILED") {
       delete state.vms[vm.uuid];
       continue;
     }
@@ -55,11 +55,12 @@ export function settle(state: EmulatorState, now: number): void {
   }
 }
 
-/** "PENDING" while created, "DELETE_PENDING" while deleted, "PENDING" while updated, else "COMPLETE". */
+/** "PENDING" while created, "DELETE_PENDING" while deleted, "PENDING" while updated, "ERROR" after a failed create it kept, else "COMPLETE". */
 export function vmState(state: EmulatorState, vm: StoredVm, now: number): string {
   if (vm.deleteTask) return "DELETE_PENDING";
   const c = state.tasks[vm.createTask];
   if (c && !isFinal(taskPhase(c, now))) return "PENDING";
+  if (c && vm.keptOnFailure && taskPhase(c, now) === "FAILED") return "ERROR";
   if (vm.rollback) {
     const u = state.tasks[vm.rollback.task];
     if (u && !isFinal(taskPhase(u, now))) return "PENDING";
@@ -73,6 +74,12 @@ export function vmCreated(state: EmulatorState, vm: StoredVm, now: number): bool
   return !c || taskPhase(c, now) === "SUCCEEDED";
 }
 
+
+/** True when lists show the VM: created, or kept in state ERROR after its create failed (`keepFailedCreates`). */
+export function vmListed(state: EmulatorState, vm: StoredVm, now: number): boolean {
+  const c = state.tasks[vm.createTask];
+  return !c || taskPhase(c, now) === "SUCCEEDED" || (vm.keptOnFailure === true && taskPhase(c, now) === "FAILED");
+}
 
 /** True while the VM's create task is QUEUED (the window in which a real PC may answer GET with 404). */
 export function createQueued(state: EmulatorState, vm: StoredVm, now: number): boolean {

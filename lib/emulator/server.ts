@@ -76,6 +76,12 @@ export interface EmulatorOptions {
   /** Refuse, through the task, a VM asking for more GPUs than its PE has UNUSED [guess]. @default false */
   gpuCapacity?: boolean;
   /**
+   * A VM whose create task fails stays listed and readable in state ERROR (until deleted) instead of going away:
+   * a real PC "can answer 2xx with `status.state: ERROR`" for an entity whose async create failed (PGC and TF
+   * return such entities; which of the two a given PC does is not documented). @default false
+   */
+  keepFailedCreates?: boolean;
+  /**
    * Put the guest-customization CD-ROM first in a new VM's disk list instead of after the disks sent (its position
    * on a real PC is not guaranteed: TF `structure.go` looks it up by `cloud_init_cdrom_uuid`). @default false
    */
@@ -134,6 +140,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       notFoundAfterCreate: options.notFoundAfterCreate ?? true,
       refuseHotRemove: options.refuseHotRemove ?? true,
       ...(options.cdromFirst === true ? { cdromFirst: true } : {}),
+      ...(options.keepFailedCreates === true ? { keepFailedCreates: true } : {}),
       looseFilters: options.looseFilters ?? true,
       gpuCapacity: options.gpuCapacity === true,
       log, https: options.https === true,

@@ -94,6 +94,8 @@ export interface StoredVm {
   spec: JsonObject;
   nics: Record<string, StoredNic>;
   createTask: string;
+  /** When its create task fails, the VM stays, in state ERROR (the `keepFailedCreates` option). */
+  keptOnFailure?: boolean | undefined;
   deleteTask?: string | undefined;
   taskUuids: string[];
   /** The previous spec, restored if the update task `task` fails. */

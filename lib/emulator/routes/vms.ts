@@ -6,7 +6,7 @@ import { conflict, errorReply, invalid, notFound, zodDetails } from "../errors";
 import type { Reply } from "../http";
 import { gpuShortage } from "../gpu-usage";
 import { hotRemoveRefusal } from "../hot-remove";
-import { createQueued, vmCreated } from "../lifecycle";
+import { createQueued, vmListed } from "../lifecycle";
 import { CREATE_VM_OPERATION, DELETE_VM_OPERATION, UPDATE_VM_OPERATION } from "../operations";
 import { acceptedBody, renderVm, renderVmAccepted } from "../render";
 import { addGuestCustomizationCdrom } from "../vm-defaults";
@@ -69,7 +69,7 @@ function createVm(emu: Emulator, raw: unknown): Reply {
     b.spec.cluster_reference.uuid,
     mat.clusterIsPc ? { detail: "INTERNAL_ERROR: cannot create a VM on a Prism Central cluster (service_list PRISM_CENTRAL)", code: "INTERNAL_ERROR" } : undefined,
   );
-  const vm: StoredVm = { uuid, metadata: md, spec: mat.spec, nics: mat.nics, createTask: task.uuid, taskUuids: [task.uuid] };
+  const vm: StoredVm = { uuid, metadata: md, spec: mat.spec, nics: mat.nics, createTask: task.uuid, taskUuids: [task.uuid], ...(emu.opts.keepFailedCreates === true ? { keptOnFailure: true } : {}) };
   emu.state.vms[uuid] = vm;
   return { status: 202, body: renderVmAccepted(vm, task.uuid, b.spec as JsonObject), wrote: true };
 }
@@ -145,7 +145,7 @@ export function vmRoutes(req: RouteRequest): Route | undefined {
     if (method !== "POST") return methodNotAllowed(method, "/vms/list", "POST");
     return route("/vms/list", false, () => {
       const all = Object.values(s.vms)
-        .filter((vm) => vmCreated(s, vm, emu.now))
+        .filter((vm) => vmListed(s, vm, emu.now))
         .map((vm) => renderVm(s, vm, emu.now));
       const status = (e: JsonObject) => e.status as { resources?: { power_state?: string }; cluster_reference?: { name?: string; uuid?: string } };
       return listReply(

@@ -31,7 +31,7 @@ export class Readiness {
         continue;
       }
       if (this.applied.has(poolId)) continue;
-      const n = inv.ownedByResource(this.plan.identity, poolId).filter((v) => !isDeleting(v) && v.status?.state !== "PENDING").length;
+      const n = inv.ownedByResource(this.plan.identity, poolId).filter((v) => !isDeleting(v) && v.status?.state !== "PENDING" && v.status?.state !== "ERROR").length;
       if (n !== pool.spec.replicas) lines.push(`pool ${poolId} has ${n} of ${pool.spec.replicas} VMs`);
     }
     return { ready: lines.length === 0, lines };

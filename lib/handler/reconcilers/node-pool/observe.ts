@@ -57,7 +57,9 @@ function observeVm(vm: VmEntity, t: PoolTarget, res: NodePoolResource, listed: b
     listed,
     pending: state === "PENDING",
     unhealthy: state === "ERROR" || power !== "ON",
-    rollChanges: immutableChanges(vm, t.resolved, res, t.bootHash),
+    // A VM whose create failed may stay listed in state ERROR on a real PC (PGC and TF return such 2xx
+    // entities): it is replaced like any VM that needs a new one, never counted as the ordinal's machine.
+    rollChanges: [...(state === "ERROR" ? [{ field: "state (its create failed)", from: "ERROR", to: "COMPLETE" }] : []), ...immutableChanges(vm, t.resolved, res, t.bootHash)],
     inPlaceChanges: mutableChanges(vm, res, t.categories),
   };
 }
