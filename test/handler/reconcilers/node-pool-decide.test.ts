@@ -41,7 +41,7 @@ function vm(ordinalOrName: number | string, o: VmOpts = {}): ObservedMachine {
     inPlaceChanges: o.resize ? MEMORY : [],
   };
 }
-const cp = (n: number, o: VmOpts = {}): ObservedMachine => vm(n, { ...o, pool: "cp" });
+const cp = (n: number | string, o: VmOpts = {}): ObservedMachine => vm(n, { ...o, pool: "cp" });
 
 /** The decision as lines: `<stage>/<mode>: <sequence>; <sequence>` with each sequence's steps joined by " → ". */
 function lines(d: PoolDecision): string[] {
@@ -194,7 +194,15 @@ const rows: Row[] = [
     desired: pool("worker", 1),
     observed: [vm(1, { stale: true }), vm(`web-md-1-${HASH6}`)],
     action: "update",
-    expect: [`remove/parallel: delete web-md-1 (superseded by web-md-1-${HASH6})`],
+    expect: [`remove/parallel: wait-ready web-md-1-${HASH6} → delete web-md-1 (superseded by web-md-1-${HASH6})`],
+  },
+  {
+    name: "an interrupted control-plane roll: the old member goes only after the new node is Ready",
+    desired: pool("control-plane", 1),
+    observed: [cp(1, { stale: true }), cp(`web-cp-1-${HASH6}`)],
+    initialised: INITIALISED,
+    action: "update",
+    expect: [`remove/serial: wait-ready web-cp-1-${HASH6} → delete web-cp-1 (superseded by web-cp-1-${HASH6})`],
   },
   {
     name: "a create still running (not in the VM list) is awaited, not repeated",

@@ -55,6 +55,13 @@ const rows: Array<{ name: string; desired: DesiredPool; observed: ObservedMachin
     held: false,
   },
   {
+    name: "a re-run after a kill mid-roll: the old member goes only once the new node is Ready",
+    desired: pool("control-plane", 1),
+    observed: [vm("cp", 1, { stale: true }), { ...vm("cp", 1), uuid: `uuid-web-cp-1-${H}`, name: `web-cp-1-${H}` }],
+    expect: [`remove/serial: wait-ready web-cp-1-${H} → remove-etcd-member web-cp-1 → delete-node web-cp-1 → delete web-cp-1`],
+    held: false,
+  },
+  {
     name: "control-plane scale-down: etcd member, Node, VM, one machine at a time",
     desired: pool("control-plane", 1),
     observed: [vm("cp", 1), vm("cp", 2), vm("cp", 3)],

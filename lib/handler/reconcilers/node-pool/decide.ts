@@ -230,7 +230,8 @@ export function decide(
 
   const converge: PoolSequence[] = [];
   const roll: PoolSequence[] = [];
-  const mustGo: Array<{ m: ObservedMachine; reason: string }> = observed
+  // `after`: a VM whose node must be Ready before this one goes (the keeper of an interrupted roll).
+  const mustGo: Array<{ m: ObservedMachine; reason: string; after?: ObservedMachine }> = observed
     .filter((m) => m.ordinal === undefined)
     .map((m) => ({ m, reason: "name does not follow <cluster>-<pool>-<n>" }));
   const vmChanges: VmChange[] = [];
@@ -261,7 +262,9 @@ export function decide(
         converge.push(single("update", `update ${keep.name}`, { op: "update", ordinal: n, vm: ref(keep), changes: keep.inPlaceChanges }));
         vmChanges.push({ op: "update", name: keep.name, uuid: keep.uuid, changes: keep.inPlaceChanges });
       }
-      for (const other of g) if (other !== keep) mustGo.push({ m: other, reason: `superseded by ${keep.name}` });
+      // An interrupted roll (the run was killed between the new VM's create and the old one's delete): the old
+      // VM goes only once the keeper's node is Ready, as a replacement's old machine does (KCP, MachineSet).
+      for (const other of g) if (other !== keep) mustGo.push({ m: other, reason: `superseded by ${keep.name}`, after: keep });
       continue;
     }
     const s = slot(d, n, true);
@@ -283,8 +286,11 @@ export function decide(
   const excess = observed
     .filter((m) => m.ordinal !== undefined && m.ordinal > d.replicas)
     .sort((a, b) => Number(b.unhealthy) - Number(a.unhealthy) || b.ordinal! - a.ordinal! || byName(b, a));
-  const removals = [...mustGo, ...excess.map((m) => ({ m, reason: `scale down to ${d.replicas}` }))];
-  const remove = removals.map(({ m, reason }) => single("delete", `delete ${m.name}`, { op: "delete", vm: ref(m), reason }));
+  const removals: Array<{ m: ObservedMachine; reason: string; after?: ObservedMachine }> = [...mustGo, ...excess.map((m) => ({ m, reason: `scale down to ${d.replicas}` }))];
+  const remove = removals.map(({ m, reason, after }): PoolSequence => {
+    const del: PoolStep = { op: "delete", vm: ref(m), reason };
+    return after ? { kind: "delete", label: `delete ${m.name}`, steps: [{ op: "wait-ready", vm: ref(after) }, del] } : single("delete", `delete ${m.name}`, del);
+  });
   for (const { m, reason } of removals) vmChanges.push({ op: "delete", name: m.name, uuid: m.uuid, changes: [], reason });
 
   const controlPlane = d.role === "control-plane";
