@@ -206,17 +206,32 @@ export class Vms {
       },
       upd,
     );
-    const change = await this.updateVm(
-      uuid,
-      async (spec, metadata) => {
-        await mutate(spec, metadata);
-        wanted = spec.resources.power_state ?? "ON";
-        spec.resources.power_state = "OFF";
-      },
-      upd,
-    );
+    const powerOn = (): Promise<string> => this.updateVm(uuid, (spec) => void (spec.resources.power_state = "ON"), upd);
+    let change: string;
+    try {
+      change = await this.updateVm(
+        uuid,
+        async (spec, metadata) => {
+          await mutate(spec, metadata);
+          wanted = spec.resources.power_state ?? "ON";
+          spec.resources.power_state = "OFF";
+        },
+        upd,
+      );
+    } catch (e) {
+      // The VM was ON and is off now: power it on again (unchanged) before the failure is reported, so a
+      // failed update never leaves a node down.
+      const message = e instanceof Error ? e.message : String(e);
+      try {
+        await powerOn();
+      } catch (again) {
+        throw new PrismError(`${message}; vm ${vm.spec.name} (${uuid}) is left powered off: powering it on again failed too: ${again instanceof Error ? again.message : String(again)}`, { cause: e });
+      }
+      this.log(`prism: vm ${vm.spec.name} (${uuid}) powered on again, unchanged, after its update failed: ${message}`);
+      throw e;
+    }
     const tasks = [off, change];
-    if (wanted === "ON") tasks.push(await this.updateVm(uuid, (spec) => void (spec.resources.power_state = "ON"), upd));
+    if (wanted === "ON") tasks.push(await powerOn());
     return { decision, powerCycled: true, taskUuids: tasks };
   }
 

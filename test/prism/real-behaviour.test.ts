@@ -146,3 +146,25 @@ test("learned task durations persist per Prism Central in the cache file", async
     assert.equal(warm.learnedTaskDurations.get("create_vm_intentful"), 120, "a new process starts warm");
   });
 });
+
+test("a power-cycled update whose change fails with the VM off powers it on again (unchanged) before the failure is reported", async () => {
+  await withEmulator({ seed: SMALL_SEED, taskMs: 30 }, async (h) => {
+    const c = h.client();
+    const r = await c.createVm(await vmBody(c, "resize-fails"));
+    await c.waitForTask(r.taskUuid, { initialDelayMs: 40 });
+    const lines: string[] = [];
+    const c2 = h.client({ logger: (l) => lines.push(l) });
+    let calls = 0;
+    const failed = await c2
+      .updateVmPowerCycled(r.uuid, (spec) => {
+        if (++calls > 1) throw new Error("the VM lost its ownership categories");
+        spec.resources.memory_size_mib = 2048;
+      }, { wait: { initialDelayMs: 40 } })
+      .then(() => null, (e: unknown) => e);
+    assert.ok(failed instanceof Error && /lost its ownership categories/.test(failed.message), String(failed));
+    const vm = await c2.getVm(r.uuid);
+    assert.equal(vm?.status?.resources?.power_state, "ON", "powered on again");
+    assert.notEqual(vm?.spec.resources.memory_size_mib, 2048, "unchanged");
+    assert.ok(lines.some((l) => /powered on again, unchanged, after its update failed/.test(l)), lines.join("\n"));
+  });
+});
