@@ -68,13 +68,32 @@ async function createVm(s: Services, a: ActInput, step: CreateStep): Promise<voi
             throw new Error(`VM ${step.uuid} was being deleted while ${step.name} was created; run apply again`);
           }
         }
-        await s.writes.waitTask(r.taskUuid);
+        await waitCreateTask(s, a, step, r);
         s.progress.action(a.res.id, `${r.existed ? "found" : "created"} ${step.name} (${step.uuid})${step.role === "init" ? " [kubeadm init]" : ""}`, Date.now() - t0);
         return;
       }
     });
   } finally {
     giveBack();
+  }
+}
+
+/**
+ * Waits for a create's task. When it fails, the uuid is read once more (through the window in which a real
+ * PC answers 404 for a just-accepted VM): a POST sent again because its first answer was lost can fail
+ * (the uuid is taken) while the first one was accepted after all, and that VM, ours and under another
+ * task, is the one to wait for. Anything else is the failure.
+ */
+async function waitCreateTask(s: Services, a: ActInput, step: CreateStep, r: { uuid: string; taskUuid: string; existed: boolean }): Promise<void> {
+  try {
+    await s.writes.waitTask(r.taskUuid);
+  } catch (e) {
+    if (r.existed) throw e;
+    const vm = await s.client.getVm(r.uuid, { beingCreated: true }).catch(() => null);
+    const last = vm ? taskUuidsOf(vm).slice(-1)[0] : undefined;
+    if (!vm || !last || last === r.taskUuid || vm.status?.state === "ERROR" || !ownedByResource(vm, s.identity, a.res.id)) throw e;
+    s.progress.action(a.res.id, `${step.name} (${r.uuid}): its create task failed (${errorMessage(e)}), but the VM is there under task ${last} (an earlier POST of it was accepted): waiting for that one`);
+    await s.writes.waitTask(last);
   }
 }
 
