@@ -7,46 +7,25 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { applyPlan } from "../../lib/handler";
 import type { Counters } from "../../lib/emulator";
 import { listVms, makePlan, stackVmNames, withTarget } from "./fixtures";
+import { startProxy, type LoopbackProxy } from "../helpers/proxy";
 
 /** Forwards to `target`; a 404 answer to `POST …/categories/{key}/list` becomes 200 with an empty list. */
-async function emptyListProxy(target: string): Promise<{ url: string; rewritten: () => number; stop: () => Promise<void> }> {
-  const t = new URL(target);
+async function emptyListProxy(target: string): Promise<LoopbackProxy & { rewritten: () => number }> {
   let rewritten = 0;
-  const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const up = http.request({ host: "127.0.0.1", port: t.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-        if (r.statusCode === 404 && req.method === "POST" && /\/categories\/[^/]+\/list$/.test(req.url ?? "")) {
-          r.resume();
-          rewritten++;
-          const body = JSON.stringify({ api_version: "3.1", metadata: { kind: "category", length: 0, offset: 0, total_matches: 0 }, entities: [] });
-          res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
-          return;
-        }
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on("error", () => res.destroy());
-      up.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    rewritten: () => rewritten,
-    stop: async () => {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+  const proxy = await startProxy(target, {
+    answer: (req, up, res) => {
+      if (!(up.statusCode === 404 && req.method === "POST" && /\/categories\/[^/]+\/list$/.test(req.url ?? ""))) return false;
+      up.resume();
+      rewritten++;
+      const body = JSON.stringify({ api_version: "3.1", metadata: { kind: "category", length: 0, offset: 0, total_matches: 0 }, entities: [] });
+      res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) }).end(body);
+      return true;
     },
-  };
+  });
+  return { ...proxy, rewritten: () => rewritten };
 }
 
 test("a missing key's list answered 200 with no values: the keys are found missing through GET /categories/{key}, created, and the run converges", { timeout: 60_000 }, async () => {

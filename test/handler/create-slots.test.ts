@@ -7,44 +7,15 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { applyPlan } from "../../lib/handler";
 import { listVms, makePlan, stackVmNames, withTarget } from "./fixtures";
+import { startProxy, type LoopbackProxy } from "../helpers/proxy";
 
 /** Forwards to `target`, holding back the requests `hold` names by `delayMs`. */
-async function delayingProxy(target: string, hold: (method: string, path: string) => boolean, delayMs: number): Promise<{ url: string; held: () => number; stop: () => Promise<void> }> {
-  const t = new URL(target);
+async function delayingProxy(target: string, hold: (method: string, path: string) => boolean, delayMs: number): Promise<LoopbackProxy & { held: () => number }> {
   let held = 0;
-  const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const forward = (): void => {
-        const up = http.request({ host: "127.0.0.1", port: t.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-          res.writeHead(r.statusCode ?? 502, r.headers);
-          r.pipe(res);
-        });
-        up.on("error", () => res.destroy());
-        up.end(Buffer.concat(chunks));
-      };
-      if (hold(req.method ?? "", req.url ?? "")) {
-        held++;
-        setTimeout(forward, delayMs);
-      } else forward();
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    held: () => held,
-    stop: async () => {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
-    },
-  };
+  const proxy = await startProxy(target, { delayMs: (m, p) => (hold(m, p) ? (held++, delayMs) : 0) });
+  return { ...proxy, held: () => held };
 }
 
 test("workers that start before the control plane wait for it without taking its reservation slot", { timeout: 60_000 }, async () => {

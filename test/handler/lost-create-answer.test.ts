@@ -7,46 +7,24 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import * as http from "node:http";
-import type { AddressInfo } from "node:net";
 import { applyPlan } from "../../lib/handler";
 import type { Counters } from "../../lib/emulator";
 import { listVms, makePlan, stackVmNames, withTarget } from "./fixtures";
+import { startProxy, type LoopbackProxy } from "../helpers/proxy";
 
 /** Forwards to `target`; the first `POST /vms` is forwarded, then its client connection is cut before the answer. */
-async function dropFirstCreateAnswer(target: string): Promise<{ url: string; dropped: () => number; stop: () => Promise<void> }> {
-  const t = new URL(target);
+async function dropFirstCreateAnswer(target: string): Promise<LoopbackProxy & { dropped: () => number }> {
   let dropped = 0;
-  const agent = new http.Agent({ keepAlive: true });
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const drop = req.method === "POST" && /\/api\/nutanix\/v3\/vms$/.test(req.url ?? "") && dropped === 0;
-      if (drop) dropped++;
-      const up = http.request({ host: "127.0.0.1", port: t.port, method: req.method, path: req.url, headers: req.headers, agent }, (r) => {
-        if (drop) {
-          r.resume();
-          req.socket.destroy();
-          return;
-        }
-        res.writeHead(r.statusCode ?? 502, r.headers);
-        r.pipe(res);
-      });
-      up.on("error", () => res.destroy());
-      up.end(Buffer.concat(chunks));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    dropped: () => dropped,
-    stop: async () => {
-      agent.destroy();
-      server.closeAllConnections();
-      await new Promise<void>((r) => server.close(() => r()));
+  const proxy = await startProxy(target, {
+    answer: (req, up) => {
+      if (dropped > 0 || req.method !== "POST" || !/\/api\/nutanix\/v3\/vms$/.test(req.url ?? "")) return false;
+      dropped++;
+      up.resume();
+      req.socket.destroy();
+      return true;
     },
-  };
+  });
+  return { ...proxy, dropped: () => dropped };
 }
 
 test("a lost create answer, a 404 window longer than the client's grace: the re-sent POST's failed task is not the VM's; one VM, the run succeeds", { timeout: 90_000 }, async () => {
