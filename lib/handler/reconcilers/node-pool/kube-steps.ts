@@ -6,7 +6,8 @@
  *   Ready (`KCP` scales up one machine at a time and waits for the control plane to be healthy); a
  *   replacement creates the new machine, waits until its node is Ready, then removes the old machine's etcd
  *   member (`RemoveEtcdMemberForMachine`), deletes its Node, then its VM; a scale-down removes the etcd
- *   member, the Node, then the VM, one machine at a time. Every stage is serial and stops at the first
+ *   member, the Node, then the VM, one machine at a time. Each old control-plane node is cordoned and drained
+ *   first (the machine controller drains every Machine, control planes included). Every stage is serial and stops at the first
  *   failure, so a node that never turns Ready deletes nothing old and leaves at most one replacement in flight.
  *   A join at a missing ordinal first clears what a VM of that name deleted outside the handler left behind: its
  *   NotReady Node and its etcd member, as KCP removes etcd members whose machine is gone
@@ -28,7 +29,10 @@ function expand(step: PoolStep, controlPlane: boolean): PoolStep[] {
   if (step.op === "await-create") return [step, { op: "wait-ready", vm: step.vm }];
   if (step.op === "delete") {
     const vm: VmRef = step.vm;
-    const before: PoolStep[] = controlPlane ? [{ op: "remove-etcd-member", vm }] : [{ op: "drain", vm }];
+    // Every machine is drained before it goes (Cluster API's machine controller drains control-plane machines
+    // too: CoreDNS and other pods that tolerate the control-plane taint move first); a control-plane node's
+    // etcd member is removed after its drain, while its API server still has its etcd.
+    const before: PoolStep[] = controlPlane ? [{ op: "drain", vm }, { op: "remove-etcd-member", vm }] : [{ op: "drain", vm }];
     return [...before, { op: "delete-node", vm }, step];
   }
   return [step];

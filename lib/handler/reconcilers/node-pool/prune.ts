@@ -47,7 +47,7 @@ export async function pruneReason(s: Services, vms: readonly VmEntity[]): Promis
 
 /**
  * Before prune deletes a VM whose cluster is still in the plan: cordon and drain its node (a control-plane node:
- * remove its etcd member instead), then delete the Node. Throws when the cluster's API cannot be reached
+ * then remove its etcd member), then delete the Node. Throws when the cluster's API cannot be reached
  * (bounded by --node-ready-timeout): the VM is then not deleted.
  */
 export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEntity): Promise<void> {
@@ -64,6 +64,10 @@ export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEn
   try {
     const node = await access.client.getNode(name);
     if (!node) return;
+    // Every node is drained first (control planes too, as Cluster API's machine controller does); a
+    // control-plane node's etcd member is removed after it.
+    const r = await drainNode(access.client, name, { timeoutMs: s.features.drainTimeoutMs, retryIntervalMs: s.features.kubePollMs, log: (l) => s.progress.action(resourceId, `drain ${name}: ${l}`) });
+    s.progress.action(resourceId, `drained ${name} (${r.evicted.length} evicted, ${r.deleted.length} deleted)`, Date.now() - t0);
     if (node.metadata.labels?.[CONTROL_PLANE_LABEL] !== undefined) {
       const etcd = await etcdFor(access, name);
       try {
@@ -75,9 +79,6 @@ export async function drainBeforePrune(s: Services, resourceId: string, vm: VmEn
       } finally {
         etcd.close();
       }
-    } else {
-      const r = await drainNode(access.client, name, { timeoutMs: s.features.drainTimeoutMs, retryIntervalMs: s.features.kubePollMs, log: (l) => s.progress.action(resourceId, `drain ${name}: ${l}`) });
-      s.progress.action(resourceId, `drained ${name} (${r.evicted.length} evicted, ${r.deleted.length} deleted)`, Date.now() - t0);
     }
     await access.client.deleteNode(name);
     s.progress.action(resourceId, `deleted Node ${name}`, Date.now() - t0);
