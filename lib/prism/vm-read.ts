@@ -36,6 +36,11 @@ export function actualPowerState(vm: VmEntity): string | undefined {
   return typeof p === "string" ? p : undefined;
 }
 
+/** The power state as the VM is (`status`), the spec's intent only when status has none; undefined when neither says. */
+export function observedPowerState(vm: VmEntity): string | undefined {
+  return actualPowerState(vm) ?? vm.spec?.resources?.power_state;
+}
+
 /** True for an entity whose async create failed: a 2xx with `status.state` ERROR (PGC and TF return it as a success). */
 export function isErrorEntity(vm: VmEntity): boolean {
   return vm.status?.state === "ERROR";

@@ -2,6 +2,7 @@
  * Readiness of a cluster from its parts: every pool has exactly `replicas` settled VMs of this stack;
  * pools applied successfully in this run count as ready by their outcome.
  */
+import { isErrorEntity } from "../../prism/vm-read";
 import type { ResourceOfKind } from "../../schema/plan";
 import type { PlanIndex } from "../plan-index";
 import { isDeleting, type Inventory } from "./inventory";
@@ -31,7 +32,7 @@ export class Readiness {
         continue;
       }
       if (this.applied.has(poolId)) continue;
-      const n = inv.ownedByResource(this.plan.identity, poolId).filter((v) => !isDeleting(v) && v.status?.state !== "PENDING" && v.status?.state !== "ERROR").length;
+      const n = inv.ownedByResource(this.plan.identity, poolId).filter((v) => !isDeleting(v) && v.status?.state !== "PENDING" && !isErrorEntity(v)).length;
       if (n !== pool.spec.replicas) lines.push(`pool ${poolId} has ${n} of ${pool.spec.replicas} VMs`);
     }
     return { ready: lines.length === 0, lines };

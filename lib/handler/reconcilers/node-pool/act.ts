@@ -5,6 +5,7 @@
  */
 import { cpuMemoryOf, resizeDecision, systemDiskOf, taskUuidsOf, type CpuMemory, type PowerCycledUpdate, type VmReservation } from "../../../prism/client";
 import type { Metadata, VmEntity, VmSpec } from "../../../prism/types";
+import { isErrorEntity } from "../../../prism/vm-read";
 import type { NodeRole, NodeSecrets } from "../../../render/cloud-init";
 import { errorMessage, OwnershipError, ResourceApplyError, type VmOutcome } from "../../errors";
 import { cloneSourceOf, withOriginMarker } from "../../clones";
@@ -91,7 +92,7 @@ async function waitCreateTask(s: Services, a: ActInput, step: CreateStep, r: { u
     if (r.existed) throw e;
     const vm = await s.client.getVm(r.uuid, { beingCreated: true }).catch(() => null);
     const last = vm ? taskUuidsOf(vm).slice(-1)[0] : undefined;
-    if (!vm || !last || last === r.taskUuid || vm.status?.state === "ERROR" || !ownedByResource(vm, s.identity, a.res.id)) throw e;
+    if (!vm || !last || last === r.taskUuid || isErrorEntity(vm) || !ownedByResource(vm, s.identity, a.res.id)) throw e;
     s.progress.action(a.res.id, `${step.name} (${r.uuid}): its create task failed (${errorMessage(e)}), but the VM is there under task ${last} (an earlier POST of it was accepted): waiting for that one`);
     await s.writes.waitTask(last);
   }

@@ -231,7 +231,8 @@ export function decide(
   const converge: PoolSequence[] = [];
   const roll: PoolSequence[] = [];
   // `after`: a VM whose node must be Ready before this one goes (the keeper of an interrupted roll).
-  const mustGo: Array<{ m: ObservedMachine; reason: string; after?: ObservedMachine }> = observed
+  type Removal = { m: ObservedMachine; reason: string; after?: ObservedMachine };
+  const mustGo: Removal[] = observed
     .filter((m) => m.ordinal === undefined)
     .map((m) => ({ m, reason: "name does not follow <cluster>-<pool>-<n>" }));
   const vmChanges: VmChange[] = [];
@@ -286,7 +287,7 @@ export function decide(
   const excess = observed
     .filter((m) => m.ordinal !== undefined && m.ordinal > d.replicas)
     .sort((a, b) => Number(b.unhealthy) - Number(a.unhealthy) || b.ordinal! - a.ordinal! || byName(b, a));
-  const removals: Array<{ m: ObservedMachine; reason: string; after?: ObservedMachine }> = [...mustGo, ...excess.map((m) => ({ m, reason: `scale down to ${d.replicas}` }))];
+  const removals: Removal[] = [...mustGo, ...excess.map((m) => ({ m, reason: `scale down to ${d.replicas}` }))];
   const remove = removals.map(({ m, reason, after }): PoolSequence => {
     const del: PoolStep = { op: "delete", vm: ref(m), reason };
     return after ? { kind: "delete", label: `delete ${m.name}`, steps: [{ op: "wait-ready", vm: ref(after) }, del] } : single("delete", `delete ${m.name}`, del);

@@ -32,7 +32,7 @@ function expand(step: PoolStep, controlPlane: boolean): PoolStep[] {
     // Every machine is drained before it goes (Cluster API's machine controller drains control-plane machines
     // too: CoreDNS and other pods that tolerate the control-plane taint move first); a control-plane node's
     // etcd member is removed after its drain, while its API server still has its etcd.
-    const before: PoolStep[] = controlPlane ? [{ op: "drain", vm }, { op: "remove-etcd-member", vm }] : [{ op: "drain", vm }];
+    const before: PoolStep[] = [{ op: "drain", vm }, ...(controlPlane ? [{ op: "remove-etcd-member", vm } as const] : [])];
     return [...before, { op: "delete-node", vm }, step];
   }
   return [step];

@@ -4,7 +4,7 @@
  * inputs) and those Prism Central updates in place (CPU, memory, disk growth, power, categories).
  */
 import type { VmEntity, VmGpu } from "../../../prism/types";
-import { actualPowerState, systemDiskOf } from "../../../prism/vm-read";
+import { observedPowerState, systemDiskOf } from "../../../prism/vm-read";
 import type { ResourceOfKind } from "../../../schema/plan";
 import { canonicalJson } from "../../../plan/canonical";
 import { CATEGORY_KEYS, categoriesOf, sha256 } from "../../ownership";
@@ -79,7 +79,7 @@ function actualOf(vm: VmEntity): ActualVm {
     sockets: r.num_sockets,
     vcpus: r.num_vcpus_per_socket,
     memory: r.memory_size_mib,
-    power: actualPowerState(vm) ?? r.power_state,
+    power: observedPowerState(vm),
   };
 }
 

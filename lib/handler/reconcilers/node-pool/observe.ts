@@ -4,7 +4,7 @@
  */
 import { PrismLookupError } from "../../../prism/errors";
 import type { VmEntity } from "../../../prism/types";
-import { actualPowerState } from "../../../prism/vm-read";
+import { isErrorEntity, observedPowerState } from "../../../prism/vm-read";
 import type { ResourceOfKind } from "../../../schema/plan";
 import { PlanReferenceError } from "../../errors";
 import { ownedByResource, ownershipCategories, parseVmName, vmNamePrefix } from "../../ownership";
@@ -49,17 +49,17 @@ export function poolParents(s: Services, res: NodePoolResource): PoolParents {
 
 function observeVm(vm: VmEntity, t: PoolTarget, res: NodePoolResource, listed: boolean, ordinal?: number): ObservedMachine {
   const state = vm.status?.state;
-  const power = actualPowerState(vm) ?? vm.spec?.resources?.power_state;
+  const power = observedPowerState(vm);
   return {
     uuid: vm.metadata.uuid ?? "",
     name: nameOf(vm),
     ordinal: ordinal ?? parseVmName(nameOf(vm), res.spec.clusterName, res.spec.name)?.ordinal,
     listed,
     pending: state === "PENDING",
-    unhealthy: state === "ERROR" || power !== "ON",
+    unhealthy: isErrorEntity(vm) || power !== "ON",
     // A VM whose create failed may stay listed in state ERROR on a real PC (PGC and TF return such 2xx
     // entities): it is replaced like any VM that needs a new one, never counted as the ordinal's machine.
-    rollChanges: [...(state === "ERROR" ? [{ field: "state (its create failed)", from: "ERROR", to: "COMPLETE" }] : []), ...immutableChanges(vm, t.resolved, res, t.bootHash)],
+    rollChanges: [...(isErrorEntity(vm) ? [{ field: "state (its create failed)", from: "ERROR", to: "COMPLETE" }] : []), ...immutableChanges(vm, t.resolved, res, t.bootHash)],
     inPlaceChanges: mutableChanges(vm, res, t.categories),
   };
 }
